@@ -1,0 +1,12 @@
+import type { CommandDef } from '../src/slack/command.js';
+import assign from './incident/assign.js';
+import declare from './incident/declare.js';
+import help from './incident/help.js';
+import level from './incident/level.js';
+import list from './incident/list.js';
+import resolve from './incident/resolve.js';
+import status from './incident/status.js';
+import update from './incident/update.js';
+
+/** Every command the bot has, listed by hand so that nothing is loaded by accident. */
+export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, help];

@@ -1,0 +1,116 @@
+import type { Server } from 'node:http';
+import bolt from '@slack/bolt';
+import { commands } from '../commands/index.js';
+import { systemClock, type Clock } from './core/clock.js';
+import type { Config } from './config.js';
+import { IncidentService } from './incidents/service.js';
+import { boltLogger } from './observability/bolt-logger.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
+import { loadPolicy, type Policy } from './policy.js';
+import { reportError, unwrap } from './slack/errors.js';
+import { registerInteractions } from './slack/interactions.js';
+import { CommandRegistry } from './slack/registry.js';
+import { registerCommands } from './slack/router.js';
+import { healthRoute, metricsRoute } from './slack/routes.js';
+import { openPglite, openPostgres, type Database } from './store/db.js';
+import { Store } from './store/index.js';
+import { migrate } from './store/migrate.js';
+
+const { App, LogLevel } = bolt;
+
+export interface BotOptions {
+  log?: Logger;
+  clock?: Clock;
+  policy?: Policy;
+  /** Slack API retries: a few quick ones by default; tests of failure paths turn them off. */
+  slackRetries?: number;
+}
+
+export interface Bot {
+  app: InstanceType<typeof App>;
+  store: Store;
+  policy: Policy;
+  registry: CommandRegistry;
+  log: Logger;
+  /** Starts listening (HTTP mode: on `port`, 0 = any free port) and answers the port it got. */
+  start(port?: number): Promise<number | undefined>;
+  stop(): Promise<void>;
+}
+
+export async function openDatabase(config: Config, log: Logger): Promise<Database> {
+  if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL, { onError: (err) => log.warn({ err }, 'idle database connection lost') });
+  return openPglite(config.DATA_DIR);
+}
+
+/** The composition root: the only place that builds and wires things. */
+export async function createBot(config: Config, opts: BotOptions = {}): Promise<Bot> {
+  if (config.mode === 'sandbox') throw new Error('createBot needs Slack credentials; the local workspace starts through src/sandbox');
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const clock = opts.clock ?? systemClock;
+  const policy = opts.policy ?? loadPolicy(config.DR_POLICY);
+  const db = await openDatabase(config, log);
+  const applied = await migrate(db);
+  if (applied.length > 0) log.info({ applied }, 'database migrated');
+  const store = new Store(db);
+  const metrics = createMetrics();
+  const registry = new CommandRegistry(commands);
+
+  const routes = [healthRoute(store), metricsRoute(metrics.registry)];
+  const clientOptions = {
+    slackApiUrl: config.SLACK_API_URL,
+    retryConfig: { retries: opts.slackRetries ?? 3, factor: 2, minTimeout: 250, maxTimeout: 5_000 },
+    timeout: 15_000,
+  };
+  const app =
+    config.mode === 'socket'
+      ? new App({ token: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN, socketMode: true, customRoutes: routes, installerOptions: { port: config.PORT }, clientOptions, logger: boltLogger(log), logLevel: LogLevel.INFO, extendedErrorHandler: true })
+      : new App({ token: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET!, customRoutes: routes, clientOptions, logger: boltLogger(log), logLevel: LogLevel.INFO, extendedErrorHandler: true, processBeforeResponse: false });
+
+  const incidents = new IncidentService({ store, policy, slack: app.client, clock, log, channel: config.INCIDENT_CHANNEL });
+  const deps = { config, policy, store, clock, log, slack: app.client, incidents };
+  registerCommands(app, registry, deps, metrics);
+  registerInteractions(app, deps);
+
+  app.error((async ({ error, body }: { error: Error; body?: unknown }) => {
+    const err = unwrap(error);
+    const b = (body ?? {}) as Record<string, any>;
+    let channel: string | undefined = b.channel_id ?? b.channel?.id ?? b.container?.channel_id;
+    if (!channel && b.view?.private_metadata) {
+      try {
+        channel = JSON.parse(b.view.private_metadata).channel;
+      } catch {
+        channel = undefined;
+      }
+    }
+    metrics.errors.inc({ kind: err instanceof Error ? err.name : 'unknown' });
+    await reportError(err, { responseUrl: b.response_url, channel, user: b.user_id ?? b.user?.id }, { slack: app.client, log }, {
+      command: b.command ? `${b.command} ${String(b.text ?? '').split(' ')[0]}` : undefined,
+      type: b.type,
+      user: b.user_id ?? b.user?.id,
+    });
+  }) as never);
+
+  let server: Server | undefined;
+  return {
+    app,
+    store,
+    policy,
+    registry,
+    log,
+    async start(port = config.PORT) {
+      if (config.mode === 'socket') {
+        await app.start();
+        return config.PORT;
+      }
+      server = (await app.start(port)) as Server;
+      const address = server.address();
+      return typeof address === 'object' && address ? address.port : undefined;
+    },
+    async stop() {
+      await app.stop().catch((err: unknown) => log.warn({ err }, 'stopping the Slack receiver'));
+      server?.closeAllConnections?.();
+      await db.close();
+    },
+  };
+}

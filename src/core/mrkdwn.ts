@@ -1,0 +1,24 @@
+/**
+ * Slack treats `<…>` as mentions and links and `&` as the start of an entity, so user text must be
+ * escaped before it is put into mrkdwn: `<!channel>` typed by a user then shows as text and pings nobody.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Mentions and special links in raw command text, as Slack sends them (`<@U123|bob>`, `<!channel>`, `<!subteam^S1>`). */
+export const MENTION = /<[@!#][^>]*>/;
+
+/** Truncate for a Slack field limit, keeping the end visible as an ellipsis. */
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export const userRef = (id: string): string => `<@${id}>`;
+
+/** Slack renders this in the reader's own time zone; the fallback is for clients that can't. */
+export function slackDate(at: Date): string {
+  const epoch = Math.floor(at.getTime() / 1000);
+  const fallback = at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  return `<!date^${epoch}^{date_short_pretty} {time}|${fallback}>`;
+}

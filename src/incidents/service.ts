@@ -1,0 +1,104 @@
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../core/clock.js';
+import { ConflictError, UserError } from '../core/errors.js';
+import { incidentRef, isOpen, statusLabel, type Incident, type OpenStatus } from '../core/incident.js';
+import type { LevelNumber } from '../core/levels.js';
+import type { Logger } from '../observability/logger.js';
+import type { Policy } from '../policy.js';
+import type { Store } from '../store/index.js';
+import { incidentCard } from '../slack/blocks/incident-card.js';
+import { levelReply, resolveReply, roleReply, updateReply } from '../slack/blocks/thread.js';
+
+export interface DeclareInput {
+  level: LevelNumber;
+  title: string;
+  description: string;
+  services: string[];
+  drill: boolean;
+  commander: string;
+}
+
+/**
+ * Every change to an incident goes through here: PostgreSQL first (the conditional update decides),
+ * then Slack is brought in line — the card edited, one line in its thread.
+ */
+export class IncidentService {
+  constructor(
+    private readonly d: { store: Store; policy: Policy; slack: WebClient; clock: Clock; log: Logger; channel: string },
+  ) {}
+
+  async declare(input: DeclareInput, actor: string, requestKey?: string): Promise<{ incident: Incident; created: boolean }> {
+    const { incident, created } = await this.d.store.incidents.declare({ ...input, declaredBy: actor, at: this.d.clock.now(), requestKey });
+    if (!created) return { incident, created };
+    const card = incidentCard(incident, this.d.policy);
+    const posted = await this.d.slack.chat.postMessage({ channel: this.d.channel, ...card, unfurl_links: false, unfurl_media: false });
+    await this.d.store.incidents.setCard(incident.id, posted.channel!, posted.ts!);
+    this.d.log.info({ incident: incident.id, level: incident.level, drill: incident.drill, actor }, 'incident declared');
+    return { incident: { ...incident, channelId: posted.channel!, cardTs: posted.ts! }, created };
+  }
+
+  async update(id: number, u: { text: string; status?: OpenStatus }, actor: string): Promise<Incident> {
+    const before = await this.mustBeOpen(id);
+    const inc = await this.d.store.incidents.postUpdate(id, { ...u, by: actor, at: this.d.clock.now() });
+    if (!inc) throw await this.notOpen(id);
+    await this.thread(inc, updateReply(actor, u.text, inc.status as OpenStatus, inc.status !== before.status));
+    await this.refreshCard(inc);
+    return inc;
+  }
+
+  async assign(id: number, role: string, user: string, actor: string): Promise<Incident> {
+    const r = await this.d.store.incidents.assignRole(id, { role, user, by: actor, at: this.d.clock.now() });
+    if (!r) throw await this.notOpen(id);
+    await this.thread(r.incident, roleReply(this.d.policy, role, user, actor, r.previous));
+    await this.refreshCard(r.incident);
+    return r.incident;
+  }
+
+  async changeLevel(id: number, level: LevelNumber, actor: string): Promise<Incident> {
+    const current = await this.mustBeOpen(id);
+    if (current.level === level) throw new UserError(`${incidentRef(id)} is already L${level}.`);
+    const r = await this.d.store.incidents.changeLevel(id, { level, by: actor, at: this.d.clock.now() });
+    if (!r) throw await this.notOpen(id);
+    await this.thread(r.incident, levelReply(this.d.policy, r.from, level, actor));
+    await this.refreshCard(r.incident);
+    return r.incident;
+  }
+
+  async resolve(id: number, summary: string, actor: string): Promise<Incident> {
+    const inc = await this.d.store.incidents.resolve(id, { by: actor, summary, at: this.d.clock.now() });
+    if (!inc) throw await this.notOpen(id);
+    await this.thread(inc, resolveReply(inc, actor, summary));
+    await this.refreshCard(inc);
+    return inc;
+  }
+
+  async refreshCard(inc: Incident): Promise<void> {
+    if (!inc.channelId || !inc.cardTs) return;
+    await this.d.slack.chat.update({ channel: inc.channelId, ts: inc.cardTs, ...incidentCard(inc, this.d.policy) });
+  }
+
+  async permalink(inc: Incident): Promise<string | undefined> {
+    if (!inc.channelId || !inc.cardTs) return undefined;
+    const r = await this.d.slack.chat.getPermalink({ channel: inc.channelId, message_ts: inc.cardTs }).catch(() => undefined);
+    return r?.permalink;
+  }
+
+  private async thread(inc: Incident, text: string): Promise<void> {
+    if (!inc.channelId || !inc.cardTs) return;
+    await this.d.slack.chat.postMessage({ channel: inc.channelId, thread_ts: inc.cardTs, text, unfurl_links: false, unfurl_media: false });
+  }
+
+  private async mustBeOpen(id: number): Promise<Incident> {
+    const inc = await this.d.store.incidents.get(id);
+    if (!inc) throw new UserError(`${incidentRef(id)} does not exist.`);
+    if (!isOpen(inc.status)) throw new ConflictError(`${incidentRef(id)} is already ${statusLabel(inc.status).toLowerCase()}.`);
+    return inc;
+  }
+
+  /** The conditional update lost: say why in words (gone, or resolved meanwhile by someone else). */
+  private async notOpen(id: number): Promise<UserError> {
+    const inc = await this.d.store.incidents.get(id);
+    if (!inc) return new UserError(`${incidentRef(id)} does not exist.`);
+    return new ConflictError(`${incidentRef(id)} is already ${statusLabel(inc.status).toLowerCase()}${inc.resolvedBy ? ` (by <@${inc.resolvedBy}>)` : ''}.`);
+  }
+}

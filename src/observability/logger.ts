@@ -1,0 +1,15 @@
+import { pino, type Logger } from 'pino';
+
+/** Anything that could carry a secret is censored wherever it appears in a log line. */
+const REDACT = [
+  'token', '*.token', '*.*.token', 'botToken', 'appToken', 'signingSecret', '*.signingSecret',
+  'password', '*.password', 'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization',
+  'routing_key', '*.routing_key', 'apiKey', '*.apiKey', 'connectionString', '*.connectionString',
+  'config.SLACK_BOT_TOKEN', 'config.SLACK_SIGNING_SECRET', 'config.SLACK_APP_TOKEN', 'config.DATABASE_URL',
+];
+
+export type { Logger };
+
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'dr-bot' } }, destination as never);
+}

@@ -1,0 +1,79 @@
+import { formatDuration } from '../../core/duration.js';
+import { incidentRef, isOpen, statusLabel, type Incident } from '../../core/incident.js';
+import { levelLabel } from '../../core/levels.js';
+import { escapeMrkdwn, slackDate, truncate, userRef } from '../../core/mrkdwn.js';
+import { INCIDENT_COMMANDER, roleName } from '../../core/roles.js';
+import type { Policy } from '../../policy.js';
+import { actions, button, context, fields, header, section, type Block } from './kit.js';
+
+export const CARD_ACTIONS = {
+  postUpdate: 'incident_post_update',
+  assignRole: 'incident_assign_role',
+  resolve: 'incident_resolve',
+} as const;
+
+export function responseTime(ms: number): string {
+  return ms <= 0 ? 'Immediate' : `Within ${formatDuration(ms)}`;
+}
+
+export function serviceNames(ids: string[], policy: Policy): string {
+  if (ids.length === 0) return '_not set_';
+  return ids.map((id) => policy.services.find((s) => s.id === id)?.name ?? id).map(escapeMrkdwn).join(', ');
+}
+
+/** The one announcement card of an incident; `chat.update` redraws it from this after every change. */
+export function incidentCard(inc: Incident, policy: Policy): { text: string; blocks: Block[] } {
+  const level = policy.levels[inc.level];
+  const ref = incidentRef(inc.id);
+  const open = isOpen(inc.status);
+  const title = `${inc.drill ? '[DRILL] ' : ''}${ref} · ${levelLabel(inc.level, level)} · ${inc.title}`;
+  const blocks: Block[] = [header(truncate(`${level.emoji} ${title}`, 150))];
+
+  if (inc.drill) blocks.push(context(':test_tube: *DRILL* — an exercise, not a real outage. Nobody outside Slack is paged.'));
+
+  const status = open
+    ? statusLabel(inc.status)
+    : `${statusLabel(inc.status)} after ${formatDuration((inc.resolvedAt ?? inc.declaredAt).getTime() - inc.declaredAt.getTime())}`;
+  const commander = inc.roles[INCIDENT_COMMANDER];
+  blocks.push(
+    fields([
+      `*Level*\n${level.emoji} ${levelLabel(inc.level, level)}${level.summary ? ` — ${escapeMrkdwn(level.summary)}` : ''}`,
+      `*Status*\n${open ? '' : ':white_check_mark: '}${status}`,
+      `*Response time*\n${responseTime(level.respondWithinMs)}`,
+      `*Escalation*\n${escapeMrkdwn(level.escalation)}`,
+      `*${roleName(INCIDENT_COMMANDER, policy.roles)}*\n${commander ? userRef(commander) : '_unassigned_'}`,
+      `*Affected services*\n${serviceNames(inc.services, policy)}`,
+    ]),
+  );
+
+  const others = Object.entries(inc.roles).filter(([r]) => r !== INCIDENT_COMMANDER);
+  if (others.length > 0) {
+    blocks.push(section(`*Roles*  ${others.map(([r, u]) => `${escapeMrkdwn(roleName(r, policy.roles))} ${userRef(u)}`).join(' · ')}`));
+  }
+  if (inc.description) blocks.push(section(`*Description*\n${escapeMrkdwn(truncate(inc.description, 2_000))}`));
+  if (inc.lastUpdateText && inc.lastUpdateAt) {
+    blocks.push(
+      section(`*Last update* · ${slackDate(inc.lastUpdateAt)} by ${userRef(inc.lastUpdateBy ?? '')}\n${quote(escapeMrkdwn(truncate(inc.lastUpdateText, 2_500)))}`),
+    );
+  }
+  if (!open && inc.resolution) blocks.push(section(`*Resolution*\n${quote(escapeMrkdwn(truncate(inc.resolution, 2_500)))}`));
+
+  const when = [`Declared by ${userRef(inc.declaredBy)} · ${slackDate(inc.declaredAt)}`];
+  if (inc.resolvedAt && inc.resolvedBy) when.push(`Resolved by ${userRef(inc.resolvedBy)} · ${slackDate(inc.resolvedAt)}`);
+  blocks.push(context(when.join('  ·  ')));
+
+  if (open) {
+    const id = String(inc.id);
+    blocks.push(
+      actions(`incident_card_${inc.id}`, [
+        button('Post update', CARD_ACTIONS.postUpdate, id, 'primary'),
+        button('Assign role', CARD_ACTIONS.assignRole, id),
+        button('Resolve', CARD_ACTIONS.resolve, id, 'danger'),
+      ]),
+    );
+  }
+  // `text` is the notification and screen-reader fallback; it carries user text, so it is escaped too.
+  return { text: `${level.emoji} ${escapeMrkdwn(title)} — ${status}`, blocks };
+}
+
+const quote = (text: string): string => text.split('\n').map((l) => `> ${l}`).join('\n');

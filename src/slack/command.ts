@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import type { Tokens } from '../core/tokenize.js';
+import type { Policy } from '../policy.js';
+import type { CommandContext } from './context.js';
+
+/** One subcommand: `/incident declare`, `/dr failover-db`… Pure data plus a handler; no side effects at import. */
+export interface CommandDef<A = unknown> {
+  path: readonly [root: string, name: string];
+  summary: string;
+  usage: string;
+  examples?: string[];
+  /** Flags that never take a value (`--drill`). */
+  booleanFlags?: string[];
+  /** Turns the tokenized text into the object `args` validates; may throw UserError for problems zod can't name. */
+  input: (t: Tokens, policy: Policy) => unknown;
+  args: z.ZodType<A>;
+  /**
+   * With no text at all, some commands open a modal instead; it must be opened at once with the trigger id
+   * (it dies after 3 s), so this runs right after ack and before anything slow.
+   */
+  modal?: (ctx: CommandContext, text: string) => Promise<void>;
+  handle: (ctx: CommandContext, args: A) => Promise<void>;
+}
+
+export function defineCommand<A>(def: CommandDef<A>): CommandDef<A> {
+  return def;
+}
+
+/** `{ positionals, flags }` with flags camelCased, which is what most commands validate. */
+export function flagsOf(t: Tokens): Record<string, string | true> {
+  const out: Record<string, string | true> = {};
+  for (const [k, v] of Object.entries(t.flags)) out[k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = v;
+  return out;
+}

@@ -1,0 +1,29 @@
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../core/clock.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../observability/logger.js';
+import type { Policy } from '../policy.js';
+import type { Store } from '../store/index.js';
+import type { IncidentService } from '../incidents/service.js';
+
+/** What every handler gets, built once by the composition root. */
+export interface Deps {
+  config: Config;
+  policy: Policy;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  slack: WebClient;
+  incidents: IncidentService;
+}
+
+/** Who asked, where, and how to answer them privately. */
+export interface Invocation {
+  userId: string;
+  channelId: string;
+  triggerId?: string;
+  /** An ephemeral answer to the person who asked. */
+  reply: (message: string | { text: string; blocks?: unknown[] }) => Promise<void>;
+}
+
+export type CommandContext = Deps & Invocation;

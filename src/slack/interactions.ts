@@ -1,0 +1,108 @@
+import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { UserError } from '../core/errors.js';
+import { checkServices, checkText, checkTitle } from '../core/incident-input.js';
+import { isOpen, parseStatus, type Incident } from '../core/incident.js';
+import type { LevelNumber } from '../core/levels.js';
+import { CARD_ACTIONS } from './blocks/incident-card.js';
+import { modal, section, type Block } from './blocks/kit.js';
+import { assignModal, resolveModal, updateModal, VIEWS, type ModalMeta } from './blocks/modals.js';
+import type { Deps } from './context.js';
+import { collect, optionOf, optionsOf, textOf, userOf, type ViewState } from './view-values.js';
+
+/**
+ * Card buttons open modals. The trigger id dies after 3 s, so the modal opens at once with a placeholder
+ * and is filled with `views.update` once the incident has been read.
+ */
+async function openThenFill(slack: WebClient, triggerId: string, fill: () => Promise<Block>): Promise<void> {
+  const opened = await slack.views.open({ trigger_id: triggerId, view: modal('loading', 'Incident', 'OK', [section(':hourglass_flowing_sand: Loading…')], {}) as never });
+  let view: Block;
+  try {
+    view = await fill();
+  } catch (err) {
+    const text = err instanceof UserError ? `:warning: ${err.message}` : ':boom: Could not load the incident.';
+    await slack.views.update({ view_id: opened.view!.id!, view: { type: 'modal', title: { type: 'plain_text', text: 'Incident' }, close: { type: 'plain_text', text: 'Close' }, blocks: [section(text)] } as never });
+    if (err instanceof UserError) return;
+    throw err;
+  }
+  await slack.views.update({ view_id: opened.view!.id!, hash: opened.view!.hash, view: view as never });
+}
+
+async function openIncident(deps: Deps, value: string | undefined): Promise<Incident> {
+  const inc = value ? await deps.store.incidents.get(Number(value)) : undefined;
+  if (!inc) throw new UserError('That incident no longer exists.');
+  if (!isOpen(inc.status)) throw new UserError(`INC-${inc.id} is already ${inc.status}.`);
+  return inc;
+}
+
+export function registerInteractions(app: App, deps: Deps): void {
+  const buttons: Array<[string, (inc: Incident, channel: string) => Block]> = [
+    [CARD_ACTIONS.postUpdate, (inc, ch) => updateModal(inc, ch)],
+    [CARD_ACTIONS.assignRole, (inc, ch) => assignModal(inc, deps.policy, ch)],
+    [CARD_ACTIONS.resolve, (inc, ch) => resolveModal(inc, ch)],
+  ];
+  for (const [actionId, build] of buttons) {
+    app.action(actionId, async ({ ack, body, action }) => {
+      await ack();
+      const channel = (body as { channel?: { id: string } }).channel?.id ?? '';
+      const value = (action as { value?: string }).value;
+      await openThenFill(deps.slack, (body as { trigger_id: string }).trigger_id, async () => build(await openIncident(deps, value), channel));
+    });
+  }
+
+  app.view(VIEWS.declare, async ({ ack, view, body }) => {
+    const s = view.state.values as ViewState;
+    const errors: Record<string, string> = {};
+    const level = Number(optionOf(s, 'level')) as LevelNumber;
+    if (![1, 2, 3, 4].includes(level)) errors.level = 'Choose a level.';
+    const title = collect(errors, 'title', () => checkTitle(textOf(s, 'title')));
+    const services = collect(errors, 'services', () => checkServices(optionsOf(s, 'services'), deps.policy.services));
+    const description = collect(errors, 'description', () => (textOf(s, 'description').trim() ? checkText(textOf(s, 'description'), 'The description') : ''));
+    if (Object.keys(errors).length > 0) return void (await ack({ response_action: 'errors', errors }));
+    await ack();
+    const commander = userOf(s, 'commander') ?? body.user.id;
+    const drill = optionsOf(s, 'drill').includes('drill');
+    // The view id makes a double submit (or Slack's retry) declare once.
+    await deps.incidents.declare({ level, title: title!, services: services!, description: description!, drill, commander }, body.user.id, `view:${view.id}`);
+  });
+
+  app.view(VIEWS.update, async ({ ack, view, body }) => {
+    const s = view.state.values as ViewState;
+    const errors: Record<string, string> = {};
+    const text = collect(errors, 'text', () => checkText(textOf(s, 'text')));
+    const status = parseStatus(optionOf(s, 'status') ?? '');
+    if (!status) errors.status = 'Choose a status.';
+    if (Object.keys(errors).length > 0) return void (await ack({ response_action: 'errors', errors }));
+    await ack();
+    await deps.incidents.update(meta(view).incident!, { text: text!, status }, body.user.id);
+  });
+
+  app.view(VIEWS.assign, async ({ ack, view, body }) => {
+    const s = view.state.values as ViewState;
+    const role = optionOf(s, 'role');
+    const user = userOf(s, 'user');
+    const errors: Record<string, string> = {};
+    if (!role || !(role in deps.policy.roles)) errors.role = 'Choose a role.';
+    if (!user) errors.user = 'Choose a person.';
+    if (Object.keys(errors).length > 0) return void (await ack({ response_action: 'errors', errors }));
+    await ack();
+    await deps.incidents.assign(meta(view).incident!, role!, user!, body.user.id);
+  });
+
+  app.view(VIEWS.resolve, async ({ ack, view, body }) => {
+    const s = view.state.values as ViewState;
+    const errors: Record<string, string> = {};
+    const summary = collect(errors, 'summary', () => (textOf(s, 'summary').trim() ? checkText(textOf(s, 'summary'), 'The summary') : ''));
+    if (Object.keys(errors).length > 0) return void (await ack({ response_action: 'errors', errors }));
+    await ack();
+    await deps.incidents.resolve(meta(view).incident!, summary!, body.user.id);
+  });
+}
+
+export function meta(view: { private_metadata?: string }): ModalMeta {
+  try {
+    return JSON.parse(view.private_metadata || '{}') as ModalMeta;
+  } catch {
+    return { channel: '' };
+  }
+}

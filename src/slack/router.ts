@@ -1,0 +1,48 @@
+import type { App, RespondFn } from '@slack/bolt';
+import { UserError, userMessage } from '../core/errors.js';
+import type { Metrics } from '../observability/metrics.js';
+import { helpBlocks } from './blocks/help.js';
+import type { CommandContext, Deps, Invocation } from './context.js';
+import type { CommandRegistry } from './registry.js';
+
+/** One listener per root (`/incident`, `/dr`, `/oncall`): parse (pure) → ack → run. */
+export function registerCommands(app: App, registry: CommandRegistry, deps: Deps, metrics: Metrics): void {
+  for (const root of registry.roots()) {
+    app.command(`/${root}`, async ({ command, ack, respond }) => {
+      let parsed;
+      try {
+        parsed = registry.parse(root, command.text ?? '', deps.policy);
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        metrics.commands.inc({ command: root, outcome: 'rejected' });
+        // Validation is pure, so its answer can ride on the ack itself: nothing was read or written.
+        await ack({ response_type: 'ephemeral', text: `:warning: ${userMessage(err)}` });
+        return;
+      }
+      if (parsed.kind === 'help') {
+        await ack({ response_type: 'ephemeral', ...helpBlocks(root, registry.list(root)) } as never);
+        return;
+      }
+      await ack();
+      const name = `${root} ${parsed.def.path[1]}`;
+      const ctx: CommandContext = { ...deps, ...invocation(command.user_id, command.channel_id, command.trigger_id, respond) };
+      if (parsed.kind === 'modal') {
+        await parsed.def.modal!(ctx, '');
+      } else {
+        await parsed.def.handle(ctx, parsed.args);
+      }
+      metrics.commands.inc({ command: name, outcome: 'ok' });
+    });
+  }
+}
+
+export function invocation(userId: string, channelId: string, triggerId: string | undefined, respond: RespondFn): Invocation {
+  return {
+    userId,
+    channelId,
+    triggerId,
+    reply: async (m) => {
+      await respond(typeof m === 'string' ? { response_type: 'ephemeral', text: m } : { response_type: 'ephemeral', ...(m as { text: string }) });
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { UserError } from '../core/errors.js';
+
+/** Reads the typed `view.state.values` Slack sends with a view_submission; every input uses action_id `value`. */
+type StateValue = {
+  type?: string;
+  value?: string | null;
+  selected_option?: { value: string } | null;
+  selected_options?: Array<{ value: string }>;
+  selected_user?: string | null;
+};
+export type ViewState = Record<string, Record<string, StateValue>>;
+
+export function textOf(state: ViewState, block: string): string {
+  return state[block]?.value?.value ?? '';
+}
+export function optionOf(state: ViewState, block: string): string | undefined {
+  return state[block]?.value?.selected_option?.value ?? undefined;
+}
+export function optionsOf(state: ViewState, block: string): string[] {
+  return (state[block]?.value?.selected_options ?? []).map((o) => o.value);
+}
+export function userOf(state: ViewState, block: string): string | undefined {
+  return state[block]?.value?.selected_user ?? undefined;
+}
+
+/** Runs a check; a UserError becomes that block's error text in the modal instead of a failure. */
+export function collect<T>(errors: Record<string, string>, block: string, check: () => T): T | undefined {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof UserError) {
+      errors[block] = err.message.slice(0, 150);
+      return undefined;
+    }
+    throw err;
+  }
+}

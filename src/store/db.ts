@@ -1,0 +1,96 @@
+import pg from 'pg';
+
+export type Row = Record<string, unknown>;
+export interface QueryResult<T> {
+  rows: T[];
+  rowCount: number;
+}
+
+/** What SQL modules need: a pool, a transaction's client, or PGlite look the same. */
+export interface Queryable {
+  query<T = Row>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+}
+
+/** A transaction's connection; `exec` runs several statements in one string, no parameters (migrations). */
+export interface Tx extends Queryable {
+  exec(sql: string): Promise<void>;
+}
+
+export interface Database extends Tx {
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs `fn` in one transaction on one connection; rolls back when it throws. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const INT8 = 20;
+// int8 ids and counts fit comfortably in a double; a string or a BigInt leaking into the app is a bug magnet.
+const parseInt8 = (v: string): number => Number(v);
+
+export function openPostgres(url: string, opts: { max?: number; onError?: (err: Error) => void } = {}): Database {
+  const types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, types, connectionTimeoutMillis: 5_000 });
+  // An idle client losing its server (PostgreSQL restart) must not crash the process; the next query reconnects.
+  pool.on('error', (err) => opts.onError?.(err));
+  const query = async <T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> => {
+    const r = await pool.query(sql, params as unknown[]);
+    return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+  };
+  return {
+    kind: 'postgres',
+    query,
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const tx: Tx = {
+          query: async <T>(sql: string, params?: unknown[]) => {
+            const r = await client.query(sql, params as unknown[]);
+            return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+          },
+          exec: async (sql) => {
+            await client.query(sql);
+          },
+        };
+        const out = await fn(tx);
+        await client.query('COMMIT');
+        return out;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** Embedded PostgreSQL (WASM) for `npm start` without a server: one connection, data kept in `dir`. */
+export async function openPglite(dir: string | undefined): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db = await PGlite.create(dir, { parsers: { [INT8]: (v: string) => parseInt8(v) } });
+  const wrap = (q: { query: PgliteQuery; exec: (sql: string) => Promise<unknown> }): Tx => ({
+    query: async <T>(sql: string, params?: unknown[]) => {
+      const r = await q.query<T>(sql, params);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+    exec: async (sql) => {
+      await q.exec(sql);
+    },
+  });
+  return {
+    kind: 'pglite',
+    ...wrap(db),
+    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    close: () => db.close(),
+  };
+}
+
+type PgliteQuery = <T>(sql: string, params?: unknown[]) => Promise<{ rows: T[]; affectedRows?: number }>;

@@ -1,0 +1,188 @@
+import type { Incident, IncidentStatus, OpenStatus } from '../core/incident.js';
+import { OPEN_STATUSES } from '../core/incident.js';
+import type { LevelNumber } from '../core/levels.js';
+import type { Database, Queryable } from './db.js';
+import { appendTimeline } from './timeline.js';
+
+interface IncidentRow {
+  id: number;
+  level: number;
+  title: string;
+  description: string;
+  status: IncidentStatus;
+  services: string[];
+  drill: boolean;
+  declared_by: string;
+  declared_at: Date;
+  channel_id: string | null;
+  card_ts: string | null;
+  last_update_at: Date | null;
+  last_update_by: string | null;
+  last_update_text: string | null;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+  resolution: string | null;
+  roles: Record<string, string> | null;
+}
+
+// Roles ride along as one JSON object so that every read is one round trip.
+const SELECT = `
+  SELECT i.*, (SELECT jsonb_object_agg(r.role, r.user_id) FROM incident_roles r WHERE r.incident_id = i.id) AS roles
+  FROM incidents i`;
+const OPEN = `(${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+
+const toIncident = (r: IncidentRow): Incident => ({
+  id: r.id,
+  level: r.level as LevelNumber,
+  title: r.title,
+  description: r.description,
+  status: r.status,
+  services: r.services,
+  drill: r.drill,
+  declaredBy: r.declared_by,
+  declaredAt: r.declared_at,
+  channelId: r.channel_id,
+  cardTs: r.card_ts,
+  lastUpdateAt: r.last_update_at,
+  lastUpdateBy: r.last_update_by,
+  lastUpdateText: r.last_update_text,
+  resolvedAt: r.resolved_at,
+  resolvedBy: r.resolved_by,
+  resolution: r.resolution,
+  roles: r.roles ?? {},
+});
+
+export interface NewIncident {
+  level: LevelNumber;
+  title: string;
+  description: string;
+  services: string[];
+  drill: boolean;
+  declaredBy: string;
+  commander: string;
+  requestKey?: string;
+  at: Date;
+}
+
+export class IncidentStore {
+  constructor(private readonly db: Database) {}
+
+  async get(id: number, q: Queryable = this.db): Promise<Incident | undefined> {
+    const r = await q.query<IncidentRow>(`${SELECT} WHERE i.id = $1`, [id]);
+    return r.rows[0] && toIncident(r.rows[0]);
+  }
+
+  async byCard(channelId: string, ts: string): Promise<Incident | undefined> {
+    const r = await this.db.query<IncidentRow>(`${SELECT} WHERE i.channel_id = $1 AND i.card_ts = $2`, [channelId, ts]);
+    return r.rows[0] && toIncident(r.rows[0]);
+  }
+
+  async listOpen(channelId?: string): Promise<Incident[]> {
+    const r = await this.db.query<IncidentRow>(
+      `${SELECT} WHERE i.status IN ${OPEN} AND ($1::text IS NULL OR i.channel_id = $1) ORDER BY i.level, i.id`,
+      [channelId ?? null],
+    );
+    return r.rows.map(toIncident);
+  }
+
+  /**
+   * Declares once per request key: a modal submitted twice (same view id) or a retried request gets
+   * `created: false` and the incident the first one made.
+   */
+  async declare(n: NewIncident): Promise<{ incident: Incident; created: boolean }> {
+    return this.db.transaction(async (tx) => {
+      const ins = await tx.query<{ id: number }>(
+        `INSERT INTO incidents (level, title, description, services, drill, declared_by, declared_at, request_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (request_key) DO NOTHING RETURNING id`,
+        [n.level, n.title, n.description, n.services, n.drill, n.declaredBy, n.at, n.requestKey ?? null],
+      );
+      const id = ins.rows[0]?.id;
+      if (id === undefined) {
+        const existing = await tx.query<IncidentRow>(`${SELECT} WHERE i.request_key = $1`, [n.requestKey]);
+        return { incident: toIncident(existing.rows[0]!), created: false };
+      }
+      await tx.query(
+        'INSERT INTO incident_roles (incident_id, role, user_id, assigned_by, assigned_at) VALUES ($1, $2, $3, $4, $5)',
+        [id, 'incident_commander', n.commander, n.declaredBy, n.at],
+      );
+      await appendTimeline(tx, {
+        incidentId: id,
+        at: n.at,
+        actor: n.declaredBy,
+        kind: 'declared',
+        data: { level: n.level, title: n.title, services: n.services, drill: n.drill, commander: n.commander },
+      });
+      return { incident: (await this.get(id, tx))!, created: true };
+    });
+  }
+
+  /** Records where the card is; only the first caller wins, so a retry never leaves two cards claimed. */
+  async setCard(id: number, channelId: string, ts: string): Promise<boolean> {
+    const r = await this.db.query('UPDATE incidents SET channel_id = $2, card_ts = $3 WHERE id = $1 AND card_ts IS NULL', [id, channelId, ts]);
+    return r.rowCount === 1;
+  }
+
+  async postUpdate(id: number, u: { text: string; status?: OpenStatus; by: string; at: Date }): Promise<Incident | undefined> {
+    return this.db.transaction(async (tx) => {
+      const r = await tx.query<{ old_status: string }>(
+        `UPDATE incidents i SET last_update_at = $2, last_update_by = $3, last_update_text = $4, status = COALESCE($5, i.status)
+         FROM (SELECT id, status AS old_status FROM incidents WHERE id = $1 FOR UPDATE) o
+         WHERE i.id = o.id AND i.status IN ${OPEN} RETURNING o.old_status`,
+        [id, u.at, u.by, u.text, u.status ?? null],
+      );
+      if (r.rowCount === 0) return undefined;
+      const from = r.rows[0]!.old_status;
+      await appendTimeline(tx, { incidentId: id, at: u.at, actor: u.by, kind: 'update', data: { text: u.text, status: u.status ?? from } });
+      if (u.status && u.status !== from) {
+        await appendTimeline(tx, { incidentId: id, at: u.at, actor: u.by, kind: 'status_changed', data: { from, to: u.status } });
+      }
+      return this.get(id, tx);
+    });
+  }
+
+  /** Gives `role` to `user`; answers the previous holder so the handover can be said. */
+  async assignRole(id: number, a: { role: string; user: string; by: string; at: Date }): Promise<{ incident: Incident; previous?: string } | undefined> {
+    return this.db.transaction(async (tx) => {
+      const open = await tx.query(`SELECT 1 FROM incidents WHERE id = $1 AND status IN ${OPEN} FOR UPDATE`, [id]);
+      if (open.rowCount === 0) return undefined;
+      const prev = await tx.query<{ user_id: string }>('SELECT user_id FROM incident_roles WHERE incident_id = $1 AND role = $2', [id, a.role]);
+      const previous = prev.rows[0]?.user_id;
+      await tx.query(
+        `INSERT INTO incident_roles (incident_id, role, user_id, assigned_by, assigned_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (incident_id, role) DO UPDATE SET user_id = EXCLUDED.user_id, assigned_by = EXCLUDED.assigned_by, assigned_at = EXCLUDED.assigned_at`,
+        [id, a.role, a.user, a.by, a.at],
+      );
+      await appendTimeline(tx, { incidentId: id, at: a.at, actor: a.by, kind: 'role_assigned', data: { role: a.role, user: a.user, previous: previous ?? null } });
+      return { incident: (await this.get(id, tx))!, previous };
+    });
+  }
+
+  async changeLevel(id: number, c: { level: LevelNumber; by: string; at: Date }): Promise<{ incident: Incident; from: LevelNumber } | undefined> {
+    return this.db.transaction(async (tx) => {
+      const r = await tx.query<{ old_level: number }>(
+        `UPDATE incidents i SET level = $2
+         FROM (SELECT id, level AS old_level FROM incidents WHERE id = $1 FOR UPDATE) o
+         WHERE i.id = o.id AND i.status IN ${OPEN} AND i.level <> $2 RETURNING o.old_level`,
+        [id, c.level],
+      );
+      if (r.rowCount === 0) return undefined;
+      const from = r.rows[0]!.old_level as LevelNumber;
+      await appendTimeline(tx, { incidentId: id, at: c.at, actor: c.by, kind: 'level_changed', data: { from, to: c.level } });
+      return { incident: (await this.get(id, tx))!, from };
+    });
+  }
+
+  async resolve(id: number, r: { by: string; summary: string; at: Date }): Promise<Incident | undefined> {
+    return this.db.transaction(async (tx) => {
+      const u = await tx.query(
+        `UPDATE incidents SET status = 'resolved', resolved_at = $2, resolved_by = $3, resolution = $4
+         WHERE id = $1 AND status IN ${OPEN}`,
+        [id, r.at, r.by, r.summary],
+      );
+      if (u.rowCount === 0) return undefined;
+      await appendTimeline(tx, { incidentId: id, at: r.at, actor: r.by, kind: 'resolved', data: { summary: r.summary } });
+      return this.get(id, tx);
+    });
+  }
+}

@@ -1,0 +1,17 @@
+import type { Database } from './db.js';
+import { IncidentStore } from './incidents.js';
+import { listTimeline } from './timeline.js';
+
+/** Everything the bot keeps, behind one object the composition root hands to commands. */
+export class Store {
+  readonly incidents: IncidentStore;
+  constructor(readonly db: Database) {
+    this.incidents = new IncidentStore(db);
+  }
+  timeline(incidentId: number) {
+    return listTimeline(this.db, incidentId);
+  }
+  async ping(): Promise<void> {
+    await this.db.query('SELECT 1');
+  }
+}
