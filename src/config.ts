@@ -18,14 +18,6 @@ const envSchema = z
     TEMPLATES_DIR: z.string().trim().min(1).default('./templates'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATA_DIR: z.string().trim().min(1).default('./.data'),
-  })
-  .superRefine((env, ctx) => {
-    if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required with SLACK_BOT_TOKEN (HTTP mode), or set SLACK_APP_TOKEN for Socket Mode' });
-    }
-    if ((env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN) && !env.SLACK_BOT_TOKEN) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set' });
-    }
   });
 
 export type Mode = 'http' | 'socket' | 'sandbox';
@@ -41,10 +33,22 @@ export class ConfigError extends Error {
 /** Parses the whole environment at once so that one start-up error lists every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = envSchema.safeParse(env);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
+  const problems = [...(result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)), ...pairProblems(env)];
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
   const c = result.data;
   const mode: Mode = c.SLACK_APP_TOKEN ? 'socket' : c.SLACK_BOT_TOKEN ? 'http' : 'sandbox';
   return { ...c, mode };
+}
+
+/** Variables that only make sense together; checked on the raw values so they are reported with the rest. */
+function pairProblems(env: NodeJS.ProcessEnv): string[] {
+  const set = (k: string) => (env[k] ?? '').trim() !== '';
+  const out: string[] = [];
+  if (set('SLACK_BOT_TOKEN') && !set('SLACK_SIGNING_SECRET') && !set('SLACK_APP_TOKEN')) {
+    out.push('SLACK_SIGNING_SECRET: is required with SLACK_BOT_TOKEN (HTTP mode), or set SLACK_APP_TOKEN for Socket Mode');
+  }
+  if ((set('SLACK_SIGNING_SECRET') || set('SLACK_APP_TOKEN')) && !set('SLACK_BOT_TOKEN')) {
+    out.push('SLACK_BOT_TOKEN: is required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
+  }
+  return out;
 }
