@@ -1,6 +1,6 @@
 import { UserError } from '../core/errors.js';
 
-/** Reads the typed `view.state.values` Slack sends with a view_submission; every input uses action_id `value`. */
+/** Reads the typed `view.state.values` Slack sends with a view_submission; each input block has one element. */
 type StateValue = {
   type?: string;
   value?: string | null;
@@ -10,17 +10,19 @@ type StateValue = {
 };
 export type ViewState = Record<string, Record<string, StateValue>>;
 
+const element = (state: ViewState, block: string): StateValue | undefined => Object.values(state[block] ?? {})[0];
+
 export function textOf(state: ViewState, block: string): string {
-  return state[block]?.value?.value ?? '';
+  return element(state, block)?.value ?? '';
 }
 export function optionOf(state: ViewState, block: string): string | undefined {
-  return state[block]?.value?.selected_option?.value ?? undefined;
+  return element(state, block)?.selected_option?.value ?? undefined;
 }
 export function optionsOf(state: ViewState, block: string): string[] {
-  return (state[block]?.value?.selected_options ?? []).map((o) => o.value);
+  return (element(state, block)?.selected_options ?? []).map((o) => o.value);
 }
 export function userOf(state: ViewState, block: string): string | undefined {
-  return state[block]?.value?.selected_user ?? undefined;
+  return element(state, block)?.selected_user ?? undefined;
 }
 
 /** Runs a check; a UserError becomes that block's error text in the modal instead of a failure. */

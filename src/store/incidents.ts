@@ -91,17 +91,18 @@ export class IncidentStore {
    */
   async declare(n: NewIncident): Promise<{ incident: Incident; created: boolean }> {
     return this.db.transaction(async (tx) => {
+      if (n.requestKey) {
+        // Serialise on the key and look first: ON CONFLICT alone would burn an INC number per duplicate.
+        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [n.requestKey]);
+        const existing = await tx.query<IncidentRow>(`${SELECT} WHERE i.request_key = $1`, [n.requestKey]);
+        if (existing.rows[0]) return { incident: toIncident(existing.rows[0]), created: false };
+      }
       const ins = await tx.query<{ id: number }>(
         `INSERT INTO incidents (level, title, description, services, drill, declared_by, declared_at, request_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (request_key) DO NOTHING RETURNING id`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
         [n.level, n.title, n.description, n.services, n.drill, n.declaredBy, n.at, n.requestKey ?? null],
       );
-      const id = ins.rows[0]?.id;
-      if (id === undefined) {
-        const existing = await tx.query<IncidentRow>(`${SELECT} WHERE i.request_key = $1`, [n.requestKey]);
-        return { incident: toIncident(existing.rows[0]!), created: false };
-      }
+      const id = ins.rows[0]!.id;
       await tx.query(
         'INSERT INTO incident_roles (incident_id, role, user_id, assigned_by, assigned_at) VALUES ($1, $2, $3, $4, $5)',
         [id, 'incident_commander', n.commander, n.declaredBy, n.at],

@@ -17,12 +17,13 @@ export function button(text: string, actionId: string, value: string, style?: 'p
 
 export const option = (text: string, value: string) => ({ text: plain(text), value });
 
+/** An input block; its element's action_id is the block id, so every action_id in a view is unique. */
 export function input(blockId: string, label: string, element: Block, o: { optional?: boolean; hint?: string } = {}): Block {
   return {
     type: 'input',
     block_id: blockId,
     label: plain(label),
-    element,
+    element: { ...element, action_id: blockId },
     ...(o.optional && { optional: true }),
     ...(o.hint && { hint: plain(o.hint) }),
   };
