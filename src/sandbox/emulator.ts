@@ -1,0 +1,247 @@
+/**
+ * SlackEmulator: a local stand-in for Slack that a real Bolt app talks to over HTTP. It answers the
+ * Web API (point the WebClient's slackApiUrl at `apiUrl`), keeps the workspace Slack would show, and
+ * drives the bot with signed slash commands and interactions. Events: 'change' (any state change),
+ * 'call' (a Web API call was answered, with its CallRecord).
+ */
+import { EventEmitter } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { closeView, clickButton, slashCommand, submitView, type ClickInput, type DriverDeps, type SlashCommandInput } from './driver.js';
+import { FaultQueue } from './faults.js';
+import type { ApiContext } from './methods/context.js';
+import { sendSigned } from './send-signed.js';
+import { WorkspaceState } from './state.js';
+import { Tokens } from './tokens.js';
+import type { BotReply, CallRecord, Channel, EmulatorOptions, Ephemeral, FailSpec, Message, User, Usergroup, View } from './types.js';
+import { describeState } from './summary.js';
+import { createApiListener } from './web-api.js';
+
+export * from './types.js';
+export { signRequest, verifySignature, computeSignature } from './signer.js';
+
+export class SlackEmulator extends EventEmitter {
+  latencyMs: number;
+  botEndpoint: string;
+  readonly calls: CallRecord[] = [];
+  readonly botUserId: string;
+  readonly botId = 'B0BOT';
+  readonly teamId: string;
+  private readonly state: WorkspaceState;
+  private readonly tokens: Tokens;
+  private readonly faults = new FaultQueue();
+  private readonly pending = new Set<http.ClientRequest>();
+  private server?: http.Server;
+  private port = 0;
+
+  constructor(private readonly opts: EmulatorOptions) {
+    super();
+    this.setMaxListeners(0); // every waitFor() listens to 'change'
+    this.latencyMs = opts.latencyMs ?? 0;
+    this.botEndpoint = opts.botEndpoint ?? 'http://127.0.0.1:3000/slack/events';
+    this.botUserId = opts.botUserId ?? 'UBOT';
+    this.teamId = opts.teamId ?? 'T0BOOM';
+    this.tokens = new Tokens(opts.triggerTtlMs ?? 3000);
+    this.state = new WorkspaceState(this.botUserId, () => this.emit('change'));
+    this.state.views.configure({ teamId: this.teamId, appId: opts.appId ?? 'A0BOOM', botId: this.botId });
+    this.state.users.set(this.botUserId, { id: this.botUserId, name: 'drbot', real_name: 'DR Bot', is_bot: true });
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get apiUrl(): string {
+    return `${this.baseUrl}/api/`;
+  }
+
+  /** Trigger ids live this long (Slack: 3 s); settable so tests can check expiry quickly. */
+  set triggerTtlMs(ms: number) {
+    this.tokens.triggerTtlMs = ms;
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<void> {
+    const server = http.createServer(
+      createApiListener({
+        context: () => this.context(),
+        botToken: this.opts.botToken,
+        latencyMs: () => this.latencyMs,
+        faults: this.faults,
+        record: (call) => {
+          this.calls.push(call);
+          this.emit('call', call);
+          this.emit('change');
+        },
+      }),
+    );
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+  }
+
+  /** Closes the server, its keep-alive sockets and any request still on its way to the bot. */
+  async stop(): Promise<void> {
+    for (const req of this.pending) req.destroy();
+    this.pending.clear();
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  // ---- workspace ----
+  addUser(u: User): void {
+    this.state.users.set(u.id, { ...u });
+    this.emit('change');
+  }
+
+  /** The bot is a member unless `members` says otherwise (private channels then answer not_in_channel). */
+  addChannel(c: Channel): void {
+    this.state.channels.set(c.id, { ...c, members: c.members ?? [this.botUserId], created: c.created ?? Date.now() });
+    this.emit('change');
+  }
+
+  addUsergroup(g: Usergroup): void {
+    this.state.usergroups.set(g.id, { ...g, users: [...g.users] });
+    this.emit('change');
+  }
+
+  get users(): ReadonlyMap<string, User> {
+    return this.state.users;
+  }
+
+  get channels(): ReadonlyMap<string, Channel> {
+    return this.state.channels;
+  }
+
+  get usergroups(): ReadonlyMap<string, Usergroup> {
+    return this.state.usergroups;
+  }
+
+  /** A channel by id, name, `#name` or (for DMs) user id; throws when there is none. */
+  channel(ref: string): Channel {
+    const c = this.state.findChannel(ref);
+    if (!c) throw new Error(`no channel "${ref}" (channels: ${[...this.state.channels.values()].map((x) => x.name).join(', ')})`);
+    return c;
+  }
+
+  // ---- what Slack would show (live objects: later edits show up in them) ----
+  messages(channel: string): Message[] {
+    return this.state.channelMessages(this.channel(channel).id);
+  }
+
+  thread(channel: string, threadTs: string): Message[] {
+    return this.state.threadReplies(this.channel(channel).id, threadTs);
+  }
+
+  allMessages(): Message[] {
+    return [...this.state.messageLog];
+  }
+
+  ephemerals(filter: { user?: string; channel?: string } = {}): Ephemeral[] {
+    const channelId = filter.channel ? this.channel(filter.channel).id : undefined;
+    return this.state.ephemeralLog.filter((e) => (!filter.user || e.user === filter.user) && (!channelId || e.channel === channelId));
+  }
+
+  openViews(user?: string): View[] {
+    return this.state.views.openFor(user);
+  }
+
+  view(id: string): View | undefined {
+    return this.state.views.find(id);
+  }
+
+  /** Resolves with the probe's first truthy answer, re-checked on every change and every 50 ms. */
+  waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let lastError: unknown;
+      const check = (): void => {
+        try {
+          const v = probe();
+          if (v !== undefined && v !== null && v !== false) {
+            cleanup();
+            resolve(v);
+          }
+        } catch (e) {
+          lastError = e; // e.g. the channel does not exist yet
+        }
+      };
+      const poll = setInterval(check, 50);
+      const timer = setTimeout(() => {
+        cleanup();
+        const why = lastError ? `\nlast probe error: ${String(lastError)}` : '';
+        reject(new Error(`waitFor timed out after ${timeoutMs} ms: ${probe.toString().slice(0, 300)}${why}\n${describeState(this.state, this.calls)}`));
+      }, timeoutMs);
+      const cleanup = (): void => {
+        clearInterval(poll);
+        clearTimeout(timer);
+        this.off('change', check);
+      };
+      this.on('change', check);
+      check();
+    });
+  }
+
+  /** Clears messages, ephemerals, views, files, calls, queued faults and tokens; keeps users and channels. */
+  reset(): void {
+    this.calls.length = 0;
+    this.faults.clear();
+    this.tokens.reset();
+    this.state.reset();
+  }
+
+  failNext(method: string, how: FailSpec): void {
+    this.faults.add(method, how);
+  }
+
+  // ---- the driver ----
+  slashCommand(o: SlashCommandInput): Promise<BotReply> {
+    return slashCommand(this.driver(), o);
+  }
+
+  clickButton(o: ClickInput): Promise<BotReply> {
+    return clickButton(this.driver(), o);
+  }
+
+  submitView(o: { user: string; viewId: string; values?: Record<string, unknown> }): Promise<BotReply> {
+    return submitView(this.driver(), o);
+  }
+
+  closeView(o: { user: string; viewId: string }): Promise<BotReply> {
+    return closeView(this.driver(), o);
+  }
+
+  /** A raw signed POST to the bot; override timestamp/signature to forge or replay. */
+  postSigned(body: string, o: { contentType?: string; timestamp?: number; signature?: string; headers?: Record<string, string> } = {}): Promise<BotReply> {
+    return sendSigned({ url: this.botEndpoint, body, signingSecret: this.opts.signingSecret, timeoutMs: this.opts.botTimeoutMs ?? 3000, pending: this.pending, ...o });
+  }
+
+  private context(): ApiContext {
+    return {
+      state: this.state,
+      tokens: this.tokens,
+      baseUrl: this.baseUrl,
+      botUserId: this.botUserId,
+      botId: this.botId,
+      teamId: this.teamId,
+      teamDomain: this.opts.teamDomain ?? 'boomcard',
+      appId: this.opts.appId ?? 'A0BOOM',
+      actionIdScope: this.opts.actionIdScope ?? 'surface',
+    };
+  }
+
+  private driver(): DriverDeps {
+    const ctx = this.context();
+    return {
+      ctx,
+      workspace: { teamId: ctx.teamId, teamDomain: ctx.teamDomain, appId: ctx.appId, verificationToken: 'sandbox-verification-token' },
+      send: (body, headers) => this.postSigned(body, { headers }),
+    };
+  }
+}

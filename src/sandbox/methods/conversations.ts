@@ -1,0 +1,130 @@
+/** conversations.* methods: channels as the bot sees them, members, history and threads. */
+import { SlackApiError } from '../types.js';
+import type { Channel } from '../types.js';
+import { str } from '../http-util.js';
+import { apiMessage } from './chat.js';
+import type { ApiContext, MethodTable } from './context.js';
+
+export function apiChannel(ctx: ApiContext, c: Channel): Record<string, unknown> {
+  const members = c.members ?? [];
+  return {
+    id: c.id,
+    name: c.name,
+    is_channel: !c.is_im && !c.is_private,
+    is_group: !c.is_im && !!c.is_private,
+    is_im: !!c.is_im,
+    is_private: !!c.is_private,
+    is_archived: false,
+    is_member: members.includes(ctx.botUserId),
+    created: Math.floor((c.created ?? Date.now()) / 1000),
+    creator: ctx.botUserId,
+    topic: { value: c.topic ?? '' },
+    purpose: { value: c.purpose ?? '' },
+    num_members: members.length,
+    ...(c.is_im ? { user: c.name } : {}),
+  };
+}
+
+/** Slack channel names: lower-case letters, digits, hyphens, underscores; at most 80. */
+function checkName(ctx: ApiContext, raw: unknown): string {
+  const name = str(raw) ?? '';
+  if (!name) throw new SlackApiError('invalid_name_required');
+  if (name.length > 80) throw new SlackApiError('invalid_name_maxlength');
+  if (!/^[a-z0-9_-]+$/.test(name)) throw new SlackApiError('invalid_name_specials');
+  if (ctx.state.findChannel(name) && !ctx.state.users.has(name)) throw new SlackApiError('name_taken');
+  return name;
+}
+
+function list(v: unknown): string[] {
+  return (str(v) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+export const conversationMethods: MethodTable = {
+  'conversations.create': {
+    required: { name: 'invalid_name_required' },
+    run(ctx, args) {
+      const name = checkName(ctx, args.name);
+      const c: Channel = { id: ctx.state.newId('C'), name, is_private: args.is_private === true || args.is_private === 'true', members: [ctx.botUserId], created: Date.now() };
+      ctx.state.channels.set(c.id, c);
+      ctx.state.changed();
+      return { channel: apiChannel(ctx, c) };
+    },
+  },
+
+  'conversations.invite': {
+    required: { channel: 'channel_not_found', users: 'invalid_arguments' },
+    run(ctx, args) {
+      const c = ctx.state.channel(args.channel);
+      const users = list(args.users);
+      if (users.length === 0) throw new SlackApiError('no_user');
+      for (const u of users) ctx.state.user(u);
+      const members = new Set(c.members ?? []);
+      if (users.every((u) => members.has(u))) throw new SlackApiError('already_in_channel');
+      c.members = [...new Set([...members, ...users])];
+      ctx.state.changed();
+      return { channel: apiChannel(ctx, c) };
+    },
+  },
+
+  'conversations.join': {
+    required: { channel: 'channel_not_found' },
+    run(ctx, args) {
+      const c = ctx.state.channel(args.channel);
+      if (c.is_private) throw new SlackApiError('method_not_supported_for_channel_type');
+      c.members = [...new Set([...(c.members ?? []), ctx.botUserId])];
+      ctx.state.changed();
+      return { channel: apiChannel(ctx, c) };
+    },
+  },
+
+  'conversations.open': {
+    required: { users: 'users_list_not_supplied' },
+    run(ctx, args) {
+      const [user] = list(args.users);
+      ctx.state.user(user);
+      return { channel: apiChannel(ctx, ctx.state.openIm(user!)) };
+    },
+  },
+
+  'conversations.info': {
+    required: { channel: 'channel_not_found' },
+    run: (ctx, args) => ({ channel: apiChannel(ctx, ctx.state.channel(args.channel)) }),
+  },
+
+  'conversations.list': {
+    run(ctx, args) {
+      const types = new Set(list(args.types ?? 'public_channel'));
+      const channels = [...ctx.state.channels.values()].filter((c) =>
+        c.is_im ? types.has('im') : c.is_private ? types.has('private_channel') : types.has('public_channel'),
+      );
+      return { channels: channels.map((c) => apiChannel(ctx, c)), response_metadata: { next_cursor: '' } };
+    },
+  },
+
+  'conversations.members': {
+    required: { channel: 'channel_not_found' },
+    run: (ctx, args) => ({ members: ctx.state.channel(args.channel).members ?? [], response_metadata: { next_cursor: '' } }),
+  },
+
+  'conversations.history': {
+    required: { channel: 'channel_not_found' },
+    run(ctx, args) {
+      const c = ctx.state.channel(args.channel);
+      const limit = Number(args.limit ?? 100) || 100;
+      // Slack returns newest first.
+      const messages = ctx.state.channelMessages(c.id).slice().reverse().slice(0, limit);
+      return { messages: messages.map(apiMessage), has_more: false, response_metadata: { next_cursor: '' } };
+    },
+  },
+
+  'conversations.replies': {
+    required: { channel: 'channel_not_found', ts: 'thread_not_found' },
+    run(ctx, args) {
+      const c = ctx.state.channel(args.channel);
+      const parent = ctx.state.findMessage(c.id, str(args.ts) ?? '');
+      if (!parent) throw new SlackApiError('thread_not_found');
+      const root = parent.thread_ts && parent.thread_ts !== parent.ts ? ctx.state.findMessage(c.id, parent.thread_ts)! : parent;
+      return { messages: [root, ...ctx.state.threadReplies(c.id, root.ts)].map(apiMessage), has_more: false, response_metadata: { next_cursor: '' } };
+    },
+  },
+};
