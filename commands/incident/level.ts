@@ -25,6 +25,7 @@ export default defineCommand({
   args: z.object({ ref: z.string().optional(), level: z.custom<LevelNumber>((v) => LEVEL_NUMBERS.includes(v as LevelNumber)) }),
   handle: async (ctx, a) => {
     const inc = await findIncident(ctx.store, ctx.channelId, a.ref, usage);
+    if (inc.level === a.level) throw new UserError(`${incidentRef(inc.id)} is already L${a.level}.`, usage);
     await ctx.incidents.changeLevel(inc.id, a.level, ctx.userId);
     await ctx.reply(`*${incidentRef(inc.id)}* is now ${levelLabel(a.level, ctx.policy.levels[a.level])}.`);
   },

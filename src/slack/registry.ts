@@ -34,7 +34,7 @@ export class CommandRegistry {
     const def = this.find(root, name);
     if (!def) {
       const names = this.list(root).map((d) => d.path[1]).join(', ');
-      throw new UserError(`\`/${root} ${escapeMrkdwn(name)}\` is not a command. Commands: ${names}. Try \`/${root} help\`.`);
+      throw new UserError(`\`/${root} ${escapeMrkdwn(name)}\` is not a command. Try \`/${root} help\`.`, `/${root} <${names.replace(/, /g, '|')}> …`);
     }
     if (rest === '' && def.modal) return { kind: 'modal', def };
     let raw: unknown;
