@@ -5,8 +5,9 @@ import help from './incident/help.js';
 import level from './incident/level.js';
 import list from './incident/list.js';
 import resolve from './incident/resolve.js';
+import remind from './incident/remind.js';
 import status from './incident/status.js';
 import update from './incident/update.js';
 
 /** Every command the bot has, listed by hand so that nothing is loaded by accident. */
-export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, help];
+export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, remind, help];

@@ -13,6 +13,8 @@ import { registerInteractions } from './slack/interactions.js';
 import { CommandRegistry } from './slack/registry.js';
 import { registerCommands } from './slack/router.js';
 import { healthRoute, metricsRoute } from './slack/routes.js';
+import { reminderHandler } from './scheduler/reminders.js';
+import { Scheduler, type SchedulerOptions } from './scheduler/ticker.js';
 import { openPglite, openPostgres, type Database } from './store/db.js';
 import { Store } from './store/index.js';
 import { migrate } from './store/migrate.js';
@@ -25,6 +27,8 @@ export interface BotOptions {
   policy?: Policy;
   /** Slack API retries: a few quick ones by default; tests of failure paths turn them off. */
   slackRetries?: number;
+  /** Ticker settings (tests use short ticks and leases); `false` runs no ticker in this process. */
+  scheduler?: Partial<Pick<SchedulerOptions, 'tickMs' | 'leaseMs' | 'batch' | 'owner'>> | false;
 }
 
 export interface Bot {
@@ -33,6 +37,7 @@ export interface Bot {
   policy: Policy;
   registry: CommandRegistry;
   log: Logger;
+  scheduler?: Scheduler;
   /** Starts listening (HTTP mode: on `port`, 0 = any free port) and answers the port it got. */
   start(port?: number): Promise<number | undefined>;
   stop(): Promise<void>;
@@ -71,6 +76,10 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
   const deps = { config, policy, store, clock, log, slack: app.client, incidents };
   registerCommands(app, registry, deps, metrics);
   registerInteractions(app, deps);
+  const scheduler =
+    opts.scheduler === false
+      ? undefined
+      : new Scheduler({ db, clock, log: log.child({ component: 'scheduler' }), tickMs: config.SCHEDULER_TICK_MS, leaseMs: config.SCHEDULER_LEASE_MS, ...opts.scheduler, handlers: { reminder: reminderHandler({ ...deps, channel: config.INCIDENT_CHANNEL }) } });
 
   app.error((async ({ error, body }: { error: Error; body?: unknown }) => {
     const err = unwrap(error);
@@ -98,7 +107,9 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
     policy,
     registry,
     log,
+    scheduler,
     async start(port = config.PORT) {
+      scheduler?.start();
       if (config.mode === 'socket') {
         await app.start();
         return config.PORT;
@@ -108,6 +119,7 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
       return typeof address === 'object' && address ? address.port : undefined;
     },
     async stop() {
+      await scheduler?.stop();
       await app.stop().catch((err: unknown) => log.warn({ err }, 'stopping the Slack receiver'));
       server?.closeAllConnections?.();
       await db.close();

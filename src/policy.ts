@@ -58,6 +58,8 @@ const team = z
     members: z.array(slackUserId).default([]),
     /** Roles the members hold outside any incident, e.g. the DBA team holds `dba`. */
     roles: z.array(z.string()).default([]),
+    /** The team's Slack user group (`S…`): mentioned as one group instead of each member. */
+    usergroup: z.string().regex(/^S[A-Z0-9]{2,}$/, 'expected a Slack user group id like S0123ABCD').optional(),
   })
   .passthrough();
 

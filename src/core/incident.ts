@@ -24,6 +24,8 @@ export interface Incident {
   resolvedBy: string | null;
   resolution: string | null;
   roles: Record<string, string>;
+  /** Reminder cadence set for this incident: null = the level's, 0 = off. */
+  remindEveryMs: number | null;
 }
 
 export const incidentRef = (id: number): string => `INC-${id}`;

@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import { ConflictError, UserError } from '../core/errors.js';
 import { incidentRef, isOpen, statusLabel, type Incident, type OpenStatus } from '../core/incident.js';
 import type { LevelNumber } from '../core/levels.js';
+import { reminderCadence, reminderDueAfter } from '../core/reminders.js';
 import type { Logger } from '../observability/logger.js';
 import type { Policy } from '../policy.js';
 import type { Store } from '../store/index.js';
@@ -28,7 +29,9 @@ export class IncidentService {
   ) {}
 
   async declare(input: DeclareInput, actor: string, requestKey?: string): Promise<{ incident: Incident; created: boolean }> {
-    const { incident, created } = await this.d.store.incidents.declare({ ...input, declaredBy: actor, at: this.d.clock.now(), requestKey });
+    const at = this.d.clock.now();
+    const reminderAt = reminderDueAfter(at, reminderCadence(this.d.policy.levels[input.level], null));
+    const { incident, created } = await this.d.store.incidents.declare({ ...input, declaredBy: actor, at, requestKey, reminderAt });
     if (!created) return { incident, created };
     const card = incidentCard(incident, this.d.policy);
     const posted = await this.d.slack.chat.postMessage({ channel: this.d.channel, ...card, unfurl_links: false, unfurl_media: false });
@@ -39,7 +42,10 @@ export class IncidentService {
 
   async update(id: number, u: { text: string; status?: OpenStatus }, actor: string): Promise<Incident> {
     const before = await this.mustBeOpen(id);
-    const inc = await this.d.store.incidents.postUpdate(id, { ...u, by: actor, at: this.d.clock.now() });
+    const at = this.d.clock.now();
+    // An update restarts the reminder count.
+    const reminderAt = reminderDueAfter(at, this.cadence(before)) ?? null;
+    const inc = await this.d.store.incidents.postUpdate(id, { ...u, by: actor, at, reminderAt });
     if (!inc) throw await this.notOpen(id);
     await this.thread(inc, updateReply(actor, u.text, inc.status as OpenStatus, inc.status !== before.status));
     await this.refreshCard(inc);
@@ -57,7 +63,8 @@ export class IncidentService {
   async changeLevel(id: number, level: LevelNumber, actor: string): Promise<Incident> {
     const current = await this.mustBeOpen(id);
     if (current.level === level) throw new UserError(`${incidentRef(id)} is already L${level}.`);
-    const r = await this.d.store.incidents.changeLevel(id, { level, by: actor, at: this.d.clock.now() });
+    const at = this.d.clock.now();
+    const r = await this.d.store.incidents.changeLevel(id, { level, by: actor, at, reminderAt: this.reminderAfterChange({ ...current, level }, at) });
     if (!r) throw await this.notOpen(id);
     await this.thread(r.incident, levelReply(this.d.policy, r.from, level, actor));
     await this.refreshCard(r.incident);
@@ -70,6 +77,26 @@ export class IncidentService {
     await this.thread(inc, resolveReply(inc, actor, summary));
     await this.refreshCard(inc);
     return inc;
+  }
+
+  /** `/incident remind`: 0 turns reminders off for this incident. */
+  async setReminderCadence(id: number, everyMs: number, actor: string): Promise<Incident> {
+    const current = await this.mustBeOpen(id);
+    const at = this.d.clock.now();
+    const inc = await this.d.store.incidents.setReminder(id, { everyMs, by: actor, at, reminderAt: this.reminderAfterChange({ ...current, remindEveryMs: everyMs }, at) });
+    if (!inc) throw await this.notOpen(id);
+    return inc;
+  }
+
+  cadence(inc: Pick<Incident, 'level' | 'remindEveryMs'>): number {
+    return reminderCadence(this.d.policy.levels[inc.level], inc.remindEveryMs);
+  }
+
+  /** A new cadence counts from the last update; if that moment has passed, the reminder is due now. */
+  private reminderAfterChange(inc: Incident, at: Date): Date | null {
+    const due = reminderDueAfter(inc.lastUpdateAt ?? inc.declaredAt, this.cadence(inc));
+    if (!due) return null;
+    return due < at ? at : due;
   }
 
   async refreshCard(inc: Incident): Promise<void> {

@@ -2,7 +2,19 @@ import type { Incident, IncidentStatus, OpenStatus } from '../core/incident.js';
 import { OPEN_STATUSES } from '../core/incident.js';
 import type { LevelNumber } from '../core/levels.js';
 import type { Database, Queryable } from './db.js';
+import { cancelJob, scheduleJob } from './jobs.js';
 import { appendTimeline } from './timeline.js';
+
+export const REMINDER = 'reminder';
+
+/** A reminder's next due time, decided by the caller: a Date moves it, null cancels it, undefined leaves it. */
+type ReminderChange = Date | null | undefined;
+
+async function applyReminder(tx: Queryable, id: number, change: ReminderChange, at: Date, payload?: Record<string, unknown>): Promise<void> {
+  if (change === undefined) return;
+  if (change === null) await cancelJob(tx, REMINDER, String(id), at);
+  else await scheduleJob(tx, { kind: REMINDER, key: String(id), incidentId: id, dueAt: change, payload });
+}
 
 interface IncidentRow {
   id: number;
@@ -23,6 +35,7 @@ interface IncidentRow {
   resolved_by: string | null;
   resolution: string | null;
   roles: Record<string, string> | null;
+  remind_every_ms: number | null;
 }
 
 // Roles ride along as one JSON object so that every read is one round trip.
@@ -50,6 +63,7 @@ const toIncident = (r: IncidentRow): Incident => ({
   resolvedBy: r.resolved_by,
   resolution: r.resolution,
   roles: r.roles ?? {},
+  remindEveryMs: r.remind_every_ms,
 });
 
 export interface NewIncident {
@@ -62,6 +76,7 @@ export interface NewIncident {
   commander: string;
   requestKey?: string;
   at: Date;
+  reminderAt?: Date | null;
 }
 
 export class IncidentStore {
@@ -114,6 +129,7 @@ export class IncidentStore {
         kind: 'declared',
         data: { level: n.level, title: n.title, services: n.services, drill: n.drill, commander: n.commander },
       });
+      await applyReminder(tx, id, n.reminderAt ?? undefined, n.at, { seq: 0 });
       return { incident: (await this.get(id, tx))!, created: true };
     });
   }
@@ -124,7 +140,7 @@ export class IncidentStore {
     return r.rowCount === 1;
   }
 
-  async postUpdate(id: number, u: { text: string; status?: OpenStatus; by: string; at: Date }): Promise<Incident | undefined> {
+  async postUpdate(id: number, u: { text: string; status?: OpenStatus; by: string; at: Date; reminderAt?: ReminderChange }): Promise<Incident | undefined> {
     return this.db.transaction(async (tx) => {
       const r = await tx.query<{ old_status: string }>(
         `UPDATE incidents i SET last_update_at = $2, last_update_by = $3, last_update_text = $4, status = COALESCE($5, i.status)
@@ -138,6 +154,7 @@ export class IncidentStore {
       if (u.status && u.status !== from) {
         await appendTimeline(tx, { incidentId: id, at: u.at, actor: u.by, kind: 'status_changed', data: { from, to: u.status } });
       }
+      await applyReminder(tx, id, u.reminderAt, u.at);
       return this.get(id, tx);
     });
   }
@@ -159,7 +176,7 @@ export class IncidentStore {
     });
   }
 
-  async changeLevel(id: number, c: { level: LevelNumber; by: string; at: Date }): Promise<{ incident: Incident; from: LevelNumber } | undefined> {
+  async changeLevel(id: number, c: { level: LevelNumber; by: string; at: Date; reminderAt?: ReminderChange }): Promise<{ incident: Incident; from: LevelNumber } | undefined> {
     return this.db.transaction(async (tx) => {
       const r = await tx.query<{ old_level: number }>(
         `UPDATE incidents i SET level = $2
@@ -170,6 +187,7 @@ export class IncidentStore {
       if (r.rowCount === 0) return undefined;
       const from = r.rows[0]!.old_level as LevelNumber;
       await appendTimeline(tx, { incidentId: id, at: c.at, actor: c.by, kind: 'level_changed', data: { from, to: c.level } });
+      await applyReminder(tx, id, c.reminderAt, c.at);
       return { incident: (await this.get(id, tx))!, from };
     });
   }
@@ -183,6 +201,18 @@ export class IncidentStore {
       );
       if (u.rowCount === 0) return undefined;
       await appendTimeline(tx, { incidentId: id, at: r.at, actor: r.by, kind: 'resolved', data: { summary: r.summary } });
+      await applyReminder(tx, id, null, r.at);
+      return this.get(id, tx);
+    });
+  }
+
+  /** `/incident remind`: this incident's own cadence (0 = off), recorded, and the pending reminder moved. */
+  async setReminder(id: number, r: { everyMs: number; by: string; at: Date; reminderAt: Date | null }): Promise<Incident | undefined> {
+    return this.db.transaction(async (tx) => {
+      const u = await tx.query(`UPDATE incidents SET remind_every_ms = $2 WHERE id = $1 AND status IN ${OPEN}`, [id, r.everyMs]);
+      if (u.rowCount === 0) return undefined;
+      await appendTimeline(tx, { incidentId: id, at: r.at, actor: r.by, kind: 'reminder_cadence', data: { everyMs: r.everyMs } });
+      await applyReminder(tx, id, r.reminderAt, r.at);
       return this.get(id, tx);
     });
   }

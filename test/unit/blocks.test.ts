@@ -29,6 +29,7 @@ const open: Incident = {
   resolvedBy: null,
   resolution: null,
   roles: { incident_commander: 'U0IC00001', dba: 'U0DBA0001' },
+  remindEveryMs: null,
 };
 const resolved: Incident = { ...open, level: 3, drill: true, status: 'resolved', resolvedAt: new Date('2026-11-25T11:05:00Z'), resolvedBy: 'U0IC00001', resolution: 'Failed over to replica-1' };
 

@@ -1,0 +1,50 @@
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../core/clock.js';
+import { escalationMentions } from '../core/escalation.js';
+import { isOpen } from '../core/incident.js';
+import { planReminder } from '../core/reminders.js';
+import { COMMUNICATIONS_COORDINATOR, INCIDENT_COMMANDER } from '../core/roles.js';
+import type { IncidentService } from '../incidents/service.js';
+import type { Logger } from '../observability/logger.js';
+import type { Policy } from '../policy.js';
+import { reminderMessage } from '../slack/blocks/reminder.js';
+import type { Store } from '../store/index.js';
+import { appendTimeline } from '../store/timeline.js';
+import type { JobHandler } from './ticker.js';
+
+/** The `reminder` job: nudge the incident's people in the card's thread; escalate to the channel when ignored. */
+export function reminderHandler(d: { store: Store; policy: Policy; slack: WebClient; clock: Clock; log: Logger; incidents: IncidentService; channel: string }): JobHandler {
+  return async (job) => {
+    const inc = job.incidentId === null ? undefined : await d.store.incidents.get(job.incidentId);
+    if (!inc || !isOpen(inc.status)) return {};
+    const now = d.clock.now();
+    const lastActivity = inc.lastUpdateAt ?? inc.declaredAt;
+    const cadenceMs = d.incidents.cadence(inc);
+    const plan = planReminder({ now, lastActivity, cadenceMs });
+    if (!plan.post) return plan.next ? { next: plan.next } : {};
+
+    const seq = Number(job.payload.seq ?? 0) + 1;
+    const people = [inc.roles[INCIDENT_COMMANDER], inc.roles[COMMUNICATIONS_COORDINATOR]].filter((u): u is string => Boolean(u));
+    const escalateTo = plan.escalate ? escalationMentions(d.policy.levels[inc.level], d.policy.teams) || undefined : undefined;
+    const permalink = plan.escalate ? await d.incidents.permalink(inc) : undefined;
+    const msg = reminderMessage(inc, d.policy, {
+      seq,
+      silentMs: now.getTime() - lastActivity.getTime(),
+      cadenceMs,
+      people: people.length ? [...new Set(people)] : [inc.declaredBy],
+      escalateTo: plan.escalate ? (escalateTo ?? '') : undefined,
+      permalink,
+    });
+    const inThread = !plan.escalate && inc.cardTs;
+    await d.slack.chat.postMessage({
+      channel: inc.channelId ?? d.channel,
+      ...(inThread ? { thread_ts: inc.cardTs! } : {}),
+      text: msg.text,
+      blocks: msg.blocks as never,
+      metadata: msg.metadata as never,
+      unfurl_links: false,
+    });
+    await appendTimeline(d.store.db, { incidentId: inc.id, at: now, actor: 'dr-bot', kind: 'reminder', data: { seq, missed: plan.missed, escalated: plan.escalate } });
+    return { next: plan.next, payload: { seq } };
+  };
+}

@@ -1,0 +1,153 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { retryDelayMs } from '../core/backoff.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../observability/logger.js';
+import type { Database } from '../store/db.js';
+import { claimDueJobs, failJob, finishJob, releaseAll, type Job } from '../store/jobs.js';
+
+/** What a handler answers: a next due time reschedules the job, nothing means it is done. */
+export interface JobResult {
+  next?: Date;
+  payload?: Record<string, unknown>;
+}
+export type JobHandler = (job: Job) => Promise<JobResult>;
+
+export interface SchedulerOptions {
+  db: Database;
+  clock: Clock;
+  log: Logger;
+  handlers: Record<string, JobHandler>;
+  owner?: string;
+  tickMs?: number;
+  leaseMs?: number;
+  batch?: number;
+  concurrency?: number;
+}
+
+/**
+ * The due-work ticker every bot process runs. Each tick claims due jobs (SKIP LOCKED + lease, so two
+ * replicas never take the same one), runs their handlers, and finishes or retries them. A database
+ * outage is logged and waited out: the jobs are rows, so nothing is lost while it lasts.
+ */
+export class Scheduler {
+  readonly owner: string;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private outageSince?: number;
+  private readonly tickMs: number;
+  private readonly leaseMs: number;
+  private readonly batch: number;
+  private readonly concurrency: number;
+  /** Milliseconds each claim query took, for the benchmark and /metrics. */
+  readonly claimTimings: number[] = [];
+
+  constructor(private readonly o: SchedulerOptions) {
+    this.owner = o.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.tickMs = o.tickMs ?? 1_000;
+    this.leaseMs = o.leaseMs ?? 30_000;
+    this.batch = o.batch ?? 100;
+    this.concurrency = o.concurrency ?? 8;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops ticking, lets the jobs in hand finish, and hands back every lease. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await releaseAll(this.o.db, this.owner).catch((err: unknown) => this.o.log.warn({ err }, 'scheduler: could not release leases'));
+  }
+
+  /** Claims and runs one batch; answers how many jobs it ran. */
+  async tick(): Promise<number> {
+    const now = this.o.clock.now();
+    const started = performance.now();
+    const jobs = await claimDueJobs(this.o.db, { owner: this.owner, now, leaseUntil: new Date(now.getTime() + this.leaseMs), limit: this.batch });
+    this.claimTimings.push(performance.now() - started);
+    if (this.claimTimings.length > 10_000) this.claimTimings.splice(0, 5_000);
+    let next = 0;
+    const worker = async () => {
+      while (next < jobs.length) await this.runJob(jobs[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, jobs.length) }, worker));
+    return jobs.length;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let ran = 0;
+      let delay = this.tickMs;
+      try {
+        ran = await this.tick();
+        if (this.outageSince !== undefined) {
+          this.o.log.warn({ outageMs: Date.now() - this.outageSince }, 'scheduler: database is back');
+          this.outageSince = undefined;
+        }
+      } catch (err) {
+        if (this.outageSince === undefined) {
+          this.outageSince = Date.now();
+          this.o.log.error({ err }, 'scheduler: database unavailable; due work waits until it is back');
+        }
+        delay = Math.min(5_000, this.tickMs * 2);
+      }
+      if (ran === this.batch) continue; // more is due: no pause
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, delay);
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private async runJob(job: Job): Promise<void> {
+    const handler = this.o.handlers[job.kind];
+    const log = this.o.log.child({ job: job.id, kind: job.kind, incident: job.incidentId });
+    let result: JobResult;
+    try {
+      if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
+      result = await handler(job);
+    } catch (err) {
+      const retryAt = new Date(this.o.clock.now().getTime() + retryDelayMs(job.attempts, { retryAfterMs: retryAfterMs(err) }));
+      log.warn({ err, attempts: job.attempts, retryAt }, 'job failed; will retry');
+      await this.persist(() => failJob(this.o.db, job, { owner: this.owner, retryAt, error: String((err as Error)?.message ?? err) }), log);
+      return;
+    }
+    await this.persist(() => finishJob(this.o.db, job, { owner: this.owner, at: this.o.clock.now(), next: result.next, payload: result.payload }), log);
+  }
+
+  /**
+   * The work is done (a message posted); recording that must not be lost to a database blip, or the
+   * lease would expire and the job run twice. Retry within the lease.
+   */
+  private async persist(write: () => Promise<unknown>, log: Logger): Promise<void> {
+    const deadline = Date.now() + this.leaseMs * 0.8;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await write();
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) {
+          log.error({ err }, 'job outcome could not be recorded; it may run again when its lease ends');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+      }
+    }
+  }
+}
+
+/** Slack's 429 carries Retry-After; @slack/web-api surfaces it as `retryAfter` seconds. */
+function retryAfterMs(err: unknown): number | undefined {
+  const s = (err as { retryAfter?: unknown })?.retryAfter;
+  return typeof s === 'number' ? s * 1000 : undefined;
+}
