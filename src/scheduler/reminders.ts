@@ -10,11 +10,12 @@ import type { Policy } from '../policy.js';
 import { reminderMessage } from '../slack/blocks/reminder.js';
 import type { Store } from '../store/index.js';
 import { appendTimeline } from '../store/timeline.js';
+import { reminderAlreadyPosted } from './already-posted.js';
 import type { JobHandler } from './ticker.js';
 
 /** The `reminder` job: nudge the incident's people in the card's thread; escalate to the channel when ignored. */
 export function reminderHandler(d: { store: Store; policy: Policy; slack: WebClient; clock: Clock; log: Logger; incidents: IncidentService; channel: string }): JobHandler {
-  return async (job) => {
+  return async (job, ctx) => {
     const inc = job.incidentId === null ? undefined : await d.store.incidents.get(job.incidentId);
     if (!inc || !isOpen(inc.status)) return {};
     const now = d.clock.now();
@@ -24,6 +25,18 @@ export function reminderHandler(d: { store: Store; policy: Policy; slack: WebCli
     if (!plan.post) return plan.next ? { next: plan.next } : {};
 
     const seq = Number(job.payload.seq ?? 0) + 1;
+    const channel = inc.channelId ?? d.channel;
+    const pending = job.payload.pending as { seq: number; at: string } | undefined;
+    if (pending?.seq === seq) {
+      // A previous run was about to post this one and never said how it went.
+      const posted = await reminderAlreadyPosted(d.slack, { channel, threadTs: inc.cardTs ?? undefined, since: new Date(pending.at), incident: inc.id, seq });
+      if (posted) {
+        d.log.info({ incident: inc.id, seq }, 'reminder was already posted before a crash; not posting it again');
+        return { next: plan.next, payload: { seq } };
+      }
+      if (posted === undefined) d.log.warn({ incident: inc.id, seq }, 'cannot tell whether the reminder was posted before a crash; posting it');
+    }
+    await ctx.checkpoint({ pending: { seq, at: now.toISOString() } });
     const people = [inc.roles[INCIDENT_COMMANDER], inc.roles[COMMUNICATIONS_COORDINATOR]].filter((u): u is string => Boolean(u));
     const escalateTo = plan.escalate ? escalationMentions(d.policy.levels[inc.level], d.policy.teams) || undefined : undefined;
     const permalink = plan.escalate ? await d.incidents.permalink(inc) : undefined;
@@ -37,7 +50,7 @@ export function reminderHandler(d: { store: Store; policy: Policy; slack: WebCli
     });
     const inThread = !plan.escalate && inc.cardTs;
     await d.slack.chat.postMessage({
-      channel: inc.channelId ?? d.channel,
+      channel,
       ...(inThread ? { thread_ts: inc.cardTs! } : {}),
       text: msg.text,
       blocks: msg.blocks as never,

@@ -4,14 +4,18 @@ import { retryDelayMs } from '../core/backoff.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Database } from '../store/db.js';
-import { claimDueJobs, failJob, finishJob, releaseAll, type Job } from '../store/jobs.js';
+import { checkpointJob, claimDueJobs, failJob, finishJob, LeaseLostError, releaseAll, type Job } from '../store/jobs.js';
 
 /** What a handler answers: a next due time reschedules the job, nothing means it is done. */
 export interface JobResult {
   next?: Date;
   payload?: Record<string, unknown>;
 }
-export type JobHandler = (job: Job) => Promise<JobResult>;
+export interface JobContext {
+  /** Persist intent before a side effect; throws when the job is no longer ours, so nothing is done twice. */
+  checkpoint(patch: Record<string, unknown>): Promise<void>;
+}
+export type JobHandler = (job: Job, ctx: JobContext) => Promise<JobResult>;
 
 export interface SchedulerOptions {
   db: Database;
@@ -115,8 +119,12 @@ export class Scheduler {
     let result: JobResult;
     try {
       if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
-      result = await handler(job);
+      result = await handler(job, { checkpoint: (patch) => checkpointJob(this.o.db, job, this.owner, patch) });
     } catch (err) {
+      if (err instanceof LeaseLostError) {
+        log.warn('job taken over by another run; this one stops');
+        return;
+      }
       const retryAt = new Date(this.o.clock.now().getTime() + retryDelayMs(job.attempts, { retryAfterMs: retryAfterMs(err) }));
       log.warn({ err, attempts: job.attempts, retryAt }, 'job failed; will retry');
       await this.persist(() => failJob(this.o.db, job, { owner: this.owner, retryAt, error: String((err as Error)?.message ?? err) }), log);

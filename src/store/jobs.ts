@@ -112,3 +112,24 @@ export async function releaseAll(q: Queryable, owner: string): Promise<number> {
   const r = await q.query('UPDATE jobs SET locked_by = NULL, locked_until = NULL WHERE locked_by = $1 AND done_at IS NULL', [owner]);
   return r.rowCount;
 }
+
+/**
+ * Records, before a side effect, what is about to be done ("posting reminder 7"), so that a retry after a
+ * crash can check whether it happened. Fails when the lease was lost: then the caller must not act.
+ */
+export async function checkpointJob(q: Queryable, job: Job, owner: string, patch: Record<string, unknown>): Promise<void> {
+  const r = await q.query('UPDATE jobs SET payload = payload || $3::jsonb WHERE id = $1 AND locked_by = $2 AND version = $4 AND done_at IS NULL', [
+    job.id,
+    owner,
+    JSON.stringify(patch),
+    job.version,
+  ]);
+  if (r.rowCount !== 1) throw new LeaseLostError(job.id);
+}
+
+export class LeaseLostError extends Error {
+  constructor(id: number) {
+    super(`job ${id} is no longer ours (lease expired or rescheduled)`);
+    this.name = 'LeaseLostError';
+  }
+}

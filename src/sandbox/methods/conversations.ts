@@ -1,9 +1,9 @@
 /** conversations.* methods: channels as the bot sees them, members, history and threads. */
 import { SlackApiError } from '../types.js';
-import type { Channel } from '../types.js';
+import type { Channel, Message } from '../types.js';
 import { str } from '../http-util.js';
 import { apiMessage } from './chat.js';
-import type { ApiContext, MethodTable } from './context.js';
+import type { ApiContext, Args, MethodTable } from './context.js';
 
 export function apiChannel(ctx: ApiContext, c: Channel): Record<string, unknown> {
   const members = c.members ?? [];
@@ -111,9 +111,9 @@ export const conversationMethods: MethodTable = {
     run(ctx, args) {
       const c = ctx.state.channel(args.channel);
       const limit = Number(args.limit ?? 100) || 100;
-      // Slack returns newest first.
-      const messages = ctx.state.channelMessages(c.id).slice().reverse().slice(0, limit);
-      return { messages: messages.map(apiMessage), has_more: false, response_metadata: { next_cursor: '' } };
+      // Slack returns newest first; `oldest` is exclusive unless `inclusive`.
+      const messages = ctx.state.channelMessages(c.id).filter((m) => afterOldest(m.ts, args)).slice().reverse().slice(0, limit);
+      return { messages: messages.map((m) => withMetadata(m, args)), has_more: false, response_metadata: { next_cursor: '' } };
     },
   },
 
@@ -124,7 +124,22 @@ export const conversationMethods: MethodTable = {
       const parent = ctx.state.findMessage(c.id, str(args.ts) ?? '');
       if (!parent) throw new SlackApiError('thread_not_found');
       const root = parent.thread_ts && parent.thread_ts !== parent.ts ? ctx.state.findMessage(c.id, parent.thread_ts)! : parent;
-      return { messages: [root, ...ctx.state.threadReplies(c.id, root.ts)].map(apiMessage), has_more: false, response_metadata: { next_cursor: '' } };
+      const replies = ctx.state.threadReplies(c.id, root.ts).filter((m) => afterOldest(m.ts, args));
+      return { messages: [root, ...replies].map((m) => withMetadata(m, args)), has_more: false, response_metadata: { next_cursor: '' } };
     },
   },
 };
+
+function afterOldest(ts: string, args: Args): boolean {
+  if (args.oldest === undefined || args.oldest === '') return true;
+  const inclusive = args.inclusive === true || args.inclusive === 'true' || args.inclusive === '1';
+  return inclusive ? Number(ts) >= Number(args.oldest) : Number(ts) > Number(args.oldest);
+}
+
+/** Slack leaves message metadata out of history unless the app asks for it. */
+function withMetadata(m: Message, args: Args): Record<string, unknown> {
+  const out = apiMessage(m);
+  const asked = args.include_all_metadata === true || args.include_all_metadata === 'true' || args.include_all_metadata === '1';
+  if (!asked) delete out.metadata;
+  return out;
+}
