@@ -79,7 +79,8 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
   const wrap = (q: { query: PgliteQuery; exec: (sql: string) => Promise<unknown> }): Tx => ({
     query: async <T>(sql: string, params?: unknown[]) => {
       const r = await q.query<T>(sql, params);
-      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+      // PGlite reports affectedRows 0 (not undefined) for a SELECT, so a row count is whichever is larger.
+      return { rows: r.rows, rowCount: Math.max(r.affectedRows ?? 0, r.rows.length) };
     },
     exec: async (sql) => {
       await q.exec(sql);
