@@ -14,7 +14,8 @@ import { CommandRegistry } from './slack/registry.js';
 import { registerCommands } from './slack/router.js';
 import { healthRoute, metricsRoute } from './slack/routes.js';
 import { reminderHandler } from './scheduler/reminders.js';
-import { Scheduler, type SchedulerOptions } from './scheduler/ticker.js';
+import { Scheduler, type JobHandler, type SchedulerOptions } from './scheduler/ticker.js';
+import type { Deps } from './slack/context.js';
 import { openPglite, openPostgres, type Database } from './store/db.js';
 import { Store } from './store/index.js';
 import { migrate } from './store/migrate.js';
@@ -38,6 +39,10 @@ export interface Bot {
   registry: CommandRegistry;
   log: Logger;
   scheduler?: Scheduler;
+  /** The handlers' dependencies, for tools that drive the bot's parts directly (tests, benchmarks). */
+  deps: Deps;
+  /** Due-work handlers by job kind, as the ticker runs them. */
+  jobHandlers: Record<string, JobHandler>;
   /** Starts listening (HTTP mode: on `port`, 0 = any free port) and answers the port it got. */
   start(port?: number): Promise<number | undefined>;
   stop(): Promise<void>;
@@ -73,13 +78,14 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
       : new App({ token: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET!, customRoutes: routes, clientOptions, logger: boltLogger(log), logLevel: LogLevel.INFO, extendedErrorHandler: true, processBeforeResponse: false });
 
   const incidents = new IncidentService({ store, policy, slack: app.client, clock, log, channel: config.INCIDENT_CHANNEL });
-  const deps = { config, policy, store, clock, log, slack: app.client, incidents };
+  const deps: Deps = { config, policy, store, clock, log, slack: app.client, incidents };
   registerCommands(app, registry, deps, metrics);
   registerInteractions(app, deps);
+  const jobHandlers: Record<string, JobHandler> = { reminder: reminderHandler({ ...deps, channel: config.INCIDENT_CHANNEL }) };
   const scheduler =
     opts.scheduler === false
       ? undefined
-      : new Scheduler({ db, clock, log: log.child({ component: 'scheduler' }), tickMs: config.SCHEDULER_TICK_MS, leaseMs: config.SCHEDULER_LEASE_MS, ...opts.scheduler, handlers: { reminder: reminderHandler({ ...deps, channel: config.INCIDENT_CHANNEL }) } });
+      : new Scheduler({ db, clock, log: log.child({ component: 'scheduler' }), tickMs: config.SCHEDULER_TICK_MS, leaseMs: config.SCHEDULER_LEASE_MS, ...opts.scheduler, handlers: jobHandlers });
 
   app.error((async ({ error, body }: { error: Error; body?: unknown }) => {
     const err = unwrap(error);
@@ -108,6 +114,8 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
     registry,
     log,
     scheduler,
+    deps,
+    jobHandlers,
     async start(port = config.PORT) {
       scheduler?.start();
       if (config.mode === 'socket') {

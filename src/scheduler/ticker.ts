@@ -4,7 +4,7 @@ import { retryDelayMs } from '../core/backoff.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Database } from '../store/db.js';
-import { checkpointJob, claimDueJobs, failJob, finishJob, LeaseLostError, releaseAll, type Job } from '../store/jobs.js';
+import { checkpointJob, claimDueJobs, failJob, finishJob, LeaseLostError, releaseAll, releaseJob, type Job } from '../store/jobs.js';
 
 /** What a handler answers: a next due time reschedules the job, nothing means it is done. */
 export interface JobResult {
@@ -122,7 +122,8 @@ export class Scheduler {
       result = await handler(job, { checkpoint: (patch) => checkpointJob(this.o.db, job, this.owner, patch) });
     } catch (err) {
       if (err instanceof LeaseLostError) {
-        log.warn('job taken over by another run; this one stops');
+        log.warn('job was replanned or taken over meanwhile; this run stops without acting');
+        await this.persist(() => releaseJob(this.o.db, job, this.owner), log);
         return;
       }
       const retryAt = new Date(this.o.clock.now().getTime() + retryDelayMs(job.attempts, { retryAfterMs: retryAfterMs(err) }));
