@@ -85,7 +85,9 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
   const scheduler =
     opts.scheduler === false
       ? undefined
-      : new Scheduler({ db, clock, log: log.child({ component: 'scheduler' }), tickMs: config.SCHEDULER_TICK_MS, leaseMs: config.SCHEDULER_LEASE_MS, ...opts.scheduler, handlers: jobHandlers });
+      : new Scheduler({ db, clock, log: log.child({ component: 'scheduler' }), tickMs: config.SCHEDULER_TICK_MS, leaseMs: config.SCHEDULER_LEASE_MS, ...opts.scheduler, handlers: jobHandlers,
+          onClaim: (ms) => metrics.schedulerClaimSeconds.observe(ms / 1000),
+          onJobStart: (job, lateMs) => metrics.jobLatenessSeconds.observe({ kind: job.kind }, Math.max(0, lateMs) / 1000) });
 
   app.error((async ({ error, body }: { error: Error; body?: unknown }) => {
     const err = unwrap(error);

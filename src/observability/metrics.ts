@@ -1,4 +1,4 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of one bot process; each replica is scraped on its own `/metrics`. */
 export function createMetrics() {
@@ -8,6 +8,8 @@ export function createMetrics() {
     registry,
     commands: new Counter({ name: 'drbot_commands_total', help: 'Slash commands by command and outcome', labelNames: ['command', 'outcome'], registers: [registry] }),
     incidentsDeclared: new Counter({ name: 'drbot_incidents_declared_total', help: 'Incidents declared, by level', labelNames: ['level', 'drill'], registers: [registry] }),
+    schedulerClaimSeconds: new Histogram({ name: 'drbot_scheduler_claim_seconds', help: 'Time of one claim of due jobs', buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1], registers: [registry] }),
+    jobLatenessSeconds: new Histogram({ name: 'drbot_job_lateness_seconds', help: 'How late a due job started, by kind', labelNames: ['kind'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60], registers: [registry] }),
     errors: new Counter({ name: 'drbot_errors_total', help: 'Errors that reached the error handler, by kind', labelNames: ['kind'], registers: [registry] }),
   };
 }

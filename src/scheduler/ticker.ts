@@ -27,6 +27,9 @@ export interface SchedulerOptions {
   leaseMs?: number;
   batch?: number;
   concurrency?: number;
+  /** Observers for metrics: how long each claim took, and how late each job started. */
+  onClaim?: (ms: number, claimed: number) => void;
+  onJobStart?: (job: Job, lateMs: number) => void;
 }
 
 /**
@@ -44,8 +47,6 @@ export class Scheduler {
   private readonly leaseMs: number;
   private readonly batch: number;
   private readonly concurrency: number;
-  /** Milliseconds each claim query took, for the benchmark and /metrics. */
-  readonly claimTimings: number[] = [];
 
   constructor(private readonly o: SchedulerOptions) {
     this.owner = o.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -75,8 +76,7 @@ export class Scheduler {
     const now = this.o.clock.now();
     const started = performance.now();
     const jobs = await claimDueJobs(this.o.db, { owner: this.owner, now, leaseUntil: new Date(now.getTime() + this.leaseMs), limit: this.batch });
-    this.claimTimings.push(performance.now() - started);
-    if (this.claimTimings.length > 10_000) this.claimTimings.splice(0, 5_000);
+    this.o.onClaim?.(performance.now() - started, jobs.length);
     let next = 0;
     const worker = async () => {
       while (next < jobs.length) await this.runJob(jobs[next++]!);
@@ -116,6 +116,7 @@ export class Scheduler {
   private async runJob(job: Job): Promise<void> {
     const handler = this.o.handlers[job.kind];
     const log = this.o.log.child({ job: job.id, kind: job.kind, incident: job.incidentId });
+    this.o.onJobStart?.(job, this.o.clock.now().getTime() - job.dueAt.getTime());
     let result: JobResult;
     try {
       if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
