@@ -15,10 +15,15 @@ import { WorkspaceState } from './state.js';
 import { Tokens } from './tokens.js';
 import type { BotReply, CallRecord, Channel, EmulatorOptions, Ephemeral, FailSpec, Message, User, Usergroup, View } from './types.js';
 import { describeState } from './summary.js';
+import { restoreSnapshot, takeSnapshot, type WorkspaceSnapshot } from './snapshot.js';
 import { createApiListener } from './web-api.js';
 
 export * from './types.js';
 export { signRequest, verifySignature, computeSignature } from './signer.js';
+export type { WorkspaceSnapshot } from './snapshot.js';
+
+/** Extra routes on the emulator's server (the local workspace page); true = handled, false = not mine. */
+export type MountedHandler = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 
 export class SlackEmulator extends EventEmitter {
   latencyMs: number;
@@ -33,6 +38,7 @@ export class SlackEmulator extends EventEmitter {
   private readonly pending = new Set<http.ClientRequest>();
   private server?: http.Server;
   private port = 0;
+  private mounted: MountedHandler[] = [];
 
   constructor(private readonly opts: EmulatorOptions) {
     super();
@@ -60,20 +66,30 @@ export class SlackEmulator extends EventEmitter {
     this.tokens.triggerTtlMs = ms;
   }
 
+  /**
+   * Serves more routes from the emulator's own port, tried before the Web API's; the local workspace
+   * puts its page there so one port answers both the browser and the bot's WebClient.
+   */
+  mount(handler: MountedHandler): void {
+    this.mounted.push(handler);
+  }
+
   async start(port = 0, host = '127.0.0.1'): Promise<void> {
-    const server = http.createServer(
-      createApiListener({
-        context: () => this.context(),
-        botToken: this.opts.botToken,
-        latencyMs: () => this.latencyMs,
-        faults: this.faults,
-        record: (call) => {
-          this.calls.push(call);
-          this.emit('call', call);
-          this.emit('change');
-        },
-      }),
-    );
+    const api = createApiListener({
+      context: () => this.context(),
+      botToken: this.opts.botToken,
+      latencyMs: () => this.latencyMs,
+      faults: this.faults,
+      record: (call) => {
+        this.calls.push(call);
+        this.emit('call', call);
+        this.emit('change');
+      },
+    });
+    const server = http.createServer((req, res) => {
+      for (const handler of this.mounted) if (handler(req, res)) return;
+      api(req, res);
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());
@@ -194,6 +210,15 @@ export class SlackEmulator extends EventEmitter {
     this.faults.clear();
     this.tokens.reset();
     this.state.reset();
+  }
+
+  /** Messages, files and DM channels, to be kept across a restart (see snapshot.ts for what is left out). */
+  snapshot(): WorkspaceSnapshot {
+    return takeSnapshot(this.state);
+  }
+
+  restore(snap: WorkspaceSnapshot): void {
+    restoreSnapshot(this.state, snap);
   }
 
   failNext(method: string, how: FailSpec): void {

@@ -2,18 +2,13 @@ import { createBot, type Bot, type BotOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { SlackEmulator } from '../../src/sandbox/emulator.js';
+import { CHANNELS, PEOPLE, seedWorkspace } from '../../src/sandbox/demo-workspace.js';
 import { createTestDatabase } from './pg.js';
 
 export const SECRET = 'test-signing-secret-0123456789abcdef';
 export const TOKEN = 'xoxb-test-bot-token';
-export const PEOPLE = {
-  alice: 'U0IC00001', // core team: an incident commander
-  dmitri: 'U0DBA0001', // DBA
-  georgi: 'U0COM0001', // communications
-  maria: 'U0MGR0001', // management
-  ivan: 'U0INF0001', // infrastructure
-} as const;
-export const CHANNELS = { incidents: 'C0INCIDENT', general: 'C0GENERAL' } as const;
+// The demo people and channels live with the local workspace; tests act as the same people.
+export { CHANNELS, PEOPLE, seedWorkspace };
 
 export interface Harness {
   emulator: SlackEmulator;
@@ -24,17 +19,6 @@ export interface Harness {
   run(user: string, command: string, text: string, channel?: string): ReturnType<SlackEmulator['slashCommand']>;
   cards(): ReturnType<SlackEmulator['messages']>;
   stop(): Promise<void>;
-}
-
-export function seedWorkspace(emulator: SlackEmulator): void {
-  emulator.addChannel({ id: CHANNELS.incidents, name: 'incident-response' });
-  emulator.addChannel({ id: CHANNELS.general, name: 'general' });
-  emulator.addUser({ id: PEOPLE.alice, name: 'alice', real_name: 'Alice Ivanova' });
-  emulator.addUser({ id: PEOPLE.dmitri, name: 'dmitri', real_name: 'Dmitri Petrov' });
-  emulator.addUser({ id: PEOPLE.georgi, name: 'georgi', real_name: 'Georgi Georgiev' });
-  emulator.addUser({ id: PEOPLE.maria, name: 'maria', real_name: 'Maria Dimitrova' });
-  emulator.addUser({ id: PEOPLE.ivan, name: 'ivan', real_name: 'Ivan Kolev' });
-  emulator.addUser({ id: 'U0ROBOT01', name: 'deploybot', real_name: 'Deploy Bot', is_bot: true });
 }
 
 /** The real bot over HTTP on a free port, its own database, and the Slack emulator in front of it. */
