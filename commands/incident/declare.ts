@@ -56,10 +56,12 @@ export default defineCommand({
   },
   handle: async (ctx, a) => {
     const { incident } = await ctx.incidents.declare({ ...a, commander: ctx.userId }, ctx.userId);
+    // In the incident channel the card itself is the answer; from elsewhere, say where it went.
+    if (incident.channelId === ctx.channelId) return;
     const level = ctx.policy.levels[incident.level];
     const link = await ctx.incidents.permalink(incident);
     await ctx.reply(
-      `Declared *${incidentRef(incident.id)}* (${levelLabel(incident.level, level)}${incident.drill ? ', drill' : ''}) — you are Incident Commander. ` +
+      `Declared *${incidentRef(incident.id)}* (${levelLabel(incident.level, level)}${incident.drill ? ', drill' : ''}) in <#${incident.channelId}> — you are Incident Commander. ` +
         `Response time: ${responseTime(level.respondWithinMs).toLowerCase()}; escalation: ${escapeMrkdwn(level.escalation)}.${link ? ` <${link}|Open the card>` : ''}`,
     );
   },

@@ -35,9 +35,23 @@ export class IncidentService {
     if (!created) return { incident, created };
     const card = incidentCard(incident, this.d.policy);
     const posted = await this.d.slack.chat.postMessage({ channel: this.d.channel, ...card, unfurl_links: false, unfurl_media: false });
-    await this.d.store.incidents.setCard(incident.id, posted.channel!, posted.ts!);
+    await this.recordCard(incident.id, posted.channel!, posted.ts!);
     this.d.log.info({ incident: incident.id, level: incident.level, drill: incident.drill, actor }, 'incident declared');
     return { incident: { ...incident, channelId: posted.channel!, cardTs: posted.ts! }, created };
+  }
+
+  /** The card is out; losing where it is would orphan it (no edits, no thread), so a blip is retried. */
+  private async recordCard(id: number, channel: string, ts: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.d.store.incidents.setCard(id, channel, ts);
+        return;
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        this.d.log.warn({ err, incident: id, attempt }, 'could not record the card yet; retrying');
+        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+      }
+    }
   }
 
   async update(id: number, u: { text: string; status?: OpenStatus }, actor: string): Promise<Incident> {
@@ -104,11 +118,19 @@ export class IncidentService {
     await this.d.slack.chat.update({ channel: inc.channelId, ts: inc.cardTs, ...incidentCard(inc, this.d.policy) });
   }
 
+  /**
+   * Built from the workspace URL (asked once) rather than a chat.getPermalink call per message: Slack's
+   * permalinks are `<workspace url>archives/<channel>/p<ts without the dot>`.
+   */
   async permalink(inc: Incident): Promise<string | undefined> {
     if (!inc.channelId || !inc.cardTs) return undefined;
-    const r = await this.d.slack.chat.getPermalink({ channel: inc.channelId, message_ts: inc.cardTs }).catch(() => undefined);
-    return r?.permalink;
+    this.workspaceUrl ??= this.d.slack.auth.test().then((r) => r.url ?? '').catch(() => '');
+    const base = await this.workspaceUrl;
+    if (!base) this.workspaceUrl = undefined;
+    return base ? `${base.endsWith('/') ? base : `${base}/`}archives/${inc.channelId}/p${inc.cardTs.replace('.', '')}` : undefined;
   }
+
+  private workspaceUrl?: Promise<string>;
 
   private async thread(inc: Incident, text: string): Promise<void> {
     if (!inc.channelId || !inc.cardTs) return;

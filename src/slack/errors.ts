@@ -19,7 +19,7 @@ export async function reportError(err: unknown, where: Where, deps: { slack: Web
     deps.log.info({ ...logContext, problem: err.message }, 'user error');
   } else {
     const ref = errorRef();
-    text = `:boom: Something broke on our side (ref \`${ref}\`). Nothing more was changed; try again, or give the ref to the bot's owners.`;
+    text = `:boom: Something broke on our side (ref \`${ref}\`). Check the incident's card before trying again; give the ref to the bot's owners.`;
     deps.log.error({ ...logContext, ref, err }, 'handler failed');
   }
   try {

@@ -5,10 +5,22 @@ import { helpBlocks } from './blocks/help.js';
 import type { CommandContext, Deps, Invocation } from './context.js';
 import type { CommandRegistry } from './registry.js';
 
+/**
+ * Work accepted but not finished, per process. Past this, a command is refused at the ack ("busy,
+ * nothing done") instead of being accepted and then failing while it waits for a database connection.
+ */
+export const MAX_IN_FLIGHT = 200;
+
 /** One listener per root (`/incident`, `/dr`, `/oncall`): parse (pure) → ack → run. */
 export function registerCommands(app: App, registry: CommandRegistry, deps: Deps, metrics: Metrics): void {
+  let inFlight = 0;
   for (const root of registry.roots()) {
     app.command(`/${root}`, async ({ command, ack, respond }) => {
+      if (inFlight >= MAX_IN_FLIGHT) {
+        metrics.commands.inc({ command: root, outcome: 'busy' });
+        await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: The bot is handling too many requests right now and did nothing with this one. Try again in a few seconds.' });
+        return;
+      }
       let parsed;
       try {
         parsed = registry.parse(root, command.text ?? '', deps.policy);
@@ -26,10 +38,15 @@ export function registerCommands(app: App, registry: CommandRegistry, deps: Deps
       await ack();
       const name = `${root} ${parsed.def.path[1]}`;
       const ctx: CommandContext = { ...deps, ...invocation(command.user_id, command.channel_id, command.trigger_id, respond) };
-      if (parsed.kind === 'modal') {
-        await parsed.def.modal!(ctx, '');
-      } else {
-        await parsed.def.handle(ctx, parsed.args);
+      inFlight++;
+      try {
+        if (parsed.kind === 'modal') {
+          await parsed.def.modal!(ctx, '');
+        } else {
+          await parsed.def.handle(ctx, parsed.args);
+        }
+      } finally {
+        inFlight--;
       }
       metrics.commands.inc({ command: name, outcome: 'ok' });
     });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../helpers/harness.js';
+import { eventually } from '../helpers/eventually.js';
 import { blockText, cardOf, lastEphemeral } from '../helpers/slack-views.js';
 
 let h: Harness;
@@ -31,10 +32,10 @@ describe('/incident over signed HTTP, through the emulator', () => {
       'incident_assign_role',
       'incident_resolve',
     ]);
-    const ack = await h.emulator.waitFor(() => lastEphemeral(h.emulator, PEOPLE.alice));
-    expect(ack.text).toContain('Declared *INC-1*');
+    // Declared in the incident channel, the card is the answer: no extra private message.
+    expect(h.emulator.ephemerals({ user: PEOPLE.alice })).toHaveLength(0);
 
-    const inc = await h.bot.store.incidents.get(1);
+    const inc = await eventually(async () => (await h.bot.store.incidents.get(1))?.cardTs && h.bot.store.incidents.get(1));
     expect(inc).toMatchObject({ level: 1, status: 'investigating', channelId: CHANNELS.incidents, cardTs, declaredBy: PEOPLE.alice, roles: { incident_commander: PEOPLE.alice } });
     expect(await timelineKinds(1)).toEqual(['declared']);
     expect(h.cards()).toHaveLength(1);
@@ -112,6 +113,16 @@ describe('/incident over signed HTTP, through the emulator', () => {
     const e = await h.emulator.waitFor(() => lastEphemeral(h.emulator, PEOPLE.alice, (x) => x.text.includes('already resolved')));
     expect(e.text).toContain(`INC-1 is already resolved (by <@${PEOPLE.maria}>)`);
     expect((await h.bot.store.timeline(1)).length).toBe(rows);
+  });
+
+  it('declared from another channel, the answer says where the card is', async () => {
+    await h.run(PEOPLE.ivan, '/incident', 'declare L4 Minor performance degradation', CHANNELS.general);
+    const e = await h.emulator.waitFor(() => lastEphemeral(h.emulator, PEOPLE.ivan, (x) => x.text.includes('Declared')));
+    expect(e.channel).toBe(CHANNELS.general);
+    expect(e.text).toContain(`Declared *INC-2* (L4 Low) in <#${CHANNELS.incidents}> — you are Incident Commander. Response time: within 4 h; escalation: Standard support.`);
+    const card = h.cards().find((m) => m.text.includes('INC-2'))!;
+    expect(e.text).toContain(`/archives/${CHANNELS.incidents}/p${card.ts.replace('.', '')}|Open the card>`);
+    expect(h.emulator.messages(CHANNELS.general)).toHaveLength(0);
   });
 
   it('help lists the commands', async () => {

@@ -16,7 +16,6 @@ async function declare(text: string): Promise<{ id: number; ts: string }> {
   const title = text.split(' ').slice(1).join(' ');
   const card = await h.emulator.waitFor(() => h.cards().find((m) => m.text.includes(title)));
   const id = Number(/INC-(\d+)/.exec(card.text)![1]);
-  await h.emulator.waitFor(() => h.emulator.ephemerals({ user: PEOPLE.alice }).find((e) => e.text.includes(`Declared *INC-${id}*`)));
   return { id, ts: card.ts };
 }
 
