@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { PEOPLE } from '../../src/sandbox/demo-workspace.js';
+import { CHANNELS, PEOPLE } from '../../src/sandbox/demo-workspace.js';
 import { startLocalWorkspace, type LocalWorkspace } from '../../src/sandbox/local-workspace.js';
 import { openBrowser, type Browser } from '../helpers/browser.js';
 
@@ -66,15 +66,20 @@ describe('the local workspace page', () => {
     expect(await card().locator('.b-header').innerText()).toContain('<img src=x onerror=alert(1)> & co');
     expect(await b.page.locator('#messages img').count()).toBe(0);
     expect(await card().innerText()).toContain('@alice');
-    const ack = b.page.locator('article.message.ephemeral', { hasText: 'Declared' });
-    await ack.waitFor();
-    expect(await ack.innerText()).toContain('Only visible to you');
     expect(await box.inputValue()).toBe('');
 
-    // The ephemeral's "Open the card" is the emulator's permalink; it opens the page at that message.
-    const href = await ack.getByRole('link', { name: 'Open the card' }).getAttribute('href');
+    // Answers only for the person who asked are marked as such.
+    await box.fill('/incident list');
+    await box.press('Enter');
+    const listed = b.page.locator('article.message.ephemeral', { hasText: 'INC-1' });
+    await listed.waitFor();
+    expect(await listed.innerText()).toContain('Only visible to you');
+
+    // The emulator's permalinks (chat.getPermalink) open the page at that message.
+    const ts = await card().getAttribute('data-ts');
+    const { permalink } = await ws.bot.app.client.chat.getPermalink({ channel: CHANNELS.incidents, message_ts: ts! });
     const other = await b.context.newPage();
-    await other.goto(href!);
+    await other.goto(permalink!);
     expect(await other.locator('article.message.linked').innerText()).toContain('INC-1 · L1 Critical');
     await other.close();
   });
