@@ -6,6 +6,15 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * Slack sends slash-command text with `&`, `<` and `>` typed by the person escaped (mentions it made
+ * itself stay as `<@U…|name>`). Decoding once here means the text is stored as typed and escaped once on
+ * the way out, instead of showing `&amp;gt;`.
+ */
+export function unescapeSlackText(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
 /** Mentions and special links in raw command text, as Slack sends them (`<@U123|bob>`, `<!channel>`, `<!subteam^S1>`). */
 export const MENTION = /<[@!#][^>]*>/;
 

@@ -1,5 +1,6 @@
 import type { App, RespondFn } from '@slack/bolt';
 import { UserError, userMessage } from '../core/errors.js';
+import { unescapeSlackText } from '../core/mrkdwn.js';
 import type { Metrics } from '../observability/metrics.js';
 import { helpBlocks } from './blocks/help.js';
 import type { CommandContext, Deps, Invocation } from './context.js';
@@ -23,7 +24,7 @@ export function registerCommands(app: App, registry: CommandRegistry, deps: Deps
       }
       let parsed;
       try {
-        parsed = registry.parse(root, command.text ?? '', deps.policy);
+        parsed = registry.parse(root, unescapeSlackText(command.text ?? ''), deps.policy);
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
         metrics.commands.inc({ command: root, outcome: 'rejected' });

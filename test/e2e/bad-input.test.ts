@@ -77,6 +77,14 @@ describe('bad input gets a private answer naming the problem and the usage; noth
     expect(await footprint()).toBe(before);
   });
 
+  it('text as Slack sends it (& < > escaped) is stored as typed and shown once-escaped', async () => {
+    await h.run(PEOPLE.georgi, '/incident', 'update INC-1 p99 &gt; 5s &amp; error rate &lt; 1%');
+    const card = h.cards()[0]!;
+    const reply = await h.emulator.waitFor(() => h.emulator.thread(CHANNELS.incidents, card.ts).find((m) => m.text.includes('p99')));
+    expect(reply.text).toContain('p99 &gt; 5s &amp; error rate &lt; 1%');
+    expect((await h.bot.store.incidents.get(1))!.lastUpdateText).toBe('p99 > 5s & error rate < 1%');
+  });
+
   it('user text never pings anyone: mentions in updates are shown, escaped', async () => {
     await h.run(PEOPLE.georgi, '/incident', 'update INC-1 Tell <!channel> and <@U0MGR0001> & <!subteam^S123> now');
     const card = h.cards()[0]!;
