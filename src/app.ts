@@ -9,6 +9,7 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { loadPolicy, type Policy } from './policy.js';
 import { reportError, unwrap } from './slack/errors.js';
+import { registerHome } from './slack/home.js';
 import { registerInteractions } from './slack/interactions.js';
 import { CommandRegistry } from './slack/registry.js';
 import { registerCommands } from './slack/router.js';
@@ -81,6 +82,7 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
   const deps: Deps = { config, policy, store, clock, log, slack: app.client, incidents };
   registerCommands(app, registry, deps, metrics);
   registerInteractions(app, deps);
+  registerHome(app, deps);
   const jobHandlers: Record<string, JobHandler> = { reminder: reminderHandler({ ...deps, channel: config.INCIDENT_CHANNEL }) };
   const scheduler =
     opts.scheduler === false

@@ -243,6 +243,26 @@ export class SlackEmulator extends EventEmitter {
   }
 
   /** A raw signed POST to the bot; override timestamp/signature to forge or replay. */
+  /** The App Home tab the bot last published for `user`. */
+  home(user: string): Record<string, unknown> | undefined {
+    return this.state.homes.get(user);
+  }
+
+  /** An Events API callback (e.g. app_home_opened), signed and posted as JSON like Slack does. */
+  sendEvent(event: Record<string, unknown>): Promise<BotReply> {
+    const now = Date.now() / 1000;
+    const body = JSON.stringify({
+      token: 'verification-token-unused',
+      team_id: this.teamId,
+      api_app_id: this.opts.appId ?? 'A0BOOM',
+      event: { event_ts: now.toFixed(6), ...event },
+      type: 'event_callback',
+      event_id: `Ev${Math.floor(now * 1000).toString(36).toUpperCase()}`,
+      event_time: Math.floor(now),
+    });
+    return this.postSigned(body, { contentType: 'application/json' });
+  }
+
   postSigned(body: string, o: { contentType?: string; timestamp?: number; signature?: string; headers?: Record<string, string> } = {}): Promise<BotReply> {
     return sendSigned({ url: this.botEndpoint, body, signingSecret: this.opts.signingSecret, timeoutMs: this.opts.botTimeoutMs ?? 3000, pending: this.pending, ...o });
   }

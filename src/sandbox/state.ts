@@ -25,6 +25,8 @@ export class WorkspaceState {
   readonly usergroups = new Map<string, Usergroup>();
   readonly files = new Map<string, StoredFile>();
   readonly views: ViewStacks;
+  /** App Home tabs the bot published, by user (views.publish). */
+  readonly homes = new Map<string, Record<string, unknown>>();
   /** Every message in posting order, channel and thread replies alike. */
   messageLog: Message[] = [];
   ephemeralLog: Ephemeral[] = [];
@@ -179,6 +181,7 @@ export class WorkspaceState {
     this.ephemeralLog = [];
     this.files.clear();
     this.views.reset();
+    this.homes.clear();
     this.changed();
   }
 }

@@ -3,6 +3,8 @@ import type { Incident } from '../../src/core/incident.js';
 import { loadPolicy } from '../../src/policy.js';
 import { commands } from '../../commands/index.js';
 import { helpBlocks } from '../../src/slack/blocks/help.js';
+import { homeView } from '../../src/slack/blocks/home.js';
+import { reminderMessage } from '../../src/slack/blocks/reminder.js';
 import { incidentCard } from '../../src/slack/blocks/incident-card.js';
 import { assignModal, declareModal, resolveModal, updateModal } from '../../src/slack/blocks/modals.js';
 import { levelReply, resolveReply, roleReply, updateReply } from '../../src/slack/blocks/thread.js';
@@ -79,5 +81,18 @@ describe('help', () => {
     expect(help).toMatchSnapshot();
     const text = JSON.stringify(help);
     for (const name of ['declare', 'update', 'assign', 'level', 'status', 'list', 'resolve']) expect(text).toContain(`/incident ${name}`);
+  });
+});
+
+describe('app home and reminders', () => {
+  it('home with open incidents', () => {
+    expect(homeView([open], policy, new Date('2026-11-25T11:00:00Z'), new Map([[12, 'https://boomcard.slack.com/archives/C0INCIDENT/p1764064800000100']]))).toMatchSnapshot();
+  });
+  it('home with none', () => expect(homeView([], policy, at, new Map())).toMatchSnapshot());
+  it('a reminder in the thread and an escalation in the channel', () => {
+    expect(reminderMessage(open, policy, { seq: 1, silentMs: 1_800_000, cadenceMs: 1_800_000, people: ['U0IC00001', 'U0COM0001'] })).toMatchSnapshot();
+    const escalated = reminderMessage(open, policy, { seq: 2, silentMs: 3_600_000, cadenceMs: 1_800_000, people: ['U0IC00001'], escalateTo: '<@U0DBA0001> <!subteam^S0CORE>', permalink: 'https://x/archives/C/p1' });
+    expect(escalated).toMatchSnapshot();
+    expect(escalated.text).toContain('no status update for 1 h');
   });
 });

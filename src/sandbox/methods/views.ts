@@ -46,6 +46,22 @@ export const viewMethods: MethodTable = {
     },
   },
 
+  'views.publish': {
+    required: { user_id: 'invalid_arguments', view: 'invalid_arguments' },
+    run(ctx, args) {
+      const view = args.view as Block | undefined;
+      if (!view || typeof view !== 'object' || view.type !== 'home') throw new SlackApiError('invalid_arguments', { errors: ['view.type must be home [json-pointer:/view/type]'] });
+      const user = str(args.user_id) ?? '';
+      if (!ctx.state.users.has(user)) throw new SlackApiError('user_not_found');
+      const blockErrors = validateBlocks(view.blocks ?? [], 'modal', ctx.actionIdScope);
+      if (blockErrors.length) throw new SlackApiError('invalid_blocks', { errors: blockErrors });
+      const published = { ...view, id: `VH${user}`, blocks: normalizeBlocks(view.blocks ?? []) };
+      ctx.state.homes.set(user, published);
+      ctx.state.changed();
+      return { view: structuredClone(published) };
+    },
+  },
+
   'views.update': {
     required: { view: 'invalid_arguments' },
     run(ctx, args) {
