@@ -1,5 +1,6 @@
 import type { CommandDef } from '../src/slack/command.js';
 import assign from './incident/assign.js';
+import comms from './incident/comms.js';
 import declare from './incident/declare.js';
 import help from './incident/help.js';
 import level from './incident/level.js';
@@ -10,4 +11,4 @@ import status from './incident/status.js';
 import update from './incident/update.js';
 
 /** Every command the bot has, listed by hand so that nothing is loaded by accident. */
-export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, remind, help];
+export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, remind, comms, help];

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import bolt from '@slack/bolt';
 import { commands } from '../commands/index.js';
+import { loadTemplates } from './comms/templates.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { Config } from './config.js';
 import { IncidentService } from './incidents/service.js';
@@ -9,6 +10,7 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { loadPolicy, type Policy } from './policy.js';
 import { reportError, unwrap } from './slack/errors.js';
+import { registerComms } from './slack/comms.js';
 import { registerHome } from './slack/home.js';
 import { registerInteractions } from './slack/interactions.js';
 import { CommandRegistry } from './slack/registry.js';
@@ -60,6 +62,8 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const clock = opts.clock ?? systemClock;
   const policy = opts.policy ?? loadPolicy(config.DR_POLICY);
+  // Broken templates stop start-up here, before anything listens.
+  const templates = loadTemplates(config.TEMPLATES_DIR);
   const db = await openDatabase(config, log);
   const applied = await migrate(db);
   if (applied.length > 0) log.info({ applied }, 'database migrated');
@@ -79,10 +83,11 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
       : new App({ token: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET!, customRoutes: routes, clientOptions, logger: boltLogger(log), logLevel: LogLevel.INFO, extendedErrorHandler: true, processBeforeResponse: false });
 
   const incidents = new IncidentService({ store, policy, slack: app.client, clock, log, channel: config.INCIDENT_CHANNEL });
-  const deps: Deps = { config, policy, store, clock, log, slack: app.client, incidents };
+  const deps: Deps = { config, policy, store, clock, log, slack: app.client, incidents, templates };
   registerCommands(app, registry, deps, metrics);
   registerInteractions(app, deps);
   registerHome(app, deps);
+  registerComms(app, deps);
   const jobHandlers: Record<string, JobHandler> = { reminder: reminderHandler({ ...deps, channel: config.INCIDENT_CHANNEL }) };
   const scheduler =
     opts.scheduler === false

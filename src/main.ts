@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createBot } from './app.js';
 import { createLogger } from './observability/logger.js';
 import { PolicyError } from './policy.js';
+import { TemplateError } from './comms/templates.js';
 
 /** Process entry: config → bot → listen; SIGTERM/SIGINT stop it gracefully. */
 async function main(): Promise<void> {
@@ -40,7 +41,7 @@ function onStop(log: ReturnType<typeof createLogger>, stop: () => Promise<void>)
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof PolicyError) {
+  if (err instanceof ConfigError || err instanceof PolicyError || err instanceof TemplateError) {
     process.stderr.write(`${err.message}\n`);
   } else {
     process.stderr.write(`dr-bot failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -5,6 +5,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Policy } from '../policy.js';
 import type { Store } from '../store/index.js';
 import type { IncidentService } from '../incidents/service.js';
+import type { Templates } from '../comms/templates.js';
 
 /** What every handler gets, built once by the composition root. */
 export interface Deps {
@@ -15,6 +16,7 @@ export interface Deps {
   log: Logger;
   slack: WebClient;
   incidents: IncidentService;
+  templates: Templates;
 }
 
 /** Who asked, where, and how to answer them privately. */

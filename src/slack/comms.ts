@@ -1,0 +1,75 @@
+import type { App } from '@slack/bolt';
+import { renderDraft } from '../comms/draft.js';
+import type { CommsForm } from '../comms/fields.js';
+import { incidentRef, type Incident } from '../core/incident.js';
+import type { LevelNumber } from '../core/levels.js';
+import { appendTimeline } from '../store/timeline.js';
+import { COMMS, commsModal, escapedChunks, TEMPLATE_TITLES, type CommsMeta } from './blocks/comms-modal.js';
+import type { Deps } from './context.js';
+import { meta as readMeta } from './interactions.js';
+import { optionOf, optionsOf, textOf, type ViewState } from './view-values.js';
+
+/** What the modal keeps of the incident so that a submission can be validated before the ack, without a query. */
+export interface CommsSnapshot extends CommsMeta {
+  level: LevelNumber;
+  declaredAt: string;
+  title: string;
+  commander?: string;
+}
+
+export function snapshotOf(inc: Incident, template: CommsMeta['template'], channel: string): CommsSnapshot {
+  return { channel, incident: inc.id, template, level: inc.level, declaredAt: inc.declaredAt.toISOString(), title: inc.title, commander: inc.roles.incident_commander };
+}
+
+/** Enough of an incident, rebuilt from the snapshot, for the templates' fields. */
+function pseudoIncident(m: CommsSnapshot): Incident {
+  return { id: m.incident!, level: m.level, title: m.title, declaredAt: new Date(m.declaredAt), roles: m.commander ? { incident_commander: m.commander } : {} } as Incident;
+}
+
+function formOf(s: ViewState): CommsForm {
+  return {
+    description: textOf(s, 'description'),
+    status: optionOf(s, 'status') ?? '',
+    services: optionsOf(s, 'services'),
+    expected: textOf(s, 'expected'),
+    impact: textOf(s, 'impact'),
+    workarounds: textOf(s, 'workarounds'),
+    title: textOf(s, 'title'),
+    update: textOf(s, 'update'),
+    next: textOf(s, 'next'),
+  };
+}
+
+export function registerComms(app: App, deps: Deps): void {
+  app.action(COMMS.preview, async ({ ack, body }) => {
+    await ack();
+    const view = (body as { view?: { id: string; hash: string; private_metadata?: string; state: { values: ViewState } } }).view;
+    if (!view) return;
+    const m = readMeta(view) as CommsSnapshot;
+    const inc = pseudoIncident(m);
+    const form = formOf(view.state.values);
+    const draft = renderDraft(deps.templates, m.template, form, inc, deps.policy, deps.clock.now());
+    const preview = draft.ok ? { text: draft.text } : { problems: Object.values(draft.errors) };
+    await deps.slack.views.update({ view_id: view.id, hash: view.hash, view: commsModal(m.template, inc, deps.policy, form, m, preview) as never });
+  });
+
+  app.view(COMMS.view, async ({ ack, view, body }) => {
+    const m = readMeta(view) as CommsSnapshot;
+    const draft = renderDraft(deps.templates, m.template, formOf(view.state.values as ViewState), pseudoIncident(m), deps.policy, deps.clock.now());
+    if (!draft.ok) return void (await ack({ response_action: 'errors', errors: draft.errors }));
+    await ack();
+    const inc = (await deps.store.incidents.get(m.incident!))!;
+    const channel = inc.channelId ?? deps.config.INCIDENT_CHANNEL;
+    const thread = inc.cardTs ? { thread_ts: inc.cardTs } : {};
+    const what = TEMPLATE_TITLES[m.template];
+    const head = `:memo: *${what}* draft for ${incidentRef(inc.id)}, prepared by <@${body.user.id}> — ready to send; nothing has been sent.`;
+    // Drafts go out as fenced plain text, escaped, so that nothing in them pings or formats.
+    const chunks = escapedChunks(draft.text, 3_500);
+    await deps.slack.chat.postMessage({ channel, ...thread, text: `${head}\n\`\`\`${chunks[0]}\`\`\``, unfurl_links: false, unfurl_media: false });
+    for (const more of chunks.slice(1)) await deps.slack.chat.postMessage({ channel, ...thread, text: `\`\`\`${more}\`\`\``, unfurl_links: false });
+    if (m.template === 'status-page') {
+      await deps.slack.filesUploadV2({ channel_id: channel, ...thread, filename: `${incidentRef(inc.id)}-status-page.md`, title: `${incidentRef(inc.id)} status page update`, content: draft.text } as never);
+    }
+    await appendTimeline(deps.store.db, { incidentId: inc.id, at: deps.clock.now(), actor: body.user.id, kind: 'comms_prepared', data: { template: m.template, characters: draft.text.length } });
+  });
+}
