@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseDuration } from './core/duration.js';
 import type { LevelNumber, LevelPolicy } from './core/levels.js';
 import type { RoleTable } from './core/roles.js';
+import { pagingSettings, teamPagingFields } from './paging/schema.js';
 
 const duration = z
   .string({ error: 'expected a duration like 30m' })
@@ -60,6 +61,8 @@ const team = z
     roles: z.array(z.string()).default([]),
     /** The team's Slack user group (`S…`): mentioned as one group instead of each member. */
     usergroup: z.string().regex(/^S[A-Z0-9]{2,}$/, 'expected a Slack user group id like S0123ABCD').optional(),
+    /** On-call rotation and paging routes (PagerDuty, Opsgenie, Slack): src/paging/schema.ts. */
+    ...teamPagingFields,
   })
   .passthrough();
 
@@ -77,6 +80,8 @@ export const policySchema = z
     checklist: z.array(z.unknown()).default([]),
     integrityChecks: z.array(z.unknown()).default([]),
     contacts: z.record(z.string(), z.string()).default({}),
+    /** Paging settings: management tier, retries, provider base URLs (src/paging/schema.ts). */
+    paging: pagingSettings.prefault({}),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -91,6 +96,9 @@ export const policySchema = z
       for (const r of t.roles) {
         if (!(r in p.roles)) ctx.addIssue({ code: 'custom', path: ['teams', id, 'roles'], message: `unknown role "${r}"` });
       }
+    }
+    if (p.paging.management !== undefined && !(p.paging.management in p.teams)) {
+      ctx.addIssue({ code: 'custom', path: ['paging', 'management'], message: `unknown team "${p.paging.management}"` });
     }
     if (!('incident_commander' in p.roles)) ctx.addIssue({ code: 'custom', path: ['roles'], message: 'the incident_commander role is required' });
   });
