@@ -1,0 +1,100 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface PeerRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  body: Record<string, any>;
+  /** What the peer answered (status), or 'timeout' when it held the request unanswered. */
+  answered: number | 'timeout';
+  at: number;
+}
+
+/** What the peer does instead of its normal answer: an HTTP status (with a body), or no answer at all. */
+export type Fault = { status: number; body?: unknown } | { timeout: true };
+
+export type Answer = { status: number; body: unknown };
+
+/**
+ * A local HTTP server standing in for a paging provider: records every request, answers through the
+ * provider's `handle`, and can be told to fail the next N requests or to be down until told otherwise.
+ */
+export abstract class PeerServer {
+  readonly requests: PeerRequest[] = [];
+  private server?: http.Server;
+  private port = 0;
+  private once: Fault[] = [];
+  private outage?: Fault;
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The next `n` requests get `fault`. */
+  failNext(n: number, fault: Fault): void {
+    for (let i = 0; i < n; i++) this.once.push(fault);
+  }
+
+  /** Every request gets `fault` until `up()`. */
+  down(fault: Fault = { status: 503, body: { message: 'Service Unavailable' } }): void {
+    this.outage = fault;
+  }
+
+  up(): void {
+    this.outage = undefined;
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.once = [];
+    this.outage = undefined;
+  }
+
+  protected abstract handle(req: Omit<PeerRequest, 'answered' | 'at'>): Answer;
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const url = new URL(req.url ?? '/', 'http://peer');
+        const raw = Buffer.concat(chunks).toString('utf8');
+        let body: Record<string, any> = {};
+        let parseError = false;
+        try {
+          body = raw ? JSON.parse(raw) : {};
+        } catch {
+          parseError = true;
+        }
+        const base = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
+        const fault = this.once.shift() ?? this.outage;
+        const record = (answered: number | 'timeout') => this.requests.push({ ...base, answered, at: Date.now() });
+        if (fault && 'timeout' in fault) {
+          record('timeout'); // held until the client gives up or the peer closes
+          return;
+        }
+        const answer = fault ? { status: fault.status, body: fault.body ?? {} } : parseError ? this.badJson() : this.handle(base);
+        record(answer.status);
+        res.writeHead(answer.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(answer.body));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  protected abstract badJson(): Answer;
+
+  async close(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      s.closeAllConnections();
+    });
+  }
+}
