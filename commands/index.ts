@@ -1,5 +1,6 @@
 import type { CommandDef } from '../src/slack/command.js';
 import assign from './incident/assign.js';
+import close from './incident/close.js';
 import comms from './incident/comms.js';
 import declare from './incident/declare.js';
 import help from './incident/help.js';
@@ -9,6 +10,8 @@ import resolve from './incident/resolve.js';
 import remind from './incident/remind.js';
 import status from './incident/status.js';
 import update from './incident/update.js';
+import drFailoverDb from './dr/failover-db.js';
+import drHealth from './dr/health.js';
 
 /** Every command the bot has, listed by hand so that nothing is loaded by accident. */
-export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, remind, comms, help];
+export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, close, remind, comms, help, drHealth, drFailoverDb];

@@ -11,6 +11,9 @@ import { createMetrics } from './observability/metrics.js';
 import { loadPolicy, type Policy } from './policy.js';
 import { reportError, unwrap } from './slack/errors.js';
 import { registerComms } from './slack/comms.js';
+import { registerChecklist } from './slack/checklist-actions.js';
+import { Checklist } from './incidents/checklist.js';
+import { checklistProbe } from './incidents/checklist-probes.js';
 import { registerHome } from './slack/home.js';
 import { registerInteractions } from './slack/interactions.js';
 import { CommandRegistry } from './slack/registry.js';
@@ -22,6 +25,12 @@ import type { Deps } from './slack/context.js';
 import { openPglite, openPostgres, type Database } from './store/db.js';
 import { Store } from './store/index.js';
 import { migrate } from './store/migrate.js';
+import { createInfra, type Infra } from './infra/index.js';
+import { ActionEngine } from './runbooks/engine.js';
+import { builtInRunbooks } from './runbooks/index.js';
+import { actionJobHandlers, startActions } from './runbooks/lifecycle.js';
+import { registerActionButtons } from './slack/interactions-actions.js';
+import { ActionStore } from './store/actions.js';
 
 const { App, LogLevel } = bolt;
 
@@ -33,6 +42,8 @@ export interface BotOptions {
   slackRetries?: number;
   /** Ticker settings (tests use short ticks and leases); `false` runs no ticker in this process. */
   scheduler?: Partial<Pick<SchedulerOptions, 'tickMs' | 'leaseMs' | 'batch' | 'owner'>> | false;
+  /** Extra environment for the recovery adapters (the variables the policy names), over process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 export interface Bot {
@@ -46,6 +57,9 @@ export interface Bot {
   deps: Deps;
   /** Due-work handlers by job kind, as the ticker runs them. */
   jobHandlers: Record<string, JobHandler>;
+  /** Guarded recovery actions (runbooks) and the adapters they act through. */
+  actions: ActionEngine;
+  infra: Infra;
   /** Starts listening (HTTP mode: on `port`, 0 = any free port) and answers the port it got. */
   start(port?: number): Promise<number | undefined>;
   stop(): Promise<void>;
@@ -83,12 +97,21 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
       : new App({ token: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET!, customRoutes: routes, clientOptions, logger: boltLogger(log), logLevel: LogLevel.INFO, extendedErrorHandler: true, processBeforeResponse: false });
 
   const incidents = new IncidentService({ store, policy, slack: app.client, clock, log, channel: config.INCIDENT_CHANNEL });
-  const deps: Deps = { config, policy, store, clock, log, slack: app.client, incidents, templates };
+  const infra = createInfra({ ...process.env, ...opts.env });
+  const actions = new ActionEngine(
+    { store, actions: new ActionStore(db), policy, slack: app.client, clock, log: log.child({ component: 'actions' }), infra, channel: config.INCIDENT_CHANNEL },
+    builtInRunbooks,
+  );
+  const checklist = new Checklist({ store, policy, slack: app.client, clock, log, incidents, probe: checklistProbe(policy, infra) });
+  incidents.on(checklist);
+  const deps: Deps = { config, policy, store, clock, log, slack: app.client, incidents, templates, infra, actions, checklist };
   registerCommands(app, registry, deps, metrics);
   registerInteractions(app, deps);
   registerHome(app, deps);
   registerComms(app, deps);
-  const jobHandlers: Record<string, JobHandler> = { reminder: reminderHandler({ ...deps, channel: config.INCIDENT_CHANNEL }) };
+  registerChecklist(app, checklist);
+  registerActionButtons(app, actions);
+  const jobHandlers: Record<string, JobHandler> = { reminder: reminderHandler({ ...deps, channel: config.INCIDENT_CHANNEL }), ...actionJobHandlers(actions) };
   const scheduler =
     opts.scheduler === false
       ? undefined
@@ -125,7 +148,11 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
     scheduler,
     deps,
     jobHandlers,
+    actions,
+    infra,
     async start(port = config.PORT) {
+      // Runs a dead process left behind are marked interrupted and announced before anything else happens.
+      await startActions(actions).catch((err: unknown) => log.error({ err }, 'could not check for interrupted actions'));
       scheduler?.start();
       if (config.mode === 'socket') {
         await app.start();
@@ -136,10 +163,12 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
       return typeof address === 'object' && address ? address.port : undefined;
     },
     async stop() {
+      await actions.drain(10_000);
       await scheduler?.stop();
       await app.stop().catch((err: unknown) => log.warn({ err }, 'stopping the Slack receiver'));
       server?.closeAllConnections?.();
       await db.close();
+      infra.close();
     },
   };
 }

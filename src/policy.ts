@@ -5,6 +5,7 @@ import { parseDuration } from './core/duration.js';
 import type { LevelNumber, LevelPolicy } from './core/levels.js';
 import type { RoleTable } from './core/roles.js';
 import { pagingSettings, teamPagingFields } from './paging/schema.js';
+import { actionsSchema, targetsSchema } from './runbooks/policy-schema.js';
 
 const duration = z
   .string({ error: 'expected a duration like 30m' })
@@ -32,6 +33,11 @@ const level = z
     updateEvery: duration.default(1_800_000),
     twoPersonRule: z.boolean().default(false),
     ackTimeout: duration.default(900_000),
+    /** Recovery time objectives: how soon the incident should be acknowledged, mitigated, resolved. */
+    objectives: z
+      .object({ acknowledge: duration.optional(), mitigate: duration.optional(), resolve: duration.optional() })
+      .strict()
+      .default({}),
   })
   .strict()
   .transform(
@@ -46,6 +52,7 @@ const level = z
       updateEveryMs: l.updateEvery,
       twoPersonRule: l.twoPersonRule,
       ackTimeoutMs: l.ackTimeout,
+      objectives: { acknowledgeMs: l.objectives.acknowledge, mitigateMs: l.objectives.mitigate, resolveMs: l.objectives.resolve },
     }),
   );
 
@@ -75,9 +82,22 @@ export const policySchema = z
     roles: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'role ids are lower_snake_case'), role),
     teams: z.record(z.string(), team).default({}),
     services: z.array(service).min(1, 'list at least one service'),
-    /** Recovery targets, checklist and integrity checks are validated by the capabilities that use them. */
-    targets: z.record(z.string(), z.unknown()).default({}),
-    checklist: z.array(z.unknown()).default([]),
+    /** What /dr acts on (database, redis, kubernetes, rds, health URLs): src/runbooks/policy-schema.ts. */
+    targets: targetsSchema.prefault({}),
+    /** Guarded recovery actions: expiry, heartbeats, stale-run detection. */
+    actions: actionsSchema.prefault({}),
+    /** The checklist and integrity checks are validated by the capabilities that use them. */
+    /** "System Verification Checklist"; items with a probe tick themselves when the probe passes. */
+    checklist: z
+      .array(
+        z.object({
+          id: z.string().regex(/^[a-z0-9-]+$/, 'ids are lower-case-with-dashes'),
+          text: z.string().min(1).max(75),
+          probe: z.enum(['replication_lag', 'health_urls', 'redis', 'kubernetes']).optional(),
+        }).strict(),
+      )
+      .max(40)
+      .default([]),
     integrityChecks: z.array(z.unknown()).default([]),
     contacts: z.record(z.string(), z.string()).default({}),
     /** Paging settings: management tier, retries, provider base URLs (src/paging/schema.ts). */

@@ -26,6 +26,13 @@ export interface Incident {
   roles: Record<string, string>;
   /** Reminder cadence set for this incident: null = the level's, 0 = off. */
   remindEveryMs: number | null;
+  /** Milestones against the recovery time objectives. */
+  acknowledgedAt: Date | null;
+  mitigatedAt: Date | null;
+  closedAt: Date | null;
+  closedBy: string | null;
+  closeReason: string | null;
+  checklistTs: string | null;
 }
 
 export const incidentRef = (id: number): string => `INC-${id}`;

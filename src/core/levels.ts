@@ -16,6 +16,8 @@ export interface LevelPolicy {
   updateEveryMs: number;
   twoPersonRule: boolean;
   ackTimeoutMs: number;
+  /** Recovery time objectives; an unset one is simply not reported against. */
+  objectives: { acknowledgeMs?: number; mitigateMs?: number; resolveMs?: number };
 }
 
 const ALIASES: Record<string, LevelNumber> = {

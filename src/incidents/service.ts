@@ -20,6 +20,16 @@ export interface DeclareInput {
 }
 
 /**
+ * What other capabilities (paging, the post-recovery checklist…) do when an incident changes. They run
+ * after the change is stored and shown; a failing listener is logged and never undoes the change.
+ */
+export interface IncidentListener {
+  declared?(inc: Incident, actor: string): Promise<void>;
+  levelChanged?(inc: Incident, from: LevelNumber, actor: string): Promise<void>;
+  resolved?(inc: Incident, actor: string): Promise<void>;
+}
+
+/**
  * Every change to an incident goes through here: PostgreSQL first (the conditional update decides),
  * then Slack is brought in line — the card edited, one line in its thread.
  */
@@ -27,6 +37,24 @@ export class IncidentService {
   constructor(
     private readonly d: { store: Store; policy: Policy; slack: WebClient; clock: Clock; log: Logger; channel: string },
   ) {}
+
+  private readonly listeners: IncidentListener[] = [];
+
+  on(listener: IncidentListener): void {
+    this.listeners.push(listener);
+  }
+
+  private async emit<K extends keyof IncidentListener>(event: K, ...args: Parameters<NonNullable<IncidentListener[K]>>): Promise<void> {
+    for (const l of this.listeners) {
+      const fn = l[event] as ((...a: unknown[]) => Promise<void>) | undefined;
+      if (!fn) continue;
+      try {
+        await fn.apply(l, args);
+      } catch (err) {
+        this.d.log.error({ err, event, incident: (args[0] as Incident).id }, 'incident listener failed');
+      }
+    }
+  }
 
   async declare(input: DeclareInput, actor: string, requestKey?: string): Promise<{ incident: Incident; created: boolean }> {
     const at = this.d.clock.now();
@@ -37,7 +65,9 @@ export class IncidentService {
     const posted = await this.d.slack.chat.postMessage({ channel: this.d.channel, ...card, unfurl_links: false, unfurl_media: false });
     await this.recordCard(incident.id, posted.channel!, posted.ts!);
     this.d.log.info({ incident: incident.id, level: incident.level, drill: incident.drill, actor }, 'incident declared');
-    return { incident: { ...incident, channelId: posted.channel!, cardTs: posted.ts! }, created };
+    const withCard = { ...incident, channelId: posted.channel!, cardTs: posted.ts! };
+    await this.emit('declared', withCard, actor);
+    return { incident: withCard, created };
   }
 
   /** The card is out; losing where it is would orphan it (no edits, no thread), so a blip is retried. */
@@ -82,6 +112,7 @@ export class IncidentService {
     if (!r) throw await this.notOpen(id);
     await this.thread(r.incident, levelReply(this.d.policy, r.from, level, actor));
     await this.refreshCard(r.incident);
+    await this.emit('levelChanged', r.incident, r.from, actor);
     return r.incident;
   }
 
@@ -90,6 +121,7 @@ export class IncidentService {
     if (!inc) throw await this.notOpen(id);
     await this.thread(inc, resolveReply(inc, actor, summary));
     await this.refreshCard(inc);
+    await this.emit('resolved', inc, actor);
     return inc;
   }
 
@@ -115,7 +147,7 @@ export class IncidentService {
 
   async refreshCard(inc: Incident): Promise<void> {
     if (!inc.channelId || !inc.cardTs) return;
-    await this.d.slack.chat.update({ channel: inc.channelId, ts: inc.cardTs, ...incidentCard(inc, this.d.policy) });
+    await this.d.slack.chat.update({ channel: inc.channelId, ts: inc.cardTs, ...incidentCard(inc, this.d.policy, this.d.clock.now()) });
   }
 
   /**

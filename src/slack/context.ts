@@ -6,6 +6,9 @@ import type { Policy } from '../policy.js';
 import type { Store } from '../store/index.js';
 import type { IncidentService } from '../incidents/service.js';
 import type { Templates } from '../comms/templates.js';
+import type { Infra } from '../infra/index.js';
+import type { ActionEngine } from '../runbooks/engine.js';
+import type { Checklist } from '../incidents/checklist.js';
 
 /** What every handler gets, built once by the composition root. */
 export interface Deps {
@@ -17,6 +20,12 @@ export interface Deps {
   slack: WebClient;
   incidents: IncidentService;
   templates: Templates;
+  /** Recovery adapters (PostgreSQL, Redis, HTTP, Kubernetes, RDS); `/dr` commands act through these. */
+  infra: Infra;
+  /** Guarded recovery actions: plan → confirm → run. */
+  actions: ActionEngine;
+  /** The post-recovery checklist: posted on resolve, closes the incident when complete. */
+  checklist: Checklist;
 }
 
 /** Who asked, where, and how to answer them privately. */

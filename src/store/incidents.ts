@@ -36,6 +36,12 @@ interface IncidentRow {
   resolution: string | null;
   roles: Record<string, string> | null;
   remind_every_ms: number | null;
+  acknowledged_at: Date | null;
+  mitigated_at: Date | null;
+  closed_at: Date | null;
+  closed_by: string | null;
+  close_reason: string | null;
+  checklist_ts: string | null;
 }
 
 // Roles ride along as one JSON object so that every read is one round trip.
@@ -64,6 +70,12 @@ const toIncident = (r: IncidentRow): Incident => ({
   resolution: r.resolution,
   roles: r.roles ?? {},
   remindEveryMs: r.remind_every_ms,
+  acknowledgedAt: r.acknowledged_at ?? null,
+  mitigatedAt: r.mitigated_at ?? null,
+  closedAt: r.closed_at ?? null,
+  closedBy: r.closed_by ?? null,
+  closeReason: r.close_reason ?? null,
+  checklistTs: r.checklist_ts ?? null,
 });
 
 export interface NewIncident {
@@ -148,7 +160,9 @@ export class IncidentStore {
   async postUpdate(id: number, u: { text: string; status?: OpenStatus; by: string; at: Date; reminderAt?: ReminderChange }): Promise<Incident | undefined> {
     return this.db.transaction(async (tx) => {
       const r = await tx.query<{ old_status: string }>(
-        `UPDATE incidents i SET last_update_at = $2, last_update_by = $3, last_update_text = $4, status = COALESCE($5, i.status)
+        `UPDATE incidents i SET last_update_at = $2, last_update_by = $3, last_update_text = $4, status = COALESCE($5, i.status),
+           acknowledged_at = COALESCE(i.acknowledged_at, $2),
+           mitigated_at = CASE WHEN $5 = 'monitoring' THEN COALESCE(i.mitigated_at, $2) ELSE i.mitigated_at END
          FROM (SELECT id, status AS old_status FROM incidents WHERE id = $1 FOR UPDATE) o
          WHERE i.id = o.id AND i.status IN ${OPEN} RETURNING o.old_status`,
         [id, u.at, u.by, u.text, u.status ?? null],
@@ -200,7 +214,8 @@ export class IncidentStore {
   async resolve(id: number, r: { by: string; summary: string; at: Date }): Promise<Incident | undefined> {
     return this.db.transaction(async (tx) => {
       const u = await tx.query(
-        `UPDATE incidents SET status = 'resolved', resolved_at = $2, resolved_by = $3, resolution = $4
+        `UPDATE incidents SET status = 'resolved', resolved_at = $2, resolved_by = $3, resolution = $4,
+           acknowledged_at = COALESCE(acknowledged_at, $2), mitigated_at = COALESCE(mitigated_at, $2)
          WHERE id = $1 AND status IN ${OPEN}`,
         [id, r.at, r.by, r.summary],
       );

@@ -32,8 +32,14 @@ const open: Incident = {
   resolution: null,
   roles: { incident_commander: 'U0IC00001', dba: 'U0DBA0001' },
   remindEveryMs: null,
+  acknowledgedAt: new Date('2026-11-25T10:03:00Z'),
+  mitigatedAt: null,
+  closedAt: null,
+  closedBy: null,
+  closeReason: null,
+  checklistTs: null,
 };
-const resolved: Incident = { ...open, level: 3, drill: true, status: 'resolved', resolvedAt: new Date('2026-11-25T11:05:00Z'), resolvedBy: 'U0IC00001', resolution: 'Failed over to replica-1' };
+const resolved: Incident = { ...open, level: 3, drill: true, status: 'resolved', mitigatedAt: new Date('2026-11-25T10:40:00Z'), resolvedAt: new Date('2026-11-25T11:05:00Z'), resolvedBy: 'U0IC00001', resolution: 'Failed over to replica-1' };
 
 describe('incident card', () => {
   it('open L1 incident', () => expect(incidentCard(open, policy)).toMatchSnapshot());

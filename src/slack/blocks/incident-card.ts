@@ -1,6 +1,7 @@
 import { formatDuration } from '../../core/duration.js';
 import { incidentRef, isOpen, statusLabel, type Incident } from '../../core/incident.js';
 import { levelLabel } from '../../core/levels.js';
+import { milestones, milestonesLine } from '../../core/objectives.js';
 import { escapeMrkdwn, slackDate, truncate, userRef } from '../../core/mrkdwn.js';
 import { INCIDENT_COMMANDER, roleName } from '../../core/roles.js';
 import type { Policy } from '../../policy.js';
@@ -22,7 +23,7 @@ export function serviceNames(ids: string[], policy: Policy): string {
 }
 
 /** The one announcement card of an incident; `chat.update` redraws it from this after every change. */
-export function incidentCard(inc: Incident, policy: Policy): { text: string; blocks: Block[] } {
+export function incidentCard(inc: Incident, policy: Policy, now?: Date): { text: string; blocks: Block[] } {
   const level = policy.levels[inc.level];
   const ref = incidentRef(inc.id);
   const open = isOpen(inc.status);
@@ -61,6 +62,9 @@ export function incidentCard(inc: Incident, policy: Policy): { text: string; blo
   const when = [`Declared by ${userRef(inc.declaredBy)} · ${slackDate(inc.declaredAt)}`];
   if (inc.resolvedAt && inc.resolvedBy) when.push(`Resolved by ${userRef(inc.resolvedBy)} · ${slackDate(inc.resolvedAt)}`);
   blocks.push(context(when.join('  ·  ')));
+  // Against the recovery time objectives; with `now`, a milestone past its objective shows as missed.
+  const times = milestones(inc, level, now ?? inc.resolvedAt ?? inc.declaredAt);
+  if (times.some((m) => m.tookMs !== undefined || m.met === false)) blocks.push(context(`:stopwatch: ${milestonesLine(times)}`));
 
   if (open) {
     const id = String(inc.id);

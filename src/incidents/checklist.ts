@@ -1,0 +1,103 @@
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../core/clock.js';
+import { ForbiddenError, UserError } from '../core/errors.js';
+import { incidentRef, type Incident } from '../core/incident.js';
+import { decide, rolesOf } from '../core/authz.js';
+import { escapeMrkdwn } from '../core/mrkdwn.js';
+import { INCIDENT_COMMANDER, roleName } from '../core/roles.js';
+import type { Logger } from '../observability/logger.js';
+import type { Policy } from '../policy.js';
+import { checklistMessage } from '../slack/blocks/checklist.js';
+import type { Store } from '../store/index.js';
+import { appendTimeline } from '../store/timeline.js';
+import type { IncidentListener, IncidentService } from './service.js';
+
+/** A check the bot can make itself; `evidence` is what it saw ("lag 0.2 s", "3/3 URLs 200"). */
+export type ChecklistProbe = (kind: string) => Promise<{ ok: boolean; evidence: string }>;
+
+/**
+ * "Post-Recovery Procedures": on resolve the checklist is posted in the thread, the items the bot can check
+ * are probed and ticked with their evidence, people tick the rest, and the incident closes when all are.
+ */
+export class Checklist implements IncidentListener {
+  constructor(
+    private readonly d: { store: Store; policy: Policy; slack: WebClient; clock: Clock; log: Logger; incidents: IncidentService; probe?: ChecklistProbe },
+  ) {}
+
+  async resolved(inc: Incident): Promise<void> {
+    const created = await this.d.store.checklist.create(inc.id, this.d.policy.checklist);
+    if (!created || !inc.channelId || !inc.cardTs) return;
+    const posted = await this.d.slack.chat.postMessage({ channel: inc.channelId, thread_ts: inc.cardTs, ...(await this.render(inc.id)) });
+    await this.d.store.checklist.setMessage(inc.id, posted.ts!);
+    // Probes can take seconds (timeouts on dead targets): the person who resolved is not kept waiting.
+    void this.runProbes(inc.id).catch((err: unknown) => this.d.log.error({ err, incident: inc.id }, 'checklist probes failed'));
+  }
+
+  /** Runs every probe of the incident's unticked items in parallel; passing ones tick their item. */
+  async runProbes(incidentId: number): Promise<void> {
+    const probe = this.d.probe;
+    if (!probe) return;
+    const items = (await this.d.store.checklist.list(incidentId)).filter((i) => i.probe && !i.checkedAt);
+    const results = await Promise.all(items.map(async (i) => ({ i, r: await probe(i.probe!).catch((err: Error) => ({ ok: false, evidence: err.message })) })));
+    const passed = results.filter((x) => x.r.ok).map((x) => ({ itemId: x.i.itemId, checked: true, evidence: `probe: ${x.r.evidence}` }));
+    for (const x of results.filter((y) => !y.r.ok)) await this.d.store.checklist.note(incidentId, x.i.itemId, `probe failed: ${x.r.evidence}`);
+    if (passed.length) await this.d.store.checklist.mark(incidentId, passed, 'dr-bot', this.d.clock.now());
+    await this.afterChange(incidentId, 'dr-bot');
+  }
+
+  /** A person's checkbox click: the element's whole selection, as Slack sends it. */
+  async toggle(incidentId: number, elementItems: string[], selected: string[], user: string): Promise<void> {
+    const items = await this.d.store.checklist.list(incidentId);
+    const changes = items
+      .filter((i) => elementItems.includes(i.itemId))
+      .filter((i) => Boolean(i.checkedAt) !== selected.includes(i.itemId))
+      .map((i) => ({ itemId: i.itemId, checked: selected.includes(i.itemId) }));
+    const inc = await this.d.store.incidents.get(incidentId);
+    if (!inc || inc.status !== 'resolved') throw new UserError(`${incidentRef(incidentId)} is ${inc?.status ?? 'gone'}; its checklist can no longer change.`);
+    if (changes.length) await this.d.store.checklist.mark(incidentId, changes, user, this.d.clock.now());
+    await this.afterChange(incidentId, user);
+  }
+
+  /** `/incident close`: the Incident Commander closes a resolved incident, giving a reason when items remain. */
+  async closeWithReason(inc: Incident, reason: string, user: string): Promise<void> {
+    const verdict = decide(user, [INCIDENT_COMMANDER], rolesOf(user, inc.roles, this.d.policy.teams), (r) => roleName(r, this.d.policy.roles));
+    if (!verdict.allowed) {
+      await appendTimeline(this.d.store.db, { incidentId: inc.id, at: this.d.clock.now(), actor: user, kind: 'refused', data: { command: 'close', reason: verdict.reason } });
+      throw new ForbiddenError(verdict.reason);
+    }
+    if (inc.status !== 'resolved') throw new UserError(`${incidentRef(inc.id)} is ${inc.status}; only a resolved incident can be closed.`);
+    const open = (await this.d.store.checklist.list(inc.id)).filter((i) => !i.checkedAt);
+    if (open.length && !reason) throw new UserError(`${open.length} checklist item${open.length === 1 ? '' : 's'} not ticked; give a reason to close anyway.`);
+    if (!(await this.d.store.checklist.close(inc.id, { by: user, at: this.d.clock.now(), reason: reason || undefined }))) {
+      throw new UserError(`${incidentRef(inc.id)} was closed meanwhile.`);
+    }
+    await this.closedNow(inc.id, user);
+  }
+
+  private async afterChange(incidentId: number, user: string): Promise<void> {
+    if (await this.d.store.checklist.close(incidentId, { by: user, at: this.d.clock.now() })) return this.closedNow(incidentId, user);
+    await this.redraw(incidentId);
+  }
+
+  private async closedNow(incidentId: number, user: string): Promise<void> {
+    const inc = (await this.d.store.incidents.get(incidentId))!;
+    await this.redraw(incidentId);
+    await this.d.incidents.refreshCard(inc);
+    if (inc.channelId && inc.cardTs) {
+      const how = inc.closeReason ? `closed by <@${user}>: ${escapeMrkdwn(inc.closeReason)}` : 'checklist complete — closed';
+      await this.d.slack.chat.postMessage({ channel: inc.channelId, thread_ts: inc.cardTs, text: `:lock: ${incidentRef(inc.id)} ${how}.` });
+    }
+  }
+
+  private async redraw(incidentId: number): Promise<void> {
+    const inc = await this.d.store.incidents.get(incidentId);
+    if (!inc?.channelId || !inc.checklistTs) return;
+    await this.d.slack.chat.update({ channel: inc.channelId, ts: inc.checklistTs, ...(await this.render(incidentId)) });
+  }
+
+  private async render(incidentId: number) {
+    const inc = (await this.d.store.incidents.get(incidentId))!;
+    const msg = checklistMessage(inc, await this.d.store.checklist.list(incidentId));
+    return { text: msg.text, blocks: msg.blocks as never };
+  }
+}

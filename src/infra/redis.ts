@@ -1,0 +1,30 @@
+/** Redis as a recovery target: PING for /dr health (FLUSHDB belongs to /dr flush-cache). */
+import { Redis } from 'ioredis';
+
+export class RedisAdapter {
+  /** One connection per check, no retries and no offline queue: a dead Redis must fail fast, not hang. */
+  async ping(url: string, timeoutMs = 4_000): Promise<string> {
+    const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+    client.on('error', () => undefined); // reported through the rejected promise
+    try {
+      await client.connect();
+      return await client.ping();
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  /** Keyspace hits and misses since the server started (INFO stats): the cache hit rate of the checklist. */
+  async hitRate(url: string, timeoutMs = 4_000): Promise<{ hits: number; misses: number }> {
+    const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      const info = await client.info('stats');
+      const read = (k: string) => Number(new RegExp(`^${k}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+      return { hits: read('keyspace_hits'), misses: read('keyspace_misses') };
+    } finally {
+      client.disconnect();
+    }
+  }
+}
