@@ -1,0 +1,97 @@
+/** Kubernetes apps/v1 deployments: ready/desired for /dr health, env repointing and rollout waits for failover. */
+import { AppsV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
+
+export interface DeploymentState {
+  namespace: string;
+  name: string;
+  desired: number;
+  ready: number;
+  updated: number;
+  available: number;
+  generation: number;
+  observedGeneration: number;
+  /** Container name → its plain `env` values. */
+  env: Record<string, Record<string, string>>;
+}
+
+export interface KubeAccess {
+  kubeconfigPath?: string;
+  server?: string;
+  token?: string;
+}
+
+export function kubeConfig(a: KubeAccess): KubeConfig {
+  const kc = new KubeConfig();
+  if (a.kubeconfigPath) kc.loadFromFile(a.kubeconfigPath);
+  else if (a.server) {
+    kc.loadFromOptions({
+      clusters: [{ name: 'target', server: a.server, skipTLSVerify: false }],
+      users: [{ name: 'dr-bot', ...(a.token ? { token: a.token } : {}) }],
+      contexts: [{ name: 'target', cluster: 'target', user: 'dr-bot' }],
+      currentContext: 'target',
+    });
+  } else kc.loadFromDefault();
+  return kc;
+}
+
+function stateOf(d: V1Deployment, namespace: string, name: string): DeploymentState {
+  const env: DeploymentState['env'] = {};
+  for (const c of d.spec?.template?.spec?.containers ?? []) {
+    env[c.name] = Object.fromEntries((c.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
+  }
+  return {
+    namespace,
+    name,
+    desired: d.spec?.replicas ?? 1,
+    ready: d.status?.readyReplicas ?? 0,
+    updated: d.status?.updatedReplicas ?? 0,
+    available: d.status?.availableReplicas ?? 0,
+    generation: d.metadata?.generation ?? 0,
+    observedGeneration: d.status?.observedGeneration ?? 0,
+    env,
+  };
+}
+
+/** `kubectl rollout status`: the controller saw the new spec and every replica runs it and is available. */
+export const rolledOut = (s: DeploymentState): boolean =>
+  s.observedGeneration >= s.generation && s.updated === s.desired && s.available === s.desired && s.ready === s.desired;
+
+export class KubernetesAdapter {
+  private readonly api: AppsV1Api;
+  constructor(kc: KubeConfig) {
+    this.api = kc.makeApiClient(AppsV1Api);
+  }
+
+  async get(namespace: string, name: string): Promise<DeploymentState> {
+    return stateOf(await this.api.readNamespacedDeployment({ name, namespace }), namespace, name);
+  }
+
+  /**
+   * `kubectl set env`: a strategic-merge patch, which merges containers by name and env entries by name,
+   * so the other variables and containers are left as they are.
+   */
+  async setEnv(namespace: string, name: string, containers: string[], values: Record<string, string>): Promise<DeploymentState> {
+    const env = Object.entries(values).map(([k, v]) => ({ name: k, value: v }));
+    const body = { spec: { template: { spec: { containers: containers.map((c) => ({ name: c, env })) } } } };
+    const d = await this.api.patchNamespacedDeployment({ name, namespace, body }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
+    return stateOf(d, namespace, name);
+  }
+
+  async scale(namespace: string, name: string, replicas: number): Promise<void> {
+    await this.api.replaceNamespacedDeploymentScale({ name, namespace, body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name, namespace }, spec: { replicas } } });
+  }
+
+  /** Polls until rolled out; `onProgress` sees each state (for the card). Throws after `timeoutMs`. */
+  async waitRollout(namespace: string, name: string, o: { timeoutMs: number; pollMs?: number; onProgress?: (s: DeploymentState) => void | Promise<void> }): Promise<DeploymentState> {
+    const deadline = Date.now() + o.timeoutMs;
+    for (;;) {
+      const s = await this.get(namespace, name);
+      if (rolledOut(s)) return s;
+      await o.onProgress?.(s);
+      if (Date.now() > deadline) {
+        throw new Error(`${namespace}/${name} did not roll out within ${Math.round(o.timeoutMs / 1000)} s (updated ${s.updated}/${s.desired}, ready ${s.ready}, observed generation ${s.observedGeneration}/${s.generation})`);
+      }
+      await new Promise((r) => setTimeout(r, o.pollMs ?? 1_000));
+    }
+  }
+}

@@ -1,0 +1,88 @@
+/** Amazon RDS: instance status for /dr health, and the replica promotion of a failover. */
+import { CreateDBInstanceReadReplicaCommand, DescribeDBInstancesCommand, PromoteReadReplicaCommand, RDSClient, type DBInstance } from '@aws-sdk/client-rds';
+
+export interface RdsInstance {
+  id: string;
+  status: string;
+  address?: string;
+  port?: number;
+  /** Set on a read replica: the instance it replicates from. */
+  replicaOf?: string;
+  replicas: string[];
+}
+
+export interface RdsAccess {
+  region: string;
+  endpoint?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+}
+
+const toInstance = (d: DBInstance): RdsInstance => ({
+  id: d.DBInstanceIdentifier ?? '',
+  status: d.DBInstanceStatus ?? 'unknown',
+  address: d.Endpoint?.Address,
+  port: d.Endpoint?.Port,
+  replicaOf: d.ReadReplicaSourceDBInstanceIdentifier || undefined,
+  replicas: d.ReadReplicaDBInstanceIdentifiers ?? [],
+});
+
+export class RdsAdapter {
+  private readonly client: RDSClient;
+  constructor(a: RdsAccess) {
+    this.client = new RDSClient({
+      region: a.region,
+      ...(a.endpoint ? { endpoint: a.endpoint } : {}),
+      ...(a.accessKeyId && a.secretAccessKey ? { credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey, sessionToken: a.sessionToken } } : {}),
+      // A promotion must never be sent twice because the SDK retried it; reads are polled by our own loops.
+      maxAttempts: 1,
+    });
+  }
+
+  /** The instance, or undefined when RDS says there is no such instance. */
+  async describe(id: string, timeoutMs = 10_000): Promise<RdsInstance | undefined> {
+    try {
+      const r = await this.client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+      const d = r.DBInstances?.[0];
+      return d ? toInstance(d) : undefined;
+    } catch (err) {
+      const e = err as { name?: string; Code?: string };
+      if (e.name === 'DBInstanceNotFoundFault' || e.name === 'DBInstanceNotFound' || e.Code === 'DBInstanceNotFound') return undefined;
+      throw err;
+    }
+  }
+
+  async promote(id: string): Promise<RdsInstance> {
+    const r = await this.client.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id }));
+    return toInstance(r.DBInstance ?? { DBInstanceIdentifier: id });
+  }
+
+  async createReplica(id: string, source: string): Promise<RdsInstance> {
+    const r = await this.client.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: id, SourceDBInstanceIdentifier: source }));
+    return toInstance(r.DBInstance ?? { DBInstanceIdentifier: id });
+  }
+
+  /**
+   * Polls until the instance is `available` (after a promotion it goes `modifying` → `available`); each
+   * other status goes to `onProgress`. Throws after `timeoutMs`.
+   */
+  async waitAvailable(
+    id: string,
+    o: { timeoutMs: number; pollMs: number; done?: (i: RdsInstance) => boolean; onProgress?: (status: string, elapsedMs: number) => void | Promise<void> },
+  ): Promise<RdsInstance> {
+    const started = Date.now();
+    for (;;) {
+      const inst = await this.describe(id);
+      if (!inst) throw new Error(`${id} no longer exists`);
+      if (inst.status === 'available' && (o.done?.(inst) ?? true)) return inst;
+      await o.onProgress?.(inst.status, Date.now() - started);
+      if (Date.now() - started > o.timeoutMs) throw new Error(`${id} is still ${inst.status} after ${Math.round(o.timeoutMs / 1000)} s`);
+      await new Promise((r) => setTimeout(r, o.pollMs));
+    }
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * Guarded recovery actions: plan → stored `proposed` row → plan card with Confirm/Cancel → authorize the
+ * clicker → claim by conditional UPDATE (one winner) → run (runner.ts). Refusals are typed errors (the one
+ * error path answers them privately) and rows on the incident's timeline.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { decide, rolesOf } from '../core/authz.js';
+import { ConflictError, ForbiddenError, UserError } from '../core/errors.js';
+import { incidentRef, isOpen, type Incident } from '../core/incident.js';
+import { roleName } from '../core/roles.js';
+import { findIncident } from '../incidents/lookup.js';
+import type { Action } from '../store/actions.js';
+import { cancelJob, scheduleJob } from '../store/jobs.js';
+import { appendTimeline } from '../store/timeline.js';
+import { approvalVerdict, cancelVerdict } from './approval.js';
+import { editCard, postCard, renderCard } from './card-sync.js';
+import { runAction, type RunDeps } from './runner.js';
+import type { Runbook } from './types.js';
+
+export const EXPIRY_JOB = 'action_expiry';
+
+export interface Requester {
+  userId: string;
+  channelId: string;
+  reply: (m: string | { text: string; blocks?: unknown[] }) => Promise<void>;
+}
+
+export interface ProposeOptions {
+  /** An explicit `INC-n`; else the channel's one open incident. */
+  ref?: string;
+  dryRun: boolean;
+  usage: string;
+}
+
+export type EngineDeps = Omit<RunDeps, 'owner'> & { owner?: string };
+
+export class ActionEngine {
+  readonly owner: string;
+  private readonly runbooks = new Map<string, Runbook>();
+  private readonly d: RunDeps;
+  /** Runs in this process, so a graceful stop can wait for them instead of leaving them to go stale. */
+  private readonly inHand = new Set<Promise<unknown>>();
+
+  constructor(deps: EngineDeps, runbooks: Runbook[] = []) {
+    this.owner = deps.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.d = { ...deps, owner: this.owner };
+    runbooks.forEach((r) => this.register(r));
+  }
+
+  register(rb: Runbook): void {
+    this.runbooks.set(rb.id, rb);
+  }
+
+  runbook(id: string): Runbook {
+    const rb = this.runbooks.get(id);
+    if (!rb) throw new UserError(`This bot does not know the action "${id}" any more; ask for it again.`);
+    return rb;
+  }
+
+  private held(user: string, inc: Incident | undefined): Set<string> {
+    return rolesOf(user, inc?.roles ?? {}, this.d.policy.teams);
+  }
+
+  private name = (r: string) => roleName(r, this.d.policy.roles);
+
+  private timeline(inc: { id: number }, actor: string, kind: string, data: Record<string, unknown>): Promise<void> {
+    return appendTimeline(this.d.store.db, { incidentId: inc.id, at: this.d.clock.now(), actor, kind, data });
+  }
+
+  private async refuse(inc: Incident, user: string, data: Record<string, unknown>, err: UserError): Promise<never> {
+    await this.timeline(inc, user, 'action_refused', { ...data, reason: err.message });
+    throw err;
+  }
+
+  /** `/dr <runbook> …`: preflight (bad input answered before anything is stored), then the plan card. */
+  async propose(who: Requester, runbookId: string, args: Record<string, unknown>, o: ProposeOptions): Promise<Action | undefined> {
+    const rb = this.runbook(runbookId);
+    const inc = await findIncident(this.d.store, who.channelId, o.ref, o.usage).catch((err: unknown) => {
+      if (o.dryRun && err instanceof UserError) return undefined; // a dry run changes nothing: no incident needed
+      throw err;
+    });
+    if (inc && !isOpen(inc.status)) throw new UserError(`${incidentRef(inc.id)} is ${inc.status}; recovery actions belong to an open incident.`, o.usage);
+    const about = { kind: rb.id };
+    const may = decide(who.userId, rb.requestRoles, this.held(who.userId, inc), this.name);
+    if (!may.allowed) {
+      if (inc) await this.refuse(inc, who.userId, about, new ForbiddenError(may.reason));
+      throw new ForbiddenError(may.reason);
+    }
+
+    const planned = await rb.plan(this.d, args);
+    const plan = { title: rb.title, ...planned };
+    const steps = rb.steps(plan).map((s) => ({ id: s.id, title: s.title, status: 'pending' as const }));
+    if (o.dryRun) {
+      const draft = { id: 0, kind: rb.id, target: plan.target, status: 'proposed' as const, destructive: rb.destructive, plan, steps, requestedBy: who.userId, expiresAt: this.d.clock.now(), approvedBy: null, startedAt: null, finishedAt: null, endedBy: null, error: null };
+      await who.reply(renderCard(this.d, draft, inc, rb, true));
+      return undefined;
+    }
+    const busy = await this.d.actions.running(plan.target);
+    if (busy) await this.refuse(inc!, who.userId, about, busyError(busy));
+
+    const a = await this.d.actions.create({
+      kind: rb.id,
+      target: plan.target,
+      incidentId: inc!.id,
+      destructive: rb.destructive,
+      args,
+      plan,
+      steps,
+      requestedBy: who.userId,
+      expiresInMs: this.d.policy.actions.expireAfter,
+    });
+    await this.timeline(inc!, who.userId, 'action_requested', { action: a.id, kind: rb.id, target: plan.target, summary: plan.summary, warnings: plan.warnings });
+    await scheduleJob(this.d.store.db, { kind: EXPIRY_JOB, key: String(a.id), incidentId: inc!.id, dueAt: a.expiresAt });
+    await postCard(this.d, a, inc!, rb);
+    const twoPerson = rb.destructive && this.d.policy.levels[inc!.level].twoPersonRule;
+    await who.reply(
+      `Plan #${a.id} is in ${incidentRef(inc!.id)}'s thread, waiting for ${twoPerson ? 'a second person' : 'a confirmation'}` +
+        ` (${rb.approveRoles.map(this.name).join(' or ')}). It expires in ${Math.round(this.d.policy.actions.expireAfter / 60_000) || '<1'} min.`,
+    );
+    return a;
+  }
+
+  /** A Confirm click. Every click but the one winning the conditional UPDATE is answered with why not. */
+  async confirm(actionId: number, clicker: string): Promise<Action> {
+    const a = await this.mustGet(actionId);
+    const rb = this.runbook(a.kind);
+    const inc = (await this.d.store.incidents.get(a.incidentId))!;
+    const about = { action: a.id, kind: a.kind };
+    if (a.status !== 'proposed') {
+      if (a.status === 'expired') await this.refuse(inc, clicker, about, new ConflictError(expiredText(a)));
+      throw new ConflictError(whyNot(a));
+    }
+    if ((await this.d.actions.secondsLeft(a.id))! <= 0) {
+      await this.expire(a.id);
+      await this.refuse(inc, clicker, about, new ConflictError(expiredText(a)));
+    }
+    const v = approvalVerdict({
+      clicker,
+      requester: a.requestedBy,
+      destructive: a.destructive,
+      twoPersonRule: this.d.policy.levels[inc.level].twoPersonRule,
+      level: inc.level,
+      approveRoles: rb.approveRoles,
+      held: this.held(clicker, inc),
+      roleName: this.name,
+    });
+    if (!v.ok) await this.refuse(inc, clicker, about, new ForbiddenError(v.reason));
+
+    const r = await this.d.actions.claim(a.id, { approver: clicker, owner: this.owner });
+    if (!r.claimed) {
+      if (r.busyWith) await this.refuse(inc, clicker, about, busyError(r.busyWith));
+      const now = await this.mustGet(a.id);
+      if (now.status === 'proposed' || now.status === 'expired') {
+        if (now.status === 'proposed') await this.expire(a.id);
+        await this.refuse(inc, clicker, about, new ConflictError(expiredText(now)));
+      }
+      throw new ConflictError(whyNot(now));
+    }
+    await cancelJob(this.d.store.db, EXPIRY_JOB, String(a.id), this.d.clock.now());
+    await this.timeline(inc, clicker, 'action_approved', { ...about, as: v.ok ? v.as : undefined, requestedBy: a.requestedBy });
+    const run = runAction(this.d, r.claimed, rb, inc);
+    this.inHand.add(run);
+    try {
+      return await run;
+    } finally {
+      this.inHand.delete(run);
+    }
+  }
+
+  async cancel(actionId: number, clicker: string): Promise<Action> {
+    const a = await this.mustGet(actionId);
+    const inc = (await this.d.store.incidents.get(a.incidentId))!;
+    if (a.status !== 'proposed') throw new ConflictError(whyNot(a));
+    const v = cancelVerdict(clicker, a.requestedBy, this.held(clicker, inc), this.name);
+    if (!v.ok) await this.refuse(inc, clicker, { action: a.id, kind: a.kind, cancel: true }, new ForbiddenError(v.reason));
+    const done = await this.d.actions.cancel(a.id, clicker);
+    if (!done) throw new ConflictError(whyNot(await this.mustGet(a.id)));
+    await cancelJob(this.d.store.db, EXPIRY_JOB, String(a.id), this.d.clock.now());
+    await this.timeline(inc, clicker, 'action_cancelled', { action: a.id, kind: a.kind });
+    await editCard(this.d, done, inc, this.runbooks.get(a.kind));
+    return done;
+  }
+
+  /** The expiry job (and a late click): void the plan if still unconfirmed, and say so on the card. */
+  async expire(actionId: number): Promise<Action | undefined> {
+    const done = await this.d.actions.expire(actionId);
+    if (!done) return undefined;
+    const inc = await this.d.store.incidents.get(done.incidentId);
+    await this.timeline({ id: done.incidentId }, 'dr-bot', 'action_expired', { action: done.id, kind: done.kind });
+    await editCard(this.d, done, inc, this.runbooks.get(done.kind));
+    return done;
+  }
+
+  async mustGet(id: number): Promise<Action> {
+    const a = Number.isSafeInteger(id) ? await this.d.actions.get(id) : undefined;
+    if (!a) throw new UserError('That action no longer exists.');
+    return a;
+  }
+
+  /** Lets the runs in hand finish (a graceful stop); they are interrupted by another replica otherwise. */
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.inHand.size === 0) return;
+    await Promise.race([Promise.allSettled([...this.inHand]), new Promise((r) => setTimeout(r, timeoutMs).unref?.())]);
+  }
+
+  get deps(): RunDeps {
+    return this.d;
+  }
+}
+
+function busyError(running: Action): ConflictError {
+  return new ConflictError(
+    `Action #${running.id} (${running.plan.title}) is running on ${running.target} right now, confirmed by <@${running.approvedBy}>. ` +
+      'One action per target at a time: wait for it to finish, then ask again.',
+  );
+}
+
+function expiredText(a: Action): string {
+  return `Plan #${a.id} expired at ${a.expiresAt.toISOString().slice(11, 19)} UTC without a confirmation, so nothing was done. Ask for it again to get a fresh plan.`;
+}
+
+/** Why a click on a plan that is no longer waiting does nothing, in words. */
+export function whyNot(a: Action): string {
+  switch (a.status) {
+    case 'running':
+      return `Plan #${a.id} was already confirmed by <@${a.approvedBy}> and is running; nothing more to do.`;
+    case 'succeeded':
+      return `Plan #${a.id} already ran (confirmed by <@${a.approvedBy}>) and succeeded.`;
+    case 'failed':
+      return `Plan #${a.id} already ran and failed; ask for a new plan rather than re-running it.`;
+    case 'cancelled':
+      return `Plan #${a.id} was cancelled by <@${a.endedBy}>; nothing was done.`;
+    case 'expired':
+      return expiredText(a);
+    case 'interrupted':
+      return `Action #${a.id} was interrupted and is never resumed; check the systems and ask for a new plan.`;
+    default:
+      return `Plan #${a.id} is ${a.status}.`;
+  }
+}

@@ -1,0 +1,23 @@
+/** `/dr failover-db`: the procedures' "Primary Database Failure", with the provider chosen in the policy. */
+import { INCIDENT_COMMANDER } from '../../core/roles.js';
+import type { Runbook } from '../types.js';
+import { databaseTarget } from './common.js';
+import { planPostgres, postgresSteps } from './postgres.js';
+import { planRds, rdsSteps } from './rds.js';
+
+export interface FailoverArgs {
+  replica?: string;
+}
+
+export const failoverDb: Runbook<FailoverArgs> = {
+  id: 'failover-db',
+  title: 'Fail over the database',
+  destructive: true,
+  requestRoles: [INCIDENT_COMMANDER, 'dba'],
+  approveRoles: [INCIDENT_COMMANDER, 'dba'],
+  plan(ctx, args) {
+    const db = databaseTarget(ctx.policy);
+    return db.provider === 'rds' ? planRds(ctx, db, args.replica) : planPostgres(ctx, db, args.replica);
+  },
+  steps: (plan) => ((plan.data as { provider?: string }).provider === 'rds' ? rdsSteps(plan) : postgresSteps(plan)),
+};

@@ -1,0 +1,5 @@
+import { failoverDb } from './failover-db/index.js';
+import type { Runbook } from './types.js';
+
+/** Every guarded action the bot knows, by hand like commands/index.ts. */
+export const builtInRunbooks: Runbook[] = [failoverDb];

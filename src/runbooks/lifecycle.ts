@@ -1,0 +1,64 @@
+/**
+ * Timers of guarded actions, as scheduler jobs (rows): a plan's expiry, and the sweep that marks runs
+ * whose process died (stale heartbeat) as `interrupted` and announces them. Never resumed.
+ */
+import type { JobHandler } from '../scheduler/ticker.js';
+import type { Action } from '../store/actions.js';
+import { scheduleJob } from '../store/jobs.js';
+import { appendTimeline } from '../store/timeline.js';
+import { announce, editCard } from './card-sync.js';
+import { EXPIRY_JOB, type ActionEngine } from './engine.js';
+
+export const STALE_JOB = 'stale_actions';
+
+export async function sweepStale(engine: ActionEngine): Promise<Action[]> {
+  const d = engine.deps;
+  const stale = await d.actions.interruptStale(d.policy.actions.staleAfter);
+  for (const a of stale) {
+    const inc = await d.store.incidents.get(a.incidentId);
+    const i = a.steps.findIndex((s) => s.status === 'interrupted');
+    const during = i >= 0 ? `during step ${i + 1}, "${a.steps[i]!.title}"` : 'between steps';
+    await appendTimeline(d.store.db, { incidentId: a.incidentId, at: d.clock.now(), actor: 'dr-bot', kind: 'action_interrupted', data: { action: a.id, kind: a.kind, step: a.steps[i]?.id } });
+    let rb;
+    try {
+      rb = engine.runbook(a.kind);
+    } catch {
+      rb = undefined;
+    }
+    await editCard(d, a, inc, rb);
+    await announce(
+      d,
+      a,
+      inc,
+      `:warning: Action #${a.id} (${a.plan.title}) was interrupted ${during}: the bot running it stopped. It will NOT resume. ` +
+        'Check by hand whether that step took effect (`/dr health`), then ask for a new plan if more is needed.',
+    );
+    d.log.warn({ action: a.id, kind: a.kind, step: a.steps[i]?.id }, 'action interrupted: its run stopped heartbeating');
+  }
+  return stale;
+}
+
+export function actionJobHandlers(engine: ActionEngine): Record<string, JobHandler> {
+  const d = engine.deps;
+  return {
+    [EXPIRY_JOB]: async (job) => {
+      const id = Number(job.key);
+      if (await engine.expire(id)) return {};
+      const a = await d.actions.get(id);
+      // Due by the ticker's clock but not yet by the database's: look again shortly.
+      if (a?.status === 'proposed') return { next: new Date(Math.max(d.clock.now().getTime(), a.expiresAt.getTime()) + 250) };
+      return {};
+    },
+    [STALE_JOB]: async () => {
+      await sweepStale(engine);
+      return { next: new Date(d.clock.now().getTime() + d.policy.actions.staleCheckEvery) };
+    },
+  };
+}
+
+/** On start-up: announce runs a dead process left behind, and make sure the periodic sweep is planned. */
+export async function startActions(engine: ActionEngine): Promise<void> {
+  const d = engine.deps;
+  await sweepStale(engine);
+  await scheduleJob(d.store.db, { kind: STALE_JOB, key: 'sweep', dueAt: new Date(d.clock.now().getTime() + d.policy.actions.staleCheckEvery) });
+}

@@ -1,0 +1,103 @@
+/**
+ * Runs a claimed action's steps in order: each outcome goes to the row (fenced by the run's owner), the
+ * timeline and the card. A failed step ends the run; nothing is retried on its own. A heartbeat says the
+ * run is alive; when the row stops being ours (marked interrupted meanwhile), the run stops before the next step.
+ */
+import { UserError } from '../core/errors.js';
+import type { Incident } from '../core/incident.js';
+import type { Store } from '../store/index.js';
+import type { Action, StepRecord } from '../store/actions.js';
+import { appendTimeline } from '../store/timeline.js';
+import { announce, editCard, type CardDeps } from './card-sync.js';
+import { seconds } from '../slack/blocks/action-card.js';
+import type { Runbook, RunbookContext } from './types.js';
+
+export interface RunDeps extends CardDeps, RunbookContext {
+  store: Store;
+  owner: string;
+}
+
+const PROGRESS_EVERY_MS = 1_500;
+
+export async function runAction(d: RunDeps, claimed: Action, rb: Runbook, inc: Incident): Promise<Action> {
+  const a: Action = { ...claimed, steps: claimed.steps.map((s) => ({ ...s })) };
+  const steps = rb.steps(a.plan);
+  const log = d.log.child({ action: a.id, kind: a.kind });
+  const timeline = (kind: string, data: Record<string, unknown>) =>
+    appendTimeline(d.store.db, { incidentId: a.incidentId, at: d.clock.now(), actor: 'dr-bot', kind, data: { action: a.id, kind: a.kind, ...data } });
+
+  let lost = false;
+  const beat = setInterval(() => {
+    d.actions.heartbeat(a.id, d.owner).then(
+      (mine) => {
+        if (!mine) lost = true;
+      },
+      (err: unknown) => log.warn({ err }, 'heartbeat not written'),
+    );
+  }, d.policy.actions.heartbeatEvery);
+  beat.unref?.();
+
+  const save = async (): Promise<void> => {
+    if (!(await d.actions.saveSteps(a.id, d.owner, a.steps))) lost = true;
+  };
+
+  const state: Record<string, unknown> = {};
+  try {
+    await editCard(d, a, inc, rb);
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
+      if (lost) return stopLost(a, log);
+      const rec: StepRecord = (a.steps[i] = { ...a.steps[i]!, status: 'running', startedAt: d.clock.now().toISOString() });
+      await save();
+      if (lost) return stopLost(a, log);
+      await editCard(d, a, inc, rb);
+      const t0 = performance.now();
+      let lastShown = 0;
+      try {
+        const detail = await step.run({
+          ...d,
+          plan: a.plan,
+          state,
+          progress: async (text) => {
+            rec.detail = text;
+            if (performance.now() - lastShown < PROGRESS_EVERY_MS) return;
+            lastShown = performance.now();
+            await save();
+            await editCard(d, a, inc, rb);
+          },
+        });
+        Object.assign(rec, { status: 'ok', ms: Math.round(performance.now() - t0), detail: detail || undefined });
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        if (!(err instanceof UserError)) log.warn({ err, step: step.id }, 'step failed');
+        Object.assign(rec, { status: 'failed', ms: Math.round(performance.now() - t0), error: message, detail: undefined });
+        for (const later of a.steps.slice(i + 1)) later.status = 'skipped';
+        await timeline('action_step', { step: step.id, title: step.title, status: 'failed', ms: rec.ms, error: message });
+        const done = await d.actions.finish(a.id, d.owner, { status: 'failed', steps: a.steps, error: `${step.title}: ${message}` });
+        if (!done) return stopLost(a, log);
+        await timeline('action_failed', { step: step.id, error: message });
+        await editCard(d, done, inc, rb);
+        await announce(d, done, inc, `:x: Action #${a.id} (${a.plan.title}) failed at step ${i + 1}, "${step.title}": ${message}. The steps after it did not run.`);
+        return done;
+      }
+      await save();
+      await timeline('action_step', { step: step.id, title: step.title, status: 'ok', ms: rec.ms, detail: rec.detail });
+    }
+    if (lost) return stopLost(a, log);
+    const done = await d.actions.finish(a.id, d.owner, { status: 'succeeded', steps: a.steps });
+    if (!done) return stopLost(a, log);
+    const took = done.startedAt && done.finishedAt ? done.finishedAt.getTime() - done.startedAt.getTime() : 0;
+    await timeline('action_succeeded', { ms: took });
+    await editCard(d, done, inc, rb);
+    await announce(d, done, inc, `:white_check_mark: Action #${a.id} (${a.plan.title}) is done: ${a.steps.length} steps in ${seconds(took)}.`);
+    return done;
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+/** Somebody else decided this run is over (interrupted after a stall): say nothing more, do nothing more. */
+function stopLost(a: Action, log: RunDeps['log']): Action {
+  log.warn('the action is no longer ours (marked interrupted meanwhile); stopping before the next step');
+  return a;
+}
