@@ -9,9 +9,10 @@ import list from './incident/list.js';
 import resolve from './incident/resolve.js';
 import remind from './incident/remind.js';
 import status from './incident/status.js';
+import timeline from './incident/timeline.js';
 import update from './incident/update.js';
 import drFailoverDb from './dr/failover-db.js';
 import drHealth from './dr/health.js';
 
 /** Every command the bot has, listed by hand so that nothing is loaded by accident. */
-export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, close, remind, comms, help, drHealth, drFailoverDb];
+export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, close, remind, comms, timeline, help, drHealth, drFailoverDb];

@@ -1,0 +1,72 @@
+import { formatDuration } from '../core/duration.js';
+import type { LevelNumber } from '../core/levels.js';
+import type { Policy } from '../policy.js';
+import type { TimelineEntry } from '../store/timeline.js';
+
+/** Postmortem sections a timeline row belongs to, besides the full timeline. */
+export type Section = 'levels' | 'roles' | 'updates' | 'pages' | 'actions' | 'comms' | 'checklist' | 'other';
+
+const who = (id: string) => (id === 'dr-bot' ? 'the bot' : `@${id}`);
+const oneLine = (s: unknown) => String(s ?? '').replace(/\s+/g, ' ').trim();
+const short = (s: unknown, n = 160) => {
+  const t = oneLine(s);
+  return t.length > n ? `${t.slice(0, n - 1)}…` : t;
+};
+
+/** One timeline row in words, and the section it feeds. Unknown kinds are kept, never dropped. */
+export function describeEntry(e: TimelineEntry, policy: Policy): { text: string; section: Section } {
+  const d = e.data as Record<string, any>;
+  const lvl = (n: number) => `L${n} ${policy.levels[n as LevelNumber]?.name ?? ''}`.trim();
+  const role = (r: string) => policy.roles[r]?.name ?? r;
+  switch (e.kind) {
+    case 'declared':
+      return { section: 'levels', text: `Declared ${lvl(d.level)}${d.drill ? ' (drill)' : ''} by ${who(e.actor)}: "${short(d.title)}"; Incident Commander ${who(d.commander)}` };
+    case 'level_changed':
+      return { section: 'levels', text: `${d.to < d.from ? 'Escalated' : 'De-escalated'} from ${lvl(d.from)} to ${lvl(d.to)} by ${who(e.actor)}` };
+    case 'role_assigned':
+      return { section: 'roles', text: `${who(d.user)} became ${role(d.role)}${d.previous ? ` (from ${who(d.previous)})` : ''}, by ${who(e.actor)}` };
+    case 'update':
+      return { section: 'updates', text: `Update by ${who(e.actor)} [${d.status}]: ${short(d.text, 400)}` };
+    case 'status_changed':
+      return { section: 'updates', text: `Status ${d.from} → ${d.to}` };
+    case 'resolved':
+      return { section: 'levels', text: `Resolved by ${who(e.actor)}${d.summary ? `: ${short(d.summary, 400)}` : ''}` };
+    case 'closed':
+      return { section: 'checklist', text: `Closed by ${who(e.actor)}${d.reason ? ` with the reason: ${short(d.reason)}` : ' (checklist complete)'}` };
+    case 'reminder':
+      return { section: 'updates', text: `Reminder #${d.seq} for a status update${d.escalated ? ', escalated to the channel' : ''}` };
+    case 'reminder_cadence':
+      return { section: 'updates', text: `Reminder cadence set to ${d.everyMs ? formatDuration(d.everyMs) : 'off'} by ${who(e.actor)}` };
+    case 'comms_prepared':
+      return { section: 'comms', text: `${short(d.template)} message prepared by ${who(e.actor)}` };
+    case 'checklist_ticked':
+      return { section: 'checklist', text: `Checklist "${short(d.item)}" ticked by ${who(e.actor)}${d.evidence ? ` (${short(d.evidence)})` : ''}` };
+    case 'checklist_unticked':
+      return { section: 'checklist', text: `Checklist "${short(d.item)}" unticked by ${who(e.actor)}` };
+    case 'refused':
+    case 'action_refused':
+      return { section: e.kind === 'refused' ? 'other' : 'actions', text: `Refused ${short(d.command ?? d.kind ?? 'a request')} for ${who(e.actor)}: ${short(d.reason)}` };
+    default:
+      if (e.kind.startsWith('action_')) return { section: 'actions', text: actionText(e, d) };
+      if (e.kind.startsWith('page')) return { section: 'pages', text: `${e.kind.replace(/_/g, ' ')} — ${who(e.actor)} ${short(JSON.stringify(d), 200)}` };
+      return { section: 'other', text: `${e.kind.replace(/_/g, ' ')} by ${who(e.actor)} ${short(JSON.stringify(d), 200)}` };
+  }
+}
+
+function actionText(e: TimelineEntry, d: Record<string, any>): string {
+  const name = `${d.kind ?? 'action'} #${d.action ?? '?'}`;
+  switch (e.kind) {
+    case 'action_requested':
+      return `${name} requested by ${who(e.actor)}${d.target ? ` on ${short(d.target)}` : ''}${d.summary ? `: ${short(d.summary)}` : ''}`;
+    case 'action_approved':
+      return `${name} confirmed by ${who(e.actor)}`;
+    case 'action_step':
+      return `${name} step "${short(d.title ?? d.step)}" ${d.status === 'ok' ? 'done' : 'FAILED'} in ${formatDuration(Number(d.ms ?? 0))}${d.error ? `: ${short(d.error)}` : ''}`;
+    case 'action_succeeded':
+      return `${name} succeeded in ${formatDuration(Number(d.ms ?? 0))}`;
+    case 'action_failed':
+      return `${name} failed at "${short(d.step)}": ${short(d.error)}`;
+    default:
+      return `${name} ${e.kind.slice('action_'.length).replace(/_/g, ' ')}${e.actor !== 'dr-bot' ? ` by ${who(e.actor)}` : ''}`;
+  }
+}
