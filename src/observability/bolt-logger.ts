@@ -7,10 +7,11 @@ export function boltLogger(log: Logger): BoltLogger {
   let level = LogLevel.INFO;
   const text = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.message : JSON.stringify(a))).join(' ');
   return {
-    debug: (...a) => child.debug(text(a)),
-    info: (...a) => child.info(text(a)),
-    warn: (...a) => child.warn(text(a)),
-    error: (...a) => child.error(text(a)),
+    // Bolt and the Web API client log every request at debug: format only what will be written.
+    debug: (...a) => child.isLevelEnabled('debug') && child.debug(text(a)),
+    info: (...a) => child.isLevelEnabled('info') && child.info(text(a)),
+    warn: (...a) => child.isLevelEnabled('warn') && child.warn(text(a)),
+    error: (...a) => child.isLevelEnabled('error') && child.error(text(a)),
     setLevel: (l) => {
       level = l;
     },
