@@ -25,7 +25,8 @@ export function kubeConfig(a: KubeAccess): KubeConfig {
   if (a.kubeconfigPath) kc.loadFromFile(a.kubeconfigPath);
   else if (a.server) {
     kc.loadFromOptions({
-      clusters: [{ name: 'target', server: a.server, skipTLSVerify: false }],
+      // client-node refuses plain http unless told to skip TLS checks; with http there is no TLS to check.
+      clusters: [{ name: 'target', server: a.server, skipTLSVerify: a.server.startsWith('http://') }],
       users: [{ name: 'dr-bot', ...(a.token ? { token: a.token } : {}) }],
       contexts: [{ name: 'target', cluster: 'target', user: 'dr-bot' }],
       currentContext: 'target',

@@ -1,0 +1,167 @@
+/**
+ * A local stand-in for the Kubernetes API server's apps/v1 deployment paths the bot uses: GET and PATCH
+ * (strategic-merge content type required; containers and env merged by name, as the real server does),
+ * PUT scale. After a change the status converges over `rolloutMs`: observedGeneration first, then the
+ * updated/ready/available replicas.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+interface Container {
+  name: string;
+  image: string;
+  env?: Array<{ name: string; value?: string }>;
+}
+
+export interface PeerDeployment {
+  namespace: string;
+  name: string;
+  generation: number;
+  replicas: number;
+  containers: Container[];
+  /** The generation the "controller" has rolled out, and when the one in progress completes. */
+  rolledOut: number;
+  changedAt: number;
+  /** Pods that never become ready (crash-looping), whatever the rollout does. */
+  notReady: number;
+}
+
+export interface K8sCall {
+  method: string;
+  path: string;
+  contentType: string;
+  body: any;
+  status: number;
+}
+
+const DEPLOYMENT = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)(\/scale)?$/;
+export const STRATEGIC_MERGE = 'application/strategic-merge-patch+json';
+
+export class K8sPeer {
+  readonly deployments = new Map<string, PeerDeployment>();
+  readonly calls: K8sCall[] = [];
+  rolloutMs = 300;
+  private faults: Array<{ method: string; status: number; message: string }> = [];
+  private server?: http.Server;
+  private port = 0;
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  add(namespace: string, name: string, o: { replicas?: number; containers?: Container[]; notReady?: number } = {}): PeerDeployment {
+    const d: PeerDeployment = { namespace, name, generation: 1, replicas: o.replicas ?? 3, containers: o.containers ?? [{ name, image: `boomcard/${name}:v1`, env: [{ name: 'DB_HOST', value: 'production-primary' }, { name: 'LOG_LEVEL', value: 'info' }] }], rolledOut: 1, changedAt: 0, notReady: o.notReady ?? 0 };
+    this.deployments.set(`${namespace}/${name}`, d);
+    return d;
+  }
+
+  /** The next request with this method fails with `status`. */
+  failNext(method: string, status: number, message: string): void {
+    this.faults.push({ method, status, message });
+  }
+
+  env(namespace: string, name: string, container?: string): Record<string, string> {
+    const d = this.deployments.get(`${namespace}/${name}`)!;
+    const c = container ? d.containers.find((x) => x.name === container)! : d.containers[0]!;
+    return Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value ?? '']));
+  }
+
+  private view(d: PeerDeployment) {
+    const since = Date.now() - d.changedAt;
+    const done = d.rolledOut === d.generation || since >= this.rolloutMs;
+    if (done) d.rolledOut = d.generation;
+    const observed = since >= this.rolloutMs / 3 ? d.generation : d.generation - 1;
+    const updated = done ? d.replicas : since >= (this.rolloutMs * 2) / 3 ? Math.floor(d.replicas / 2) : 0;
+    return {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: d.name, namespace: d.namespace, generation: d.generation, uid: `uid-${d.name}`, resourceVersion: String(d.generation * 10) },
+      spec: { replicas: d.replicas, selector: { matchLabels: { app: d.name } }, template: { metadata: { labels: { app: d.name } }, spec: { containers: d.containers } } },
+      status: { observedGeneration: observed, replicas: d.replicas, updatedReplicas: updated, readyReplicas: d.replicas - d.notReady, availableReplicas: d.replicas - d.notReady },
+    };
+  }
+
+  /** Strategic merge for the one list the bot patches: containers by name, and each container's env by name. */
+  private merge(d: PeerDeployment, patch: any): string | undefined {
+    const containers = patch?.spec?.template?.spec?.containers;
+    if (!Array.isArray(containers)) return 'the patch has no spec.template.spec.containers list';
+    for (const pc of containers) {
+      const c = d.containers.find((x) => x.name === pc.name);
+      if (!c) return `no container "${pc.name}"`;
+      for (const e of pc.env ?? []) {
+        const have = (c.env ??= []).find((x) => x.name === e.name);
+        if (have) have.value = e.value;
+        else c.env.push({ name: e.name, value: e.value });
+      }
+      if (pc.image) c.image = pc.image;
+    }
+    return undefined;
+  }
+
+  private status(code: number, reason: string, message: string) {
+    return { status: code, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code } };
+  }
+
+  private handle(method: string, path: string, contentType: string, body: any): { status: number; body: unknown } {
+    const m = DEPLOYMENT.exec(path);
+    if (!m) return this.status(404, 'NotFound', `the server could not find the requested resource (${path})`);
+    const fault = this.faults.findIndex((f) => f.method === method);
+    if (fault >= 0) {
+      const f = this.faults.splice(fault, 1)[0]!;
+      return this.status(f.status, 'InternalError', f.message);
+    }
+    const d = this.deployments.get(`${m[1]}/${m[2]}`);
+    if (!d) return this.status(404, 'NotFound', `deployments.apps "${m[2]}" not found`);
+    const scale = Boolean(m[3]);
+    if (method === 'GET' && !scale) return { status: 200, body: this.view(d) };
+    if (method === 'PATCH' && !scale) {
+      if (contentType.split(';')[0] !== STRATEGIC_MERGE) return this.status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, ${STRATEGIC_MERGE}`);
+      const problem = this.merge(d, body);
+      if (problem) return this.status(422, 'Invalid', problem);
+      Object.assign(d, { generation: d.generation + 1, changedAt: Date.now() });
+      return { status: 200, body: this.view(d) };
+    }
+    if (method === 'PUT' && scale) {
+      const replicas = body?.spec?.replicas;
+      if (!Number.isInteger(replicas) || replicas < 0) return this.status(422, 'Invalid', 'spec.replicas must be a non-negative integer');
+      Object.assign(d, { replicas, generation: d.generation + 1, changedAt: Date.now() });
+      return { status: 200, body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: d.name, namespace: d.namespace }, spec: { replicas }, status: { replicas } } };
+    }
+    return this.status(405, 'MethodNotAllowed', `${method} is not allowed on ${path}`);
+  }
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const url = new URL(req.url ?? '/', 'http://k8s');
+        const raw = Buffer.concat(chunks).toString('utf8');
+        let body: any;
+        try {
+          body = raw ? JSON.parse(raw) : undefined;
+        } catch {
+          body = raw;
+        }
+        const contentType = String(req.headers['content-type'] ?? '');
+        const r = this.handle(req.method ?? 'GET', url.pathname, contentType, body);
+        this.calls.push({ method: req.method ?? 'GET', path: url.pathname, contentType, body, status: r.status });
+        res.writeHead(r.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(r.body));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      s.closeAllConnections();
+    });
+  }
+}
