@@ -6,7 +6,17 @@ beforeAll(async () => {
   h = await startHarness();
   await h.run(PEOPLE.alice, '/incident', 'declare L2 API gateway partial failure');
   await h.emulator.waitFor(() => h.cards()[0]);
+  await settled();
 });
+
+/** Waits until the bot has stopped posting (DMs, thread notes) after the last command. */
+async function settled(quietMs = 400): Promise<void> {
+  let count = -1;
+  while (count !== h.emulator.allMessages().length) {
+    count = h.emulator.allMessages().length;
+    await new Promise((r) => setTimeout(r, quietMs));
+  }
+}
 afterAll(async () => {
   await h?.stop();
 });
@@ -67,6 +77,7 @@ describe('bad input gets a private answer naming the problem and the usage; noth
   it('a command outside the incident channel with no INC-n lists the candidates', async () => {
     await h.run(PEOPLE.alice, '/incident', 'declare L3 Reporting system offline');
     await h.emulator.waitFor(() => h.cards().length === 2 || undefined);
+    await settled();
     const before = await footprint();
     const elsewhere = await answer(PEOPLE.georgi, 'update Looking into it', CHANNELS.general);
     expect(elsewhere).toContain('No open incident belongs to this channel; name one:');

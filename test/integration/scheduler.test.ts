@@ -148,7 +148,7 @@ describe('a PostgreSQL restart while jobs tick', () => {
     for (let i = 0; i < 5; i++) await scheduleJob(own, { kind: 'tick', key: `during${i}`, dueAt: due(500) });
     pg.stop('fast');
     await sleep(1_500);
-    expect(lines.some((l) => l.includes('database unavailable'))).toBe(true);
+    await until(() => lines.some((l) => l.includes('database unavailable')), 15_000);
     pg.start();
     await until(() => ran.length === 10 && lines.some((l) => l.includes('database is back')), 20_000);
     await s.stop();
