@@ -53,6 +53,30 @@ function stateOf(d: V1Deployment, namespace: string, name: string): DeploymentSt
   };
 }
 
+/** What the API server said, in one line: its Status message rather than the generated client's dump. */
+export class KubernetesError extends Error {
+  constructor(readonly status: number | undefined, message: string) {
+    super(message);
+    this.name = 'KubernetesError';
+  }
+}
+
+async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const e = err as { code?: number; body?: unknown; message?: string };
+    if (typeof e.code !== 'number') throw err;
+    let message: string | undefined;
+    try {
+      message = (typeof e.body === 'string' ? JSON.parse(e.body) : e.body)?.message;
+    } catch {
+      message = undefined;
+    }
+    throw new KubernetesError(e.code, `Kubernetes answered ${e.code} to ${what}: ${message ?? e.message ?? 'no message'}`);
+  }
+}
+
 /** `kubectl rollout status`: the controller saw the new spec and every replica runs it and is available. */
 export const rolledOut = (s: DeploymentState): boolean =>
   s.observedGeneration >= s.generation && s.updated === s.desired && s.available === s.desired && s.ready === s.desired;
@@ -64,7 +88,7 @@ export class KubernetesAdapter {
   }
 
   async get(namespace: string, name: string): Promise<DeploymentState> {
-    return stateOf(await this.api.readNamespacedDeployment({ name, namespace }), namespace, name);
+    return stateOf(await call(`GET ${namespace}/${name}`, () => this.api.readNamespacedDeployment({ name, namespace })), namespace, name);
   }
 
   /**
@@ -74,12 +98,14 @@ export class KubernetesAdapter {
   async setEnv(namespace: string, name: string, containers: string[], values: Record<string, string>): Promise<DeploymentState> {
     const env = Object.entries(values).map(([k, v]) => ({ name: k, value: v }));
     const body = { spec: { template: { spec: { containers: containers.map((c) => ({ name: c, env })) } } } };
-    const d = await this.api.patchNamespacedDeployment({ name, namespace, body }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
+    const d = await call(`PATCH ${namespace}/${name}`, () =>
+      this.api.patchNamespacedDeployment({ name, namespace, body }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch)),
+    );
     return stateOf(d, namespace, name);
   }
 
   async scale(namespace: string, name: string, replicas: number): Promise<void> {
-    await this.api.replaceNamespacedDeploymentScale({ name, namespace, body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name, namespace }, spec: { replicas } } });
+    await call(`PUT ${namespace}/${name}/scale`, () => this.api.replaceNamespacedDeploymentScale({ name, namespace, body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name, namespace }, spec: { replicas } } }));
   }
 
   /** Polls until rolled out; `onProgress` sees each state (for the card). Throws after `timeoutMs`. */
