@@ -31,6 +31,7 @@ import { builtInRunbooks } from './runbooks/index.js';
 import { actionJobHandlers, startActions } from './runbooks/lifecycle.js';
 import { registerActionButtons } from './slack/interactions-actions.js';
 import { ActionStore } from './store/actions.js';
+import { createPaging } from './paging/index.js';
 
 const { App, LogLevel } = bolt;
 
@@ -104,14 +105,18 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
   );
   const checklist = new Checklist({ store, policy, slack: app.client, clock, log, incidents, probe: checklistProbe(policy, infra) });
   incidents.on(checklist);
-  const deps: Deps = { config, policy, store, clock, log, slack: app.client, incidents, templates, infra, actions, checklist };
+  // Paging reads routing/API keys and provider URL overrides by name from the environment.
+  const paging = createPaging({ store, policy, slack: app.client, clock, log: log.child({ component: 'paging' }), incidents, env: { ...process.env, ...opts.env }, nudge: () => scheduler?.poke() });
+  incidents.on(paging.service);
+  const deps: Deps = { config, policy, store, clock, log, slack: app.client, incidents, templates, infra, actions, checklist, paging: paging.service };
   registerCommands(app, registry, deps, metrics);
   registerInteractions(app, deps);
   registerHome(app, deps);
   registerComms(app, deps);
   registerChecklist(app, checklist);
   registerActionButtons(app, actions);
-  const jobHandlers: Record<string, JobHandler> = { reminder: reminderHandler({ ...deps, channel: config.INCIDENT_CHANNEL }), ...actionJobHandlers(actions) };
+  paging.register(app);
+  const jobHandlers: Record<string, JobHandler> = { reminder: reminderHandler({ ...deps, channel: config.INCIDENT_CHANNEL }), ...actionJobHandlers(actions), ...paging.jobHandlers };
   const scheduler =
     opts.scheduler === false
       ? undefined

@@ -7,7 +7,7 @@ import { reminderCadence, reminderDueAfter } from '../core/reminders.js';
 import type { Logger } from '../observability/logger.js';
 import type { Policy } from '../policy.js';
 import type { Store } from '../store/index.js';
-import { incidentCard } from '../slack/blocks/incident-card.js';
+import { incidentCard, type CardExtras } from '../slack/blocks/incident-card.js';
 import { levelReply, resolveReply, roleReply, updateReply } from '../slack/blocks/thread.js';
 
 export interface DeclareInput {
@@ -27,6 +27,8 @@ export interface IncidentListener {
   declared?(inc: Incident, actor: string): Promise<void>;
   levelChanged?(inc: Incident, from: LevelNumber, actor: string): Promise<void>;
   resolved?(inc: Incident, actor: string): Promise<void>;
+  /** Lines the listener adds to the card (paging: who acknowledged); asked on every redraw. */
+  cardExtras?(inc: Incident): Promise<CardExtras>;
 }
 
 /**
@@ -147,7 +149,21 @@ export class IncidentService {
 
   async refreshCard(inc: Incident): Promise<void> {
     if (!inc.channelId || !inc.cardTs) return;
-    await this.d.slack.chat.update({ channel: inc.channelId, ts: inc.cardTs, ...incidentCard(inc, this.d.policy, this.d.clock.now()) });
+    await this.d.slack.chat.update({ channel: inc.channelId, ts: inc.cardTs, ...incidentCard(inc, this.d.policy, this.d.clock.now(), await this.cardExtras(inc)) });
+  }
+
+  /** A listener that cannot say its lines leaves them out; the card is still redrawn. */
+  private async cardExtras(inc: Incident): Promise<CardExtras> {
+    const out: CardExtras = {};
+    for (const l of this.listeners) {
+      if (!l.cardExtras) continue;
+      try {
+        Object.assign(out, await l.cardExtras(inc));
+      } catch (err) {
+        this.d.log.warn({ err, incident: inc.id }, 'card extras failed');
+      }
+    }
+    return out;
   }
 
   /**

@@ -62,6 +62,17 @@ export class Scheduler {
     this.loop = this.run();
   }
 
+  /**
+   * Due work was just added (a page to send): look now instead of at the next tick. A poke during a
+   * tick makes the loop go round again without pausing, so it is never lost.
+   */
+  poke(): void {
+    this.poked = true;
+    this.wake?.();
+  }
+
+  private poked = false;
+
   /** Stops ticking, lets the jobs in hand finish, and hands back every lease. */
   async stop(): Promise<void> {
     if (!this.running) return;
@@ -89,6 +100,7 @@ export class Scheduler {
     while (this.running) {
       let ran = 0;
       let delay = this.tickMs;
+      this.poked = false;
       try {
         ran = await this.tick();
         if (this.outageSince !== undefined) {
@@ -102,7 +114,7 @@ export class Scheduler {
         }
         delay = Math.min(5_000, this.tickMs * 2);
       }
-      if (ran === this.batch) continue; // more is due: no pause
+      if (ran === this.batch || this.poked) continue; // more is due: no pause
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, delay);
         this.wake = () => {

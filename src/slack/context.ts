@@ -9,6 +9,7 @@ import type { Templates } from '../comms/templates.js';
 import type { Infra } from '../infra/index.js';
 import type { ActionEngine } from '../runbooks/engine.js';
 import type { Checklist } from '../incidents/checklist.js';
+import type { Paging } from '../paging/service.js';
 
 /** What every handler gets, built once by the composition root. */
 export interface Deps {
@@ -26,6 +27,8 @@ export interface Deps {
   actions: ActionEngine;
   /** The post-recovery checklist: posted on resolve, closes the incident when complete. */
   checklist: Checklist;
+  /** Paging: pages on declare/level/resolve, `/incident page`, acknowledgements, who is on call (`/oncall`). */
+  paging: Paging;
 }
 
 /** Who asked, where, and how to answer them privately. */

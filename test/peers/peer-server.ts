@@ -25,16 +25,16 @@ export abstract class PeerServer {
   readonly requests: PeerRequest[] = [];
   private server?: http.Server;
   private port = 0;
-  private once: Fault[] = [];
+  private once: Array<{ fault: Fault; when?: (r: Omit<PeerRequest, 'answered' | 'at'>) => boolean }> = [];
   private outage?: Fault;
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** The next `n` requests get `fault`. */
-  failNext(n: number, fault: Fault): void {
-    for (let i = 0; i < n; i++) this.once.push(fault);
+  /** The next `n` requests (that `when` picks, if given) get `fault`. */
+  failNext(n: number, fault: Fault, when?: (r: Omit<PeerRequest, 'answered' | 'at'>) => boolean): void {
+    for (let i = 0; i < n; i++) this.once.push({ fault, when });
   }
 
   /** Every request gets `fault` until `up()`. */
@@ -69,7 +69,8 @@ export abstract class PeerServer {
           parseError = true;
         }
         const base = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
-        const fault = this.once.shift() ?? this.outage;
+        const i = this.once.findIndex((f) => !f.when || f.when(base));
+        const fault = i >= 0 ? this.once.splice(i, 1)[0]!.fault : this.outage;
         const record = (answered: number | 'timeout') => this.requests.push({ ...base, answered, at: Date.now() });
         if (fault && 'timeout' in fault) {
           record('timeout'); // held until the client gives up or the peer closes

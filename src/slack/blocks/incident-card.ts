@@ -5,6 +5,7 @@ import { milestones, milestonesLine } from '../../core/objectives.js';
 import { escapeMrkdwn, slackDate, truncate, userRef } from '../../core/mrkdwn.js';
 import { INCIDENT_COMMANDER, roleName } from '../../core/roles.js';
 import type { Policy } from '../../policy.js';
+import { acknowledgedLine, type CardAck } from './page-ack.js';
 import { actions, button, context, fields, header, section, type Block } from './kit.js';
 
 export const CARD_ACTIONS = {
@@ -22,8 +23,13 @@ export function serviceNames(ids: string[], policy: Policy): string {
   return ids.map((id) => policy.services.find((s) => s.id === id)?.name ?? id).map(escapeMrkdwn).join(', ');
 }
 
+/** What other capabilities add to the card: who acknowledged the pages (paging). */
+export interface CardExtras {
+  acknowledged?: CardAck[];
+}
+
 /** The one announcement card of an incident; `chat.update` redraws it from this after every change. */
-export function incidentCard(inc: Incident, policy: Policy, now?: Date): { text: string; blocks: Block[] } {
+export function incidentCard(inc: Incident, policy: Policy, now?: Date, extra: CardExtras = {}): { text: string; blocks: Block[] } {
   const level = policy.levels[inc.level];
   const ref = incidentRef(inc.id);
   const open = isOpen(inc.status);
@@ -65,6 +71,7 @@ export function incidentCard(inc: Incident, policy: Policy, now?: Date): { text:
   // Against the recovery time objectives; with `now`, a milestone past its objective shows as missed.
   const times = milestones(inc, level, now ?? inc.resolvedAt ?? inc.declaredAt);
   if (times.some((m) => m.tookMs !== undefined || m.met === false)) blocks.push(context(`:stopwatch: ${milestonesLine(times)}`));
+  if (extra.acknowledged?.length) blocks.push(context(acknowledgedLine(extra.acknowledged)));
 
   if (open) {
     const id = String(inc.id);

@@ -1,0 +1,243 @@
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../core/clock.js';
+import { ConflictError, UserError } from '../core/errors.js';
+import { incidentRef, isOpen, type Incident } from '../core/incident.js';
+import type { LevelNumber } from '../core/levels.js';
+import { slackDate, userRef } from '../core/mrkdwn.js';
+import type { IncidentService } from '../incidents/service.js';
+import type { Logger } from '../observability/logger.js';
+import type { Policy } from '../policy.js';
+import { ackLine, mentionLine, pageDmClosed, pagingLine, type PagedItem, type PageLine } from '../slack/blocks/page.js';
+import type { CardAck } from '../slack/blocks/page-ack.js';
+import type { Store } from '../store/index.js';
+import type { NewPage, Page, PageReason, PageStore } from '../store/pages.js';
+import { appendTimeline } from '../store/timeline.js';
+import type { OnCallDirectory } from './oncall.js';
+import { dedupKey, levelReach, routesOf } from './plan.js';
+import { PROVIDER_LABEL } from './port.js';
+import type { PagingTeam } from './schema.js';
+
+export interface PagingDeps {
+  store: Store;
+  pages: PageStore;
+  oncall: OnCallDirectory;
+  policy: Policy;
+  slack: WebClient;
+  clock: Clock;
+  log: Logger;
+  incidents: IncidentService;
+  /** Tells this process's scheduler that pages are due now, so they go out at once, not at the next tick. */
+  nudge?: () => void;
+}
+
+export type PageTarget = { team: string } | { user: string };
+
+/**
+ * Paging reacts to the incident's life (declared, level raised, resolved), pages on request, and takes
+ * acknowledgements. It decides and records in PostgreSQL; the provider calls and DMs are scheduler jobs
+ * (page_delivery, page_dm), so they are retried, survive restarts, and none is lost or sent twice.
+ */
+export class Paging {
+  constructor(private readonly d: PagingDeps) {}
+
+  /** Pages were queued outside this class (an escalation): let the scheduler send them now. */
+  nudge(): void {
+    this.d.nudge?.();
+  }
+
+  /** Who is on call (rotations + overrides), for `/oncall`. */
+  get oncall(): OnCallDirectory {
+    return this.d.oncall;
+  }
+
+  /** `/oncall override`: `user` holds `team`'s pager from now for `ms`; recorded with who said so. */
+  async override(team: string, user: string, ms: number, by: string): Promise<{ startsAt: Date; endsAt: Date }> {
+    const at = this.d.clock.now();
+    const o = await this.d.pages.addOverride({ team, user, startsAt: at, endsAt: new Date(at.getTime() + ms), by, at });
+    this.d.log.info({ team, user, by, until: o.endsAt }, 'on-call override recorded');
+    return o;
+  }
+
+  /** Extra lines for the incident card: who acknowledged the pages. */
+  async cardExtras(inc: Incident): Promise<{ acknowledged?: CardAck[] }> {
+    const acks = await this.cardAcks(inc);
+    return acks.length > 0 ? { acknowledged: acks } : {};
+  }
+
+  // ---- IncidentListener ----
+  async declared(inc: Incident, actor: string): Promise<void> {
+    await this.levelRound(inc, 'declared', actor);
+  }
+
+  /** Only a raised level reaches more people; a lowered one leaves the pages as they are. */
+  async levelChanged(inc: Incident, from: LevelNumber, actor: string): Promise<void> {
+    if (inc.level < from) await this.levelRound(inc, 'level_raised', actor);
+  }
+
+  async resolved(inc: Incident): Promise<void> {
+    const closed = await this.d.pages.resolveIncident(inc.id, this.d.clock.now());
+    this.d.nudge?.();
+    await this.closeDms(inc, closed, { resolved: true });
+  }
+
+  /** The card's "Acknowledged" line: the first acknowledgement of each group. */
+  async cardAcks(inc: Incident): Promise<CardAck[]> {
+    const seen = new Set<string>();
+    const out: CardAck[] = [];
+    for (const p of await this.d.pages.forIncident(inc.id)) {
+      if (!p.ackedBy || !p.ackedAt || seen.has(p.target)) continue;
+      seen.add(p.target);
+      out.push({ user: p.ackedBy, forWhom: this.forWhom(p), at: p.ackedAt, ackMs: p.ackMs ?? 0 });
+    }
+    return out;
+  }
+
+  // ---- pages ----
+  private async levelRound(inc: Incident, reason: PageReason, actor: string): Promise<void> {
+    const level = this.d.policy.levels[inc.level];
+    const reach = levelReach(level, this.d.policy.teams);
+    if (reach.mention.length > 0) {
+      await this.thread(inc, mentionLine(inc, this.d.policy, await this.mentions(reach.mention)));
+      return;
+    }
+    if (reach.page.length === 0) return;
+    const now = this.d.clock.now();
+    const onCall = await this.d.oncall.all(now, reach.page);
+    const wanted = reach.page.map((team) => this.teamPage(inc, team, 0, onCall[team]!.primary, { reason, actor }));
+    const { created, existing } = await this.d.pages.create(inc.id, wanted, now);
+    this.d.nudge?.();
+    if (created.length === 0 && existing.length === 0) return;
+    this.d.log.info({ incident: inc.id, level: inc.level, drill: inc.drill, paged: created.map((p) => p.target) }, 'paging');
+    await this.thread(inc, pagingLine(inc, this.d.policy, { items: created.map((p) => this.item(p, wanted)), already: existing.map((p) => this.forWhom(p)), ackTimeoutMs: level.ackTimeoutMs }));
+  }
+
+  /** `/incident page`: a team's on-call or one person, with a message; escalates like any page. */
+  async page(inc: Incident, target: PageTarget, message: string | undefined, actor: string): Promise<PagedItem> {
+    const now = this.d.clock.now();
+    const level = this.d.policy.levels[inc.level];
+    let wanted: NewPage;
+    if ('team' in target) {
+      const onCall = await this.d.oncall.now(target.team, now);
+      wanted = this.teamPage(inc, target.team, 0, onCall.primary, { reason: 'manual', actor, message });
+    } else {
+      wanted = {
+        target: target.user, targetKind: 'user', tier: 0, userId: target.user, level: inc.level, reason: 'manual', message, drill: inc.drill, pagedBy: actor,
+        dedupKey: dedupKey(inc.id, target.user, 0), routes: [], dm: true, escalateAt: new Date(now.getTime() + level.ackTimeoutMs),
+      };
+    }
+    const { created, existing } = await this.d.pages.create(inc.id, [wanted], now);
+    this.d.nudge?.();
+    if (created.length === 0) {
+      const was = existing[0];
+      throw new ConflictError(`${this.forWhomOf(wanted)} was already paged for ${incidentRef(inc.id)}${was ? ` ${slackDate(was.createdAt)}` : ''} and has not acknowledged yet; it escalates on its own.`);
+    }
+    const item = this.item(created[0]!, [wanted]);
+    await this.thread(inc, pagingLine(inc, this.d.policy, { items: [item], ackTimeoutMs: level.ackTimeoutMs, by: actor, message }));
+    return item;
+  }
+
+  /** A page for a team at a tier: its routes unless a drill; tier 1 (the secondary) is a Slack DM only. */
+  teamPage(inc: Incident, team: string, tier: number, user: string | undefined, o: { reason: PageReason; actor: string; message?: string; routesTeam?: string }): NewPage {
+    const routesTeam = o.routesTeam ?? team;
+    const t = this.d.policy.teams[routesTeam] as PagingTeam | undefined;
+    const level = this.d.policy.levels[inc.level];
+    return {
+      target: team, targetKind: 'team', tier, team: routesTeam, userId: user, level: inc.level, reason: o.reason, message: o.message, drill: inc.drill, pagedBy: o.actor,
+      dedupKey: dedupKey(inc.id, team, tier), routes: tier === 1 ? [] : routesOf(t, inc.drill), dm: t?.slack.dm ?? true,
+      escalateAt: tier === 0 ? new Date(this.d.clock.now().getTime() + level.ackTimeoutMs) : undefined,
+    };
+  }
+
+  // ---- acknowledgement ----
+  /**
+   * The Acknowledge button. The store's conditional update decides; whoever loses a race is told who
+   * won. Slack is brought in line afterwards, best effort: the acknowledgement itself is already kept.
+   */
+  async acknowledge(pageIds: number[], user: string): Promise<{ incident: Incident; groups: Array<{ forWhom: string; ackMs: number }> }> {
+    const clicked = await this.d.pages.byIds(pageIds);
+    if (clicked.length === 0) throw new UserError('This page no longer exists.');
+    const inc = await this.d.store.incidents.get(clicked[0]!.incidentId);
+    const ref = incidentRef(clicked[0]!.incidentId);
+    if (!inc || !isOpen(inc.status) || clicked.every((p) => p.status === 'resolved')) throw new ConflictError(`${ref} is already resolved — there is nothing left to acknowledge.`);
+    const now = this.d.clock.now();
+    const acked = await this.d.pages.acknowledge(pageIds, user, now);
+    this.d.nudge?.();
+    if (acked.length === 0) {
+      const fresh = await this.d.pages.byIds(pageIds);
+      const by = fresh.find((p) => p.ackedBy && p.ackedAt);
+      if (by) throw new ConflictError(`${ref}: already acknowledged by ${by.ackedBy === user ? 'you' : userRef(by.ackedBy!)} ${slackDate(by.ackedAt!)}.`);
+      throw new ConflictError(`${ref} is already resolved — there is nothing left to acknowledge.`);
+    }
+    const groups = [...new Map(acked.map((p) => [p.target, { forWhom: this.forWhom(p), ackMs: Math.max(...acked.filter((x) => x.target === p.target).map((x) => x.ackMs ?? 0)) }])).values()];
+    await appendTimeline(this.d.store.db, { incidentId: inc.id, at: now, actor: user, kind: 'page_acknowledged', data: { targets: [...new Set(acked.map((p) => p.target))], ackMs: groups.map((g) => g.ackMs) } });
+    this.d.log.info({ incident: inc.id, user, groups: groups.map((g) => g.forWhom) }, 'page acknowledged');
+    await this.bestEffort('acknowledgement shown in Slack', async () => {
+      await this.thread(inc, ackLine(user, groups));
+      await this.d.incidents.refreshCard(inc);
+      await this.closeDms(inc, acked, { ackedBy: user, ackedAt: now });
+    });
+    return { incident: inc, groups };
+  }
+
+  /** Takes the button off each DM whose pages are all done, saying acknowledged (by whom) or resolved. */
+  private async closeDms(inc: Incident, changed: Page[], done: { ackedBy: string; ackedAt: Date } | { resolved: true }): Promise<void> {
+    const dms = new Set(changed.filter((p) => p.dmTs).map((p) => `${p.dmChannel}|${p.dmTs}`));
+    if (dms.size === 0) return;
+    const all = await this.d.pages.forIncident(inc.id);
+    const link = await this.d.incidents.permalink(inc).catch(() => undefined);
+    for (const dm of dms) {
+      const [channel, ts] = dm.split('|') as [string, string];
+      const inDm = all.filter((p) => p.dmChannel === channel && p.dmTs === ts);
+      if (inDm.some((p) => p.status === 'open')) continue;
+      const msg = pageDmClosed(inc, this.d.policy, inDm.map((p) => this.line(p)), done, link);
+      await this.bestEffort('DM closed', () => this.d.slack.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks as never }));
+    }
+  }
+
+  // ---- words ----
+  forWhom(p: Pick<Page, 'target' | 'targetKind'>): string {
+    return p.targetKind === 'user' ? userRef(p.target) : (this.d.policy.teams[p.target]?.name ?? p.target);
+  }
+
+  private forWhomOf(n: NewPage): string {
+    return this.forWhom({ target: n.target, targetKind: n.targetKind });
+  }
+
+  line(p: Page): PageLine {
+    return { id: p.id, forWhom: this.forWhom(p), tier: p.tier, message: p.message, pagedBy: p.reason === 'manual' ? p.pagedBy : undefined };
+  }
+
+  item(p: Page, wanted: NewPage[]): PagedItem {
+    const w = wanted.find((x) => x.target === p.target && x.tier === p.tier);
+    const via = (w?.routes ?? []).map((r) => PROVIDER_LABEL[r.provider]);
+    if (w?.dm && p.userId) via.push('Slack');
+    return { forWhom: this.forWhom(p), user: p.userId ?? undefined, via };
+  }
+
+  /** L3/L4: the on-call person of a team with a rotation, else its user group, else its members. */
+  private async mentions(teamIds: string[]): Promise<string> {
+    const onCall = await this.d.oncall.all(this.d.clock.now(), teamIds);
+    const out: string[] = [];
+    for (const id of teamIds) {
+      const t = this.d.policy.teams[id] as PagingTeam | undefined;
+      if (!t) continue;
+      if (t.oncall && onCall[id]?.primary) out.push(`${userRef(onCall[id]!.primary!)} (on call, ${t.name})`);
+      else if (t.usergroup) out.push(`<!subteam^${t.usergroup}>`);
+      else out.push(...t.members.map(userRef));
+    }
+    return [...new Set(out)].join(' ');
+  }
+
+  async thread(inc: Incident, text: string): Promise<void> {
+    if (!inc.channelId || !inc.cardTs) return;
+    await this.d.slack.chat.postMessage({ channel: inc.channelId, thread_ts: inc.cardTs, text, unfurl_links: false, unfurl_media: false });
+  }
+
+  private async bestEffort(what: string, fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.d.log.warn({ err }, `paging: ${what} failed`);
+    }
+  }
+}
