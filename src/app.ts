@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import bolt from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import { commands } from '../commands/index.js';
 import { loadTemplates } from './comms/templates.js';
 import { systemClock, type Clock } from './core/clock.js';
@@ -20,6 +21,8 @@ import { CommandRegistry } from './slack/registry.js';
 import { registerCommands } from './slack/router.js';
 import { healthRoute, metricsRoute } from './slack/routes.js';
 import { reminderHandler } from './scheduler/reminders.js';
+import { cardHandler } from './scheduler/card.js';
+import { CARD_JOB } from './incidents/service.js';
 import { Scheduler, type JobHandler, type SchedulerOptions } from './scheduler/ticker.js';
 import type { Deps } from './slack/context.js';
 import { openPglite, openPostgres, type Database } from './store/db.js';
@@ -41,6 +44,8 @@ export interface BotOptions {
   policy?: Policy;
   /** Slack API retries: a few quick ones by default; tests of failure paths turn them off. */
   slackRetries?: number;
+  /** How long one Slack Web API call may take before it counts as failed (default 15 s). */
+  slackTimeoutMs?: number;
   /** Ticker settings (tests use short ticks and leases); `false` runs no ticker in this process. */
   scheduler?: Partial<Pick<SchedulerOptions, 'tickMs' | 'leaseMs' | 'batch' | 'owner'>> | false;
   /** Extra environment for the recovery adapters (the variables the policy names), over process.env. */
@@ -90,14 +95,17 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
   const clientOptions = {
     slackApiUrl: config.SLACK_API_URL,
     retryConfig: { retries: opts.slackRetries ?? 3, factor: 2, minTimeout: 250, maxTimeout: 5_000 },
-    timeout: 15_000,
+    timeout: opts.slackTimeoutMs ?? 15_000,
   };
   const app =
     config.mode === 'socket'
       ? new App({ token: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN, socketMode: true, customRoutes: routes, installerOptions: { port: config.PORT }, clientOptions, logger: boltLogger(log), logLevel: LogLevel.INFO, extendedErrorHandler: true })
       : new App({ token: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET!, customRoutes: routes, clientOptions, logger: boltLogger(log), logLevel: LogLevel.INFO, extendedErrorHandler: true, processBeforeResponse: false });
 
-  const incidents = new IncidentService({ store, policy, slack: app.client, clock, log, channel: config.INCIDENT_CHANNEL });
+  // Cards go out through a client without automatic retries: a timed-out post may still land, and the
+  // card job then adopts it instead of posting a second one.
+  const slackOnce = new WebClient(config.SLACK_BOT_TOKEN, { ...clientOptions, retryConfig: { retries: 0 }, logger: boltLogger(log) });
+  const incidents = new IncidentService({ store, policy, slack: app.client, slackOnce, clock, log, channel: config.INCIDENT_CHANNEL });
   const infra = createInfra({ ...process.env, ...opts.env });
   const actions = new ActionEngine(
     { store, actions: new ActionStore(db), policy, slack: app.client, clock, log: log.child({ component: 'actions' }), infra, channel: config.INCIDENT_CHANNEL },
@@ -116,7 +124,7 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
   registerChecklist(app, checklist);
   registerActionButtons(app, actions);
   paging.register(app);
-  const jobHandlers: Record<string, JobHandler> = { reminder: reminderHandler({ ...deps, channel: config.INCIDENT_CHANNEL }), ...actionJobHandlers(actions), ...paging.jobHandlers };
+  const jobHandlers: Record<string, JobHandler> = { reminder: reminderHandler({ ...deps, channel: config.INCIDENT_CHANNEL }), [CARD_JOB]: cardHandler(deps), ...actionJobHandlers(actions), ...paging.jobHandlers };
   const scheduler =
     opts.scheduler === false
       ? undefined

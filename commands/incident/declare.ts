@@ -55,7 +55,9 @@ export default defineCommand({
     await ctx.slack.views.open({ trigger_id: ctx.triggerId!, view: declareModal(ctx.policy, { channel: ctx.channelId, user: ctx.userId, title: text }) as never });
   },
   handle: async (ctx, a) => {
-    const { incident } = await ctx.incidents.declare({ ...a, commander: ctx.userId }, ctx.userId);
+    // The trigger id is unique per invocation and the same in a redelivery: a retried request declares once.
+    const { incident, created } = await ctx.incidents.declare({ ...a, commander: ctx.userId }, ctx.userId, ctx.triggerId ? `cmd:${ctx.triggerId}` : undefined);
+    if (!created) return;
     // In the incident channel the card itself is the answer; from elsewhere, say where it went.
     if (incident.channelId === ctx.channelId) return;
     const level = ctx.policy.levels[incident.level];

@@ -9,6 +9,12 @@ import type { Policy } from '../policy.js';
 import type { Store } from '../store/index.js';
 import { incidentCard, type CardExtras } from '../slack/blocks/incident-card.js';
 import { levelReply, resolveReply, roleReply, updateReply } from '../slack/blocks/thread.js';
+import { scheduleJob } from '../store/jobs.js';
+import { findPostedCard } from './find-card.js';
+
+/** The job that posts a card Slack refused at declaration. */
+export const CARD_JOB = 'post_card';
+export const CARD_EVENT = 'dr_incident_card';
 
 export interface DeclareInput {
   level: LevelNumber;
@@ -37,7 +43,16 @@ export interface IncidentListener {
  */
 export class IncidentService {
   constructor(
-    private readonly d: { store: Store; policy: Policy; slack: WebClient; clock: Clock; log: Logger; channel: string },
+    private readonly d: {
+      store: Store;
+      policy: Policy;
+      slack: WebClient;
+      /** A client that never retries by itself: a card re-sent after a timeout could land twice. */
+      slackOnce?: WebClient;
+      clock: Clock;
+      log: Logger;
+      channel: string;
+    },
   ) {}
 
   private readonly listeners: IncidentListener[] = [];
@@ -63,14 +78,50 @@ export class IncidentService {
     const reminderAt = reminderDueAfter(at, reminderCadence(this.d.policy.levels[input.level], null));
     const { incident, created } = await this.d.store.incidents.declare({ ...input, declaredBy: actor, at, requestKey, reminderAt });
     if (!created) return { incident, created };
-    const card = incidentCard(incident, this.d.policy);
-    const posted = await this.d.slack.chat.postMessage({ channel: this.d.channel, ...card, unfurl_links: false, unfurl_media: false });
-    await this.recordCard(incident.id, posted.channel!, posted.ts!);
+    let withCard: Incident;
+    try {
+      withCard = await this.postCard(incident);
+    } catch (err) {
+      // Stored but not shown: a job keeps trying, so the incident gets its card as soon as Slack answers.
+      await scheduleJob(this.d.store.db, { kind: CARD_JOB, key: String(incident.id), incidentId: incident.id, dueAt: new Date(at.getTime() + 2_000) });
+      this.d.log.warn({ err, incident: incident.id }, 'card not posted; a job will retry');
+      await this.emit('declared', incident, actor);
+      const why = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
+      throw new UserError(`Declared *${incidentRef(incident.id)}*, but Slack did not take its card (${why}). The bot keeps trying and posts it as soon as Slack answers.`);
+    }
     this.d.log.info({ incident: incident.id, level: incident.level, drill: incident.drill, actor }, 'incident declared');
-    const withCard = { ...incident, channelId: posted.channel!, cardTs: posted.ts! };
     await this.emit('declared', withCard, actor);
     return { incident: withCard, created };
   }
+
+  /** Posts the incident's one card and records where it is (also used by the card-retry job). */
+  async postCard(incident: Incident, o: { adoptSince?: Date } = {}): Promise<Incident> {
+    const card = incidentCard(incident, this.d.policy, this.d.clock.now(), await this.cardExtras(incident));
+    const channelId = this.knownChannelId ?? (/^[CG][A-Z0-9]{2,}$/.test(this.d.channel) ? this.d.channel : undefined);
+    if (o.adoptSince && channelId) {
+      // A retry: an earlier attempt that timed out on our side may have reached Slack after all.
+      const landed = await findPostedCard(this.d.slack, channelId, incident.id, o.adoptSince);
+      if (landed) {
+        await this.recordCard(incident.id, landed.channel, landed.ts);
+        const adopted = { ...incident, channelId: landed.channel, cardTs: landed.ts };
+        await this.refreshCard(adopted);
+        return adopted;
+      }
+    }
+    const posted = await (this.d.slackOnce ?? this.d.slack).chat.postMessage({
+      channel: this.d.channel,
+      ...card,
+      metadata: { event_type: CARD_EVENT, event_payload: { incident: incident.id } } as never,
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+    this.knownChannelId = posted.channel!;
+    await this.recordCard(incident.id, posted.channel!, posted.ts!);
+    return { ...incident, channelId: posted.channel!, cardTs: posted.ts! };
+  }
+
+  /** The incident channel's id, learnt from Slack's answers (INCIDENT_CHANNEL may be a name). */
+  private knownChannelId?: string;
 
   /** The card is out; losing where it is would orphan it (no edits, no thread), so a blip is retried. */
   private async recordCard(id: number, channel: string, ts: string): Promise<void> {

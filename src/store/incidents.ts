@@ -117,25 +117,36 @@ export class IncidentStore {
    * `created: false` and the incident the first one made.
    */
   async declare(n: NewIncident): Promise<{ incident: Incident; created: boolean }> {
-    if (!n.requestKey) return { incident: await this.insertIncident(this.db, n), created: true };
-    return this.db.transaction(async (tx) => {
-      // Serialise on the key and look first: ON CONFLICT alone would burn an INC number per duplicate.
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [n.requestKey]);
-      const existing = await tx.query<IncidentRow>(`${SELECT} WHERE i.request_key = $1`, [n.requestKey]);
-      if (existing.rows[0]) return { incident: toIncident(existing.rows[0]), created: false };
-      return { incident: await this.insertIncident(tx, n), created: true };
-    });
+    if (n.requestKey?.startsWith('view:')) {
+      // A modal is often submitted twice at once (double click): serialise on the key, so no INC number is burnt.
+      return this.db.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [n.requestKey]);
+        const existing = await this.byRequestKey(n.requestKey!, tx);
+        if (existing) return { incident: existing, created: false };
+        return { incident: (await this.insertIncident(tx, n))!, created: true };
+      });
+    }
+    const inserted = await this.insertIncident(this.db, n);
+    if (inserted) return { incident: inserted, created: true };
+    return { incident: (await this.byRequestKey(n.requestKey!))!, created: false };
+  }
+
+  private async byRequestKey(key: string, q: Queryable = this.db): Promise<Incident | undefined> {
+    const r = await q.query<IncidentRow>(`${SELECT} WHERE i.request_key = $1`, [key]);
+    return r.rows[0] && toIncident(r.rows[0]);
   }
 
   /**
    * The incident, its commander, the timeline row and the first reminder in ONE statement: atomic
    * without a transaction's extra round trips, which is most of what a declare costs the database.
    */
-  private async insertIncident(q: Queryable, n: NewIncident): Promise<Incident> {
+  private async insertIncident(q: Queryable, n: NewIncident): Promise<Incident | undefined> {
     const r = await q.query<IncidentRow>(
       `WITH i AS (
          INSERT INTO incidents (level, title, description, services, drill, declared_by, declared_at, request_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *),
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8
+         WHERE $8::text IS NULL OR NOT EXISTS (SELECT 1 FROM incidents WHERE request_key = $8)
+         ON CONFLICT (request_key) DO NOTHING RETURNING *),
        r AS (INSERT INTO incident_roles (incident_id, role, user_id, assigned_by, assigned_at)
          SELECT id, 'incident_commander', $9, $6, $7 FROM i),
        t AS (INSERT INTO timeline (incident_id, at, actor, kind, data) SELECT id, $7, $6, 'declared', $10::jsonb FROM i),
@@ -148,7 +159,7 @@ export class IncidentStore {
         n.reminderAt ?? null,
       ],
     );
-    return toIncident(r.rows[0]!);
+    return r.rows[0] && toIncident(r.rows[0]);
   }
 
   /** Records where the card is; only the first caller wins, so a retry never leaves two cards claimed. */
