@@ -13,6 +13,7 @@ import { loadPolicy, type Policy } from './policy.js';
 import { reportError, unwrap } from './slack/errors.js';
 import { registerComms } from './slack/comms.js';
 import { registerChecklist } from './slack/checklist-actions.js';
+import { ackUnhandled } from './slack/unhandled.js';
 import { Checklist } from './incidents/checklist.js';
 import { checklistProbe } from './incidents/checklist-probes.js';
 import { registerHome } from './slack/home.js';
@@ -36,7 +37,7 @@ import { registerActionButtons } from './slack/interactions-actions.js';
 import { ActionStore } from './store/actions.js';
 import { createPaging } from './paging/index.js';
 
-const { App, LogLevel } = bolt;
+const { App, HTTPReceiver, LogLevel } = bolt;
 
 export interface BotOptions {
   log?: Logger;
@@ -100,7 +101,22 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
   const app =
     config.mode === 'socket'
       ? new App({ token: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN, socketMode: true, customRoutes: routes, installerOptions: { port: config.PORT }, clientOptions, logger: boltLogger(log), logLevel: LogLevel.INFO, extendedErrorHandler: true })
-      : new App({ token: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET!, customRoutes: routes, clientOptions, logger: boltLogger(log), logLevel: LogLevel.INFO, extendedErrorHandler: true, processBeforeResponse: false });
+      : new App({
+          token: config.SLACK_BOT_TOKEN,
+          // Our own receiver only to answer what no listener can (a payload of no known type) well before
+          // Slack's 3 s, instead of Bolt's 3.001 s.
+          receiver: new HTTPReceiver({
+            signingSecret: config.SLACK_SIGNING_SECRET!,
+            customRoutes: routes,
+            logger: boltLogger(log),
+            processBeforeResponse: false,
+            unhandledRequestTimeoutMillis: 2_000,
+          }),
+          clientOptions,
+          logger: boltLogger(log),
+          logLevel: LogLevel.INFO,
+          extendedErrorHandler: true,
+        });
 
   // Cards go out through a client without automatic retries: a timed-out post may still land, and the
   // card job then adopts it instead of posting a second one.
@@ -122,6 +138,7 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
   registerHome(app, deps);
   registerComms(app, deps);
   registerChecklist(app, checklist);
+  ackUnhandled(app, log);
   registerActionButtons(app, actions);
   paging.register(app);
   const jobHandlers: Record<string, JobHandler> = { reminder: reminderHandler({ ...deps, channel: config.INCIDENT_CHANNEL }), [CARD_JOB]: cardHandler(deps), ...actionJobHandlers(actions), ...paging.jobHandlers };
