@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import { IncidentService } from './incidents/service.js';
 import { boltLogger } from './observability/bolt-logger.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import { createMetrics } from './observability/metrics.js';
+import { createMetrics, incidentsOpenGauge } from './observability/metrics.js';
 import { loadPolicy, type Policy } from './policy.js';
 import { reportError, unwrap } from './slack/errors.js';
 import { registerComms } from './slack/comms.js';
@@ -90,6 +90,7 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
   if (applied.length > 0) log.info({ applied }, 'database migrated');
   const store = new Store(db);
   const metrics = createMetrics();
+  incidentsOpenGauge(metrics.registry, () => store.incidents.openByLevel());
   const registry = new CommandRegistry(commands);
 
   const routes = [healthRoute(store), metricsRoute(metrics.registry)];

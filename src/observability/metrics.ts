@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of one bot process; each replica is scraped on its own `/metrics`. */
 export function createMetrics() {
@@ -14,3 +14,18 @@ export function createMetrics() {
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Read at scrape time from PostgreSQL, so every replica reports the same, true number. */
+export function incidentsOpenGauge(registry: Registry, read: () => Promise<Array<{ level: number; drill: boolean; n: number }>>): void {
+  new Gauge({
+    name: 'drbot_incidents_open',
+    help: 'Open incidents by level (drills labelled)',
+    labelNames: ['level', 'drill'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const l of [1, 2, 3, 4]) this.set({ level: `L${l}`, drill: 'false' }, 0);
+      for (const r of await read()) this.set({ level: `L${r.level}`, drill: String(r.drill) }, r.n);
+    },
+  });
+}

@@ -247,4 +247,12 @@ export class IncidentStore {
       return this.get(id, tx);
     });
   }
+
+  /** Open incidents per level (drills apart), for the `drbot_incidents_open` gauge. */
+  async openByLevel(): Promise<Array<{ level: number; drill: boolean; n: number }>> {
+    const r = await this.db.query<{ level: number; drill: boolean; n: number }>(
+      `SELECT level, drill, count(*)::int AS n FROM incidents WHERE status IN ${OPEN} GROUP BY level, drill`,
+    );
+    return r.rows;
+  }
 }
