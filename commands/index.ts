@@ -11,8 +11,12 @@ import remind from './incident/remind.js';
 import status from './incident/status.js';
 import timeline from './incident/timeline.js';
 import update from './incident/update.js';
+import page from './incident/page.js';
+import oncallHelp from './oncall/help.js';
+import oncallOverride from './oncall/override.js';
+import oncallShow from './oncall/show.js';
 import drFailoverDb from './dr/failover-db.js';
 import drHealth from './dr/health.js';
 
 /** Every command the bot has, listed by hand so that nothing is loaded by accident. */
-export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, close, remind, comms, timeline, help, drHealth, drFailoverDb];
+export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, close, remind, comms, timeline, page, help, drHealth, drFailoverDb, oncallShow, oncallOverride, oncallHelp];

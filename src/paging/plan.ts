@@ -82,3 +82,12 @@ export function triggerEvent(f: EventFacts, dedup: string): PageEvent {
 export function followUpEvent(action: 'acknowledge' | 'resolve', dedup: string, note: string): PageEvent {
   return { action, dedupKey: dedup, summary: note, severity: 'info', priority: 'P5', source: 'BOOM Card DR bot', details: {}, note };
 }
+
+/** `dba`, `DBA`, `DBA team`, `dba-team` → `dba`; unknown → undefined. */
+export function resolveTeam(text: string, teams: Record<string, { name: string }>): string | undefined {
+  const norm = (s: string) => s.trim().toLowerCase().replace(/[\s_-]+/g, ' ').replace(/ team$/, '');
+  const key = norm(text);
+  return Object.entries(teams).find(([id, t]) => norm(id) === key || norm(t.name) === key)?.[0];
+}
+
+export const teamList = (teams: Record<string, unknown>): string => Object.keys(teams).join(', ') || 'none';

@@ -9,6 +9,11 @@ export interface CommandDef<A = unknown> {
   summary: string;
   usage: string;
   examples?: string[];
+  /**
+   * Takes the whole text when its first word names no other subcommand of the root, and an empty one
+   * instead of help: `/oncall` and `/oncall dba` are `/oncall show …`.
+   */
+  fallback?: boolean;
   /** Flags that never take a value (`--drill`). */
   booleanFlags?: string[];
   /** Turns the tokenized text into the object `args` validates; may throw UserError for problems zod can't name. */

@@ -30,16 +30,19 @@ export class CommandRegistry {
     const space = trimmed.search(/\s/);
     const name = space < 0 ? trimmed : trimmed.slice(0, space);
     const rest = space < 0 ? '' : trimmed.slice(space + 1).trim();
-    if (name === '' || name.toLowerCase() === 'help') return { kind: 'help', root };
-    const def = this.find(root, name);
+    const fallback = this.defs.find((d) => d.path[0] === root && d.fallback);
+    if ((name === '' && !fallback) || name.toLowerCase() === 'help') return { kind: 'help', root };
+    const named = name === '' ? undefined : this.find(root, name);
+    const def = named ?? fallback;
+    const args = named ? rest : trimmed;
     if (!def) {
       const names = this.list(root).map((d) => d.path[1]).join(', ');
       throw new UserError(`\`/${root} ${escapeMrkdwn(name)}\` is not a command. Try \`/${root} help\`.`, `/${root} <${names.replace(/, /g, '|')}> …`);
     }
-    if (rest === '' && def.modal) return { kind: 'modal', def };
+    if (args === '' && def.modal) return { kind: 'modal', def };
     let raw: unknown;
     try {
-      raw = def.input(tokenize(rest, def.booleanFlags), policy);
+      raw = def.input(tokenize(args, def.booleanFlags), policy);
     } catch (err) {
       if (err instanceof UserError && !err.usage) throw new UserError(err.message, def.usage);
       throw err;

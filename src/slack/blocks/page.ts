@@ -24,7 +24,7 @@ const DRILL = ':test_tube: *DRILL* — an exercise, not a real outage. ';
 export const whom = (forWhom: string): string => (/^<@[UW][A-Z0-9]+>$/.test(forWhom) ? forWhom : escapeMrkdwn(forWhom));
 const theTeam = (forWhom: string): string => (/ team$/i.test(forWhom) ? `the ${whom(forWhom)}` : whom(forWhom));
 const why = (p: PageLine): string =>
-  p.tier === 1 ? `as secondary for *${whom(p.forWhom)}* (on call did not acknowledge)` : p.tier >= 2 ? `as management: *${whom(p.forWhom)}* did not acknowledge` : /^<@/.test(p.forWhom) ? 'directly' : `on call for *${whom(p.forWhom)}*`;
+  p.tier === 1 ? `as secondary for *${whom(p.forWhom)}* (on call did not acknowledge)` : p.tier >= 2 ? `as management: *${whom(p.forWhom)}* did not acknowledge` : /^<@/.test(p.forWhom) ? 'directly' : `as on-call for *${whom(p.forWhom)}*`;
 
 function head(inc: Incident, policy: Policy): string {
   const level = policy.levels[inc.level];

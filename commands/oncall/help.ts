@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { defineCommand } from '../../src/slack/command.js';
+
+/** The router answers `help` itself from the registry; this entry makes it listed and completable. */
+export default defineCommand({
+  path: ['oncall', 'help'],
+  summary: 'Show every /oncall command with an example',
+  usage: '/oncall help',
+  input: () => ({}),
+  args: z.object({}),
+  handle: async () => undefined,
+});
