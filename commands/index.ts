@@ -17,6 +17,8 @@ import oncallOverride from './oncall/override.js';
 import oncallShow from './oncall/show.js';
 import drFailoverDb from './dr/failover-db.js';
 import drHealth from './dr/health.js';
+import drFlushCache from './dr/flush-cache.js';
+import drVerifyIntegrity from './dr/verify-integrity.js';
 
 /** Every command the bot has, listed by hand so that nothing is loaded by accident. */
-export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, close, remind, comms, timeline, page, help, drHealth, drFailoverDb, oncallShow, oncallOverride, oncallHelp];
+export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, close, remind, comms, timeline, page, help, drHealth, drFailoverDb, drFlushCache, drVerifyIntegrity, oncallShow, oncallOverride, oncallHelp];

@@ -1,5 +1,6 @@
 /** Self-managed PostgreSQL as a recovery target: health, replication state, promotion, a write check. */
 import pg from 'pg';
+import { runIntegrityQueries, type IntegrityRow } from './integrity.js';
 
 export interface PgNodeStatus {
   inRecovery: boolean;
@@ -59,6 +60,11 @@ export class PostgresAdapter {
       const r = await c.query('SELECT pg_promote(true, $1) AS ok', [waitSeconds]);
       return r.rows[0].ok === true;
     });
+  }
+
+  /** The procedures' integrity SQL, read-only with a statement timeout (integrity.ts). */
+  integrity(url: string, o: { statementTimeoutMs: number; connectTimeoutMs?: number }): Promise<IntegrityRow[]> {
+    return runIntegrityQueries(url, o);
   }
 
   /** Proves the node takes writes: one row upserted in a small table of the bot's own. */

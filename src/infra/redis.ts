@@ -1,4 +1,4 @@
-/** Redis as a recovery target: PING for /dr health (FLUSHDB belongs to /dr flush-cache). */
+/** Redis as a recovery target: PING for /dr health, DBSIZE + FLUSHDB for /dr flush-cache. */
 import { Redis } from 'ioredis';
 
 export class RedisAdapter {
@@ -9,6 +9,35 @@ export class RedisAdapter {
     try {
       await client.connect();
       return await client.ping();
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  /**
+   * `SELECT db` + `DBSIZE` + `FLUSHDB` + `DBSIZE` on one connection, so only that database is emptied and
+   * the counts are of the same one. `FLUSHDB` without ASYNC: the "after" count is then the real one.
+   */
+  async flushDb(url: string, db: number, timeoutMs = 10_000): Promise<{ before: number; after: number }> {
+    const client = new Redis(url, { db, lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      const before = await client.dbsize();
+      await client.flushdb();
+      return { before, after: await client.dbsize() };
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  /** `DBSIZE` of one database: the plan's "keys now". */
+  async dbSize(url: string, db: number, timeoutMs = 4_000): Promise<number> {
+    const client = new Redis(url, { db, lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return await client.dbsize();
     } finally {
       client.disconnect();
     }

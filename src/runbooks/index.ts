@@ -1,5 +1,6 @@
 import { failoverDb } from './failover-db/index.js';
+import { flushCache } from './recovery/flush-cache.js';
 import type { Runbook } from './types.js';
 
 /** Every guarded action the bot knows, by hand like commands/index.ts. */
-export const builtInRunbooks: Runbook[] = [failoverDb];
+export const builtInRunbooks: Runbook[] = [failoverDb, flushCache];

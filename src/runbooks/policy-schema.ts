@@ -51,6 +51,28 @@ const database = z
     newReplica: z.string().default('{new}-standby'),
     /** A table the verify step writes one row to, proving the new primary takes writes. */
     writeCheckTable: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('dr_bot_write_check'),
+    /** `/dr restore-db`: the NEW instance a snapshot or point in time is restored into (never the primary). */
+    restore: z
+      .object({
+        instance: z.string().min(1).default('boom-card-recovery'),
+        /** The restored instance over SQL, for the integrity checks after the restore (its URL is known only once it exists). */
+        connectionEnv: envName.optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** `/dr verify-backup`: the newest automated snapshot older than this is unhealthy ("daily backup"). */
+    maxBackupAge: duration.default(86_400_000),
+    /** `/dr verify-integrity`: what counts as healthy, and how long one check may take. */
+    integrity: z
+      .object({
+        statementTimeout: duration.default(10_000),
+        minTransactions24h: z.number().int().min(0).default(0),
+        maxOrphanedTransactions: z.number().int().min(0).default(0),
+        maxQrCodesWithoutPartner: z.number().int().min(0).default(0),
+        maxAuditPastLastKnown: z.number().int().min(0).default(0),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .superRefine((d, ctx) => {
@@ -69,8 +91,24 @@ const kubernetes = z
     serverEnv: envName.optional(),
     tokenEnv: envName.optional(),
     /** Deployments /dr health reports (ready/desired); `stableImage` is for rollbacks. */
-    deployments: z.record(k8sName, z.object({ stableImage: z.string().optional() }).strict().nullable().transform((d) => d ?? {})).default({}),
+    deployments: z
+      .record(
+        k8sName,
+        z
+          .object({ stableImage: z.string().optional(), minReplicas: z.number().int().min(0).optional(), maxReplicas: z.number().int().min(1).optional() })
+          .strict()
+          .nullable()
+          .transform((d) => d ?? {}),
+      )
+      .default({}),
     rolloutTimeout: duration.default(300_000),
+    /** `/dr scale` bounds for a deployment that sets none of its own. */
+    minReplicas: z.number().int().min(0).default(1),
+    maxReplicas: z.number().int().min(1).default(20),
+    /** `/dr recover-service <service>`: the manifest server-side applied (`kubectl apply`), and the deployment waited for. */
+    recovery: z.record(z.string().regex(/^[a-z0-9-]+$/), z.object({ manifest: z.string().min(1), deployment: k8sName }).strict()).default({}),
+    /** The field manager of server-side apply: who owns the fields the bot sets. */
+    fieldManager: z.string().min(1).default('dr-bot'),
   })
   .strict();
 
@@ -94,7 +132,8 @@ const healthUrl = z
 export const targetsSchema = z
   .object({
     database: database.optional(),
-    redis: z.object({ urlEnv: envName }).strict().optional(),
+    /** `db`: the database `/dr flush-cache` empties when none is named (the platform's cache). */
+    redis: z.object({ urlEnv: envName, db: z.number().int().min(0).max(15).default(0) }).strict().optional(),
     kubernetes: kubernetes.optional(),
     rds: rds.optional(),
     health: z.array(healthUrl).default([]),
