@@ -19,6 +19,9 @@ import drFailoverDb from './dr/failover-db.js';
 import drHealth from './dr/health.js';
 import drFlushCache from './dr/flush-cache.js';
 import drVerifyIntegrity from './dr/verify-integrity.js';
+import drScale from './dr/scale.js';
+import drRestart from './dr/restart.js';
+import drRollback from './dr/rollback.js';
 
 /** Every command the bot has, listed by hand so that nothing is loaded by accident. */
-export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, close, remind, comms, timeline, page, help, drHealth, drFailoverDb, drFlushCache, drVerifyIntegrity, oncallShow, oncallOverride, oncallHelp];
+export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, close, remind, comms, timeline, page, help, drHealth, drFailoverDb, drFlushCache, drVerifyIntegrity, drScale, drRestart, drRollback, oncallShow, oncallOverride, oncallHelp];

@@ -1,4 +1,4 @@
-/** Kubernetes apps/v1 deployments: ready/desired for /dr health, env repointing and rollout waits for failover. */
+/** Kubernetes apps/v1 deployments: ready/desired for /dr health, env repointing, images, restarts, scale, apply, rollout waits. */
 import { AppsV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
 
 export interface DeploymentState {
@@ -12,7 +12,15 @@ export interface DeploymentState {
   observedGeneration: number;
   /** Container name → its plain `env` values. */
   env: Record<string, Record<string, string>>;
+  /** Container name → image, and the rollout revision (`deployment.kubernetes.io/revision`) when known. */
+  images: Record<string, string>;
+  revision?: number;
+  /** The pod selector as a label selector string (`app=api-gateway`), to find the deployment's ReplicaSets. */
+  selector: string;
 }
+
+export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
+const REVISION = 'deployment.kubernetes.io/revision';
 
 export interface KubeAccess {
   kubeconfigPath?: string;
@@ -50,6 +58,9 @@ function stateOf(d: V1Deployment, namespace: string, name: string): DeploymentSt
     generation: d.metadata?.generation ?? 0,
     observedGeneration: d.status?.observedGeneration ?? 0,
     env,
+    images: Object.fromEntries((d.spec?.template?.spec?.containers ?? []).map((c) => [c.name, c.image ?? ''])),
+    revision: d.metadata?.annotations?.[REVISION] ? Number(d.metadata.annotations[REVISION]) : undefined,
+    selector: Object.entries(d.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
   };
 }
 
@@ -100,6 +111,47 @@ export class KubernetesAdapter {
     const body = { spec: { template: { spec: { containers: containers.map((c) => ({ name: c, env })) } } } };
     const d = await call(`PATCH ${namespace}/${name}`, () =>
       this.api.patchNamespacedDeployment({ name, namespace, body }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch)),
+    );
+    return stateOf(d, namespace, name);
+  }
+
+  /** `kubectl set image`: a strategic-merge patch of the named containers' images only. */
+  async setImages(namespace: string, name: string, images: Record<string, string>): Promise<DeploymentState> {
+    const body = { spec: { template: { spec: { containers: Object.entries(images).map(([c, image]) => ({ name: c, image })) } } } };
+    return this.strategic(namespace, name, body);
+  }
+
+  /** `kubectl rollout restart`: a new pod-template annotation, so every pod is replaced by the rollout. */
+  async restart(namespace: string, name: string, at: Date): Promise<DeploymentState> {
+    return this.strategic(namespace, name, { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: at.toISOString() } } } } });
+  }
+
+  private async strategic(namespace: string, name: string, body: object): Promise<DeploymentState> {
+    const d = await call(`PATCH ${namespace}/${name}`, () =>
+      this.api.patchNamespacedDeployment({ name, namespace, body }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch)),
+    );
+    return stateOf(d, namespace, name);
+  }
+
+  /**
+   * What `kubectl rollout undo` goes back to: the images of the newest ReplicaSet revision older than the
+   * deployment's current one; undefined when there is none (a first rollout).
+   */
+  async previousImages(namespace: string, name: string): Promise<{ revision: number; images: Record<string, string> } | undefined> {
+    const cur = await this.get(namespace, name);
+    const list = await call(`GET ${namespace} replicasets`, () => this.api.listNamespacedReplicaSet({ namespace, labelSelector: cur.selector || undefined }));
+    const older = list.items
+      .filter((rs) => (rs.metadata?.ownerReferences ?? []).some((o) => o.kind === 'Deployment' && o.name === name))
+      .map((rs) => ({ revision: Number(rs.metadata?.annotations?.[REVISION] ?? 0), images: Object.fromEntries((rs.spec?.template?.spec?.containers ?? []).map((c) => [c.name, c.image ?? ''])) }))
+      .filter((r) => r.revision > 0 && (cur.revision === undefined || r.revision < cur.revision))
+      .sort((a, b) => b.revision - a.revision);
+    return older.find((r) => Object.entries(r.images).some(([c, img]) => cur.images[c] !== img));
+  }
+
+  /** `kubectl apply --server-side`: the manifest as the desired state, owned by `fieldManager` (forced on conflicts). */
+  async apply(namespace: string, name: string, manifest: object, fieldManager: string): Promise<DeploymentState> {
+    const d = await call(`APPLY ${namespace}/${name}`, () =>
+      this.api.patchNamespacedDeployment({ name, namespace, body: manifest, fieldManager, force: true }, setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply)),
     );
     return stateOf(d, namespace, name);
   }
