@@ -11,6 +11,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createBot, type Bot } from '../app.js';
+import { loadPolicy, type Policy } from '../policy.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import { CHANNELS, DEMO_PEOPLE, seedWorkspace } from './demo-workspace.js';
@@ -68,7 +69,7 @@ export async function startLocalWorkspace(config: Config, log: Logger, opts: Loc
   let bot: Bot;
   let botServer: Server;
   try {
-    bot = await createBot({ ...config, mode: 'http', SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: emulator.apiUrl }, { log });
+    bot = await createBot({ ...config, mode: 'http', SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: emulator.apiUrl }, { log, policy: slackOnlyPolicy(loadPolicy(config.DR_POLICY)) });
     botServer = (await bot.app.start({ port: 0, host: '127.0.0.1' })) as Server;
   } catch (err) {
     await emulator.stop();
@@ -137,4 +138,13 @@ export async function wipeDataDir(dir: string, log: Logger): Promise<void> {
   if (!ours) throw new Error(`Not starting afresh: ${dir} does not look like the bot's data directory (no PG_VERSION); delete it yourself if it is.`);
   await rm(dir, { recursive: true, force: true });
   log.info({ dataDir: dir }, 'started afresh: data directory deleted');
+}
+
+/**
+ * Nothing in the local workspace leaves this machine: pages go to the demo people as Slack DMs only, so a
+ * drill here never tries PagerDuty or Opsgenie (nor fills the thread with "routing key not set").
+ */
+export function slackOnlyPolicy(policy: Policy): Policy {
+  const teams = Object.fromEntries(Object.entries(policy.teams).map(([id, t]) => [id, { ...t, pagerduty: undefined, opsgenie: undefined }]));
+  return { ...policy, teams } as Policy;
 }
