@@ -22,6 +22,8 @@ import drVerifyIntegrity from './dr/verify-integrity.js';
 import drScale from './dr/scale.js';
 import drRestart from './dr/restart.js';
 import drRollback from './dr/rollback.js';
+import drRestoreDb from './dr/restore-db.js';
+import drVerifyBackup from './dr/verify-backup.js';
 
 /** Every command the bot has, listed by hand so that nothing is loaded by accident. */
-export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, close, remind, comms, timeline, page, help, drHealth, drFailoverDb, drFlushCache, drVerifyIntegrity, drScale, drRestart, drRollback, oncallShow, oncallOverride, oncallHelp];
+export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, close, remind, comms, timeline, page, help, drHealth, drFailoverDb, drFlushCache, drVerifyIntegrity, drScale, drRestart, drRollback, drRestoreDb, drVerifyBackup, oncallShow, oncallOverride, oncallHelp];

@@ -1,5 +1,15 @@
-/** Amazon RDS: instance status for /dr health, and the replica promotion of a failover. */
-import { CreateDBInstanceReadReplicaCommand, DescribeDBInstancesCommand, PromoteReadReplicaCommand, RDSClient, type DBInstance } from '@aws-sdk/client-rds';
+/** Amazon RDS: instance status for /dr health, the replica promotion of a failover, snapshots and restores. */
+import {
+  CreateDBInstanceReadReplicaCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+  PromoteReadReplicaCommand,
+  RDSClient,
+  RestoreDBInstanceFromDBSnapshotCommand,
+  RestoreDBInstanceToPointInTimeCommand,
+  type DBInstance,
+  type DBSnapshot,
+} from '@aws-sdk/client-rds';
 
 export interface RdsInstance {
   id: string;
@@ -9,7 +19,29 @@ export interface RdsInstance {
   /** Set on a read replica: the instance it replicates from. */
   replicaOf?: string;
   replicas: string[];
+  /** Point-in-time restore window: up to this time, back `backupRetentionDays` days (0 = no PITR). */
+  latestRestorableTime?: Date;
+  backupRetentionDays?: number;
 }
+
+export interface RdsSnapshot {
+  id: string;
+  instance: string;
+  status: string;
+  type: string;
+  createdAt?: Date;
+}
+
+const toSnapshot = (s: DBSnapshot): RdsSnapshot => ({
+  id: s.DBSnapshotIdentifier ?? '',
+  instance: s.DBInstanceIdentifier ?? '',
+  status: s.Status ?? 'unknown',
+  type: s.SnapshotType ?? 'unknown',
+  createdAt: s.SnapshotCreateTime,
+});
+
+/** RDS' error code, whichever field the SDK put it in. */
+export const rdsErrorCode = (err: unknown): string | undefined => (err as { name?: string; Code?: string })?.Code ?? (err as { name?: string })?.name;
 
 export interface RdsAccess {
   region: string;
@@ -26,6 +58,8 @@ const toInstance = (d: DBInstance): RdsInstance => ({
   port: d.Endpoint?.Port,
   replicaOf: d.ReadReplicaSourceDBInstanceIdentifier || undefined,
   replicas: d.ReadReplicaDBInstanceIdentifiers ?? [],
+  latestRestorableTime: d.LatestRestorableTime,
+  backupRetentionDays: d.BackupRetentionPeriod,
 });
 
 export class RdsAdapter {
@@ -61,6 +95,32 @@ export class RdsAdapter {
   async createReplica(id: string, source: string): Promise<RdsInstance> {
     const r = await this.client.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: id, SourceDBInstanceIdentifier: source }));
     return toInstance(r.DBInstance ?? { DBInstanceIdentifier: id });
+  }
+
+  /** Snapshots, newest first: of one instance (`automated` by default), or the one named. */
+  async snapshots(q: { instance?: string; id?: string; type?: 'automated' | 'manual' }, timeoutMs = 10_000): Promise<RdsSnapshot[]> {
+    try {
+      const r = await this.client.send(
+        new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: q.instance, DBSnapshotIdentifier: q.id, SnapshotType: q.id ? undefined : (q.type ?? 'automated') }),
+        { abortSignal: AbortSignal.timeout(timeoutMs) },
+      );
+      return (r.DBSnapshots ?? []).map(toSnapshot).sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
+    } catch (err) {
+      if (/DBSnapshotNotFound/.test(rdsErrorCode(err) ?? '')) return [];
+      throw err;
+    }
+  }
+
+  /** `aws rds restore-db-instance-from-db-snapshot` into a NEW instance. */
+  async restoreFromSnapshot(target: string, snapshot: string): Promise<RdsInstance> {
+    const r = await this.client.send(new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: target, DBSnapshotIdentifier: snapshot }));
+    return toInstance(r.DBInstance ?? { DBInstanceIdentifier: target });
+  }
+
+  /** `aws rds restore-db-instance-to-point-in-time` into a NEW instance. */
+  async restoreToTime(source: string, target: string, time: Date): Promise<RdsInstance> {
+    const r = await this.client.send(new RestoreDBInstanceToPointInTimeCommand({ SourceDBInstanceIdentifier: source, TargetDBInstanceIdentifier: target, RestoreTime: time }));
+    return toInstance(r.DBInstance ?? { DBInstanceIdentifier: target });
   }
 
   /**
