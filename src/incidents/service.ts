@@ -10,6 +10,9 @@ import type { Store } from '../store/index.js';
 import { incidentCard, type CardExtras } from '../slack/blocks/incident-card.js';
 import { levelReply, resolveReply, roleReply, updateReply } from '../slack/blocks/thread.js';
 import { scheduleJob } from '../store/jobs.js';
+import { DuplicateRequestError } from '../store/requests.js';
+
+const DUPLICATE = Symbol('duplicate request');
 import { findPostedCard } from './find-card.js';
 
 /** The job that posts a card Slack refused at declaration. */
@@ -123,6 +126,17 @@ export class IncidentService {
   /** The incident channel's id, learnt from Slack's answers (INCIDENT_CHANNEL may be a name). */
   private knownChannelId?: string;
 
+  /** Runs a change that carries a request key; a duplicate delivery is answered by doing nothing. */
+  private async once<T>(id: number, change: () => Promise<T>): Promise<T | typeof DUPLICATE> {
+    try {
+      return await change();
+    } catch (err) {
+      if (!(err instanceof DuplicateRequestError)) throw err;
+      this.d.log.info({ incident: id, request: err.key }, 'duplicate request ignored');
+      return DUPLICATE;
+    }
+  }
+
   /** The card is out; losing where it is would orphan it (no edits, no thread), so a blip is retried. */
   private async recordCard(id: number, channel: string, ts: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
@@ -137,20 +151,22 @@ export class IncidentService {
     }
   }
 
-  async update(id: number, u: { text: string; status?: OpenStatus }, actor: string): Promise<Incident> {
+  async update(id: number, u: { text: string; status?: OpenStatus }, actor: string, requestKey?: string): Promise<Incident> {
     const before = await this.mustBeOpen(id);
     const at = this.d.clock.now();
     // An update restarts the reminder count.
     const reminderAt = reminderDueAfter(at, this.cadence(before)) ?? null;
-    const inc = await this.d.store.incidents.postUpdate(id, { ...u, by: actor, at, reminderAt });
+    const inc = await this.once(id, () => this.d.store.incidents.postUpdate(id, { ...u, by: actor, at, reminderAt, requestKey }));
+    if (inc === DUPLICATE) return before;
     if (!inc) throw await this.notOpen(id);
     await this.thread(inc, updateReply(actor, u.text, inc.status as OpenStatus, inc.status !== before.status));
     await this.refreshCard(inc);
     return inc;
   }
 
-  async assign(id: number, role: string, user: string, actor: string): Promise<Incident> {
-    const r = await this.d.store.incidents.assignRole(id, { role, user, by: actor, at: this.d.clock.now() });
+  async assign(id: number, role: string, user: string, actor: string, requestKey?: string): Promise<Incident> {
+    const r = await this.once(id, () => this.d.store.incidents.assignRole(id, { role, user, by: actor, at: this.d.clock.now(), requestKey }));
+    if (r === DUPLICATE) return (await this.d.store.incidents.get(id))!;
     if (!r) throw await this.notOpen(id);
     await this.thread(r.incident, roleReply(this.d.policy, role, user, actor, r.previous));
     await this.refreshCard(r.incident);
@@ -169,8 +185,9 @@ export class IncidentService {
     return r.incident;
   }
 
-  async resolve(id: number, summary: string, actor: string): Promise<Incident> {
-    const inc = await this.d.store.incidents.resolve(id, { by: actor, summary, at: this.d.clock.now() });
+  async resolve(id: number, summary: string, actor: string, requestKey?: string): Promise<Incident> {
+    const inc = await this.once(id, () => this.d.store.incidents.resolve(id, { by: actor, summary, at: this.d.clock.now(), requestKey }));
+    if (inc === DUPLICATE) return (await this.d.store.incidents.get(id))!;
     if (!inc) throw await this.notOpen(id);
     await this.thread(inc, resolveReply(inc, actor, summary));
     await this.refreshCard(inc);

@@ -56,7 +56,7 @@ export function registerInteractions(app: App, deps: Deps): void {
     if (!status) errors.status = 'Choose a status.';
     if (Object.keys(errors).length > 0) return void (await ack({ response_action: 'errors', errors }));
     await ack();
-    await deps.incidents.update(meta(view).incident!, { text: text!, status }, body.user.id);
+    await deps.incidents.update(meta(view).incident!, { text: text!, status }, body.user.id, `view:${view.id}`);
   });
 
   app.view(VIEWS.assign, async ({ ack, view, body }) => {
@@ -68,7 +68,7 @@ export function registerInteractions(app: App, deps: Deps): void {
     if (!user) errors.user = 'Choose a person.';
     if (Object.keys(errors).length > 0) return void (await ack({ response_action: 'errors', errors }));
     await ack();
-    await deps.incidents.assign(meta(view).incident!, role!, user!, body.user.id);
+    await deps.incidents.assign(meta(view).incident!, role!, user!, body.user.id, `view:${view.id}`);
   });
 
   app.view(VIEWS.resolve, async ({ ack, view, body }) => {
@@ -77,7 +77,7 @@ export function registerInteractions(app: App, deps: Deps): void {
     const summary = collect(errors, 'summary', () => (textOf(s, 'summary').trim() ? checkText(textOf(s, 'summary'), 'The summary') : ''));
     if (Object.keys(errors).length > 0) return void (await ack({ response_action: 'errors', errors }));
     await ack();
-    await deps.incidents.resolve(meta(view).incident!, summary!, body.user.id);
+    await deps.incidents.resolve(meta(view).incident!, summary!, body.user.id, `view:${view.id}`);
   });
 }
 

@@ -4,6 +4,7 @@ import type { LevelNumber } from '../core/levels.js';
 import type { Database, Queryable } from './db.js';
 import { cancelJob, scheduleJob } from './jobs.js';
 import { appendTimeline } from './timeline.js';
+import { claimRequest } from './requests.js';
 
 export const REMINDER = 'reminder';
 
@@ -168,8 +169,9 @@ export class IncidentStore {
     return r.rowCount === 1;
   }
 
-  async postUpdate(id: number, u: { text: string; status?: OpenStatus; by: string; at: Date; reminderAt?: ReminderChange }): Promise<Incident | undefined> {
+  async postUpdate(id: number, u: { text: string; status?: OpenStatus; by: string; at: Date; reminderAt?: ReminderChange; requestKey?: string }): Promise<Incident | undefined> {
     return this.db.transaction(async (tx) => {
+      await claimRequest(tx, u.requestKey);
       const r = await tx.query<{ old_status: string }>(
         `UPDATE incidents i SET last_update_at = $2, last_update_by = $3, last_update_text = $4, status = COALESCE($5, i.status),
            acknowledged_at = COALESCE(i.acknowledged_at, $2),
@@ -190,8 +192,9 @@ export class IncidentStore {
   }
 
   /** Gives `role` to `user`; answers the previous holder so the handover can be said. */
-  async assignRole(id: number, a: { role: string; user: string; by: string; at: Date }): Promise<{ incident: Incident; previous?: string } | undefined> {
+  async assignRole(id: number, a: { role: string; user: string; by: string; at: Date; requestKey?: string }): Promise<{ incident: Incident; previous?: string } | undefined> {
     return this.db.transaction(async (tx) => {
+      await claimRequest(tx, a.requestKey);
       const open = await tx.query(`SELECT 1 FROM incidents WHERE id = $1 AND status IN ${OPEN} FOR UPDATE`, [id]);
       if (open.rowCount === 0) return undefined;
       const prev = await tx.query<{ user_id: string }>('SELECT user_id FROM incident_roles WHERE incident_id = $1 AND role = $2', [id, a.role]);
@@ -222,8 +225,9 @@ export class IncidentStore {
     });
   }
 
-  async resolve(id: number, r: { by: string; summary: string; at: Date }): Promise<Incident | undefined> {
+  async resolve(id: number, r: { by: string; summary: string; at: Date; requestKey?: string }): Promise<Incident | undefined> {
     return this.db.transaction(async (tx) => {
+      await claimRequest(tx, r.requestKey);
       const u = await tx.query(
         `UPDATE incidents SET status = 'resolved', resolved_at = $2, resolved_by = $3, resolution = $4,
            acknowledged_at = COALESCE(acknowledged_at, $2), mitigated_at = COALESCE(mitigated_at, $2)
