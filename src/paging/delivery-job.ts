@@ -100,7 +100,8 @@ async function report(d: Deps, delivery: Delivery, page: Page): Promise<{ next?:
     const reachedBy = [...new Set(others.map((x) => PROVIDER_LABEL[x.provider]))];
     if (page.userId && !page.dmError) reachedBy.push('Slack');
     const forWhom = page.tier >= 2 && page.team ? `${d.policy.teams[page.team]?.name ?? page.team} (escalation for ${d.paging.forWhom(page)})` : d.paging.forWhom(page);
-    await d.paging.thread(inc, failureLine({ provider: PROVIDER_LABEL[delivery.provider], action: delivery.action, forWhom, error: delivery.lastError ?? 'no reason given', reachedBy }));
+    const facts = { provider: PROVIDER_LABEL[delivery.provider], action: delivery.action, forWhom, error: delivery.lastError ?? 'no reason given', reachedBy };
+    await d.paging.thread(inc, failureLine(facts));
   } catch (err) {
     await d.pages.unclaimReport(delivery.id);
     throw err;

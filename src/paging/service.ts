@@ -108,7 +108,8 @@ export class Paging {
     this.d.nudge?.();
     if (created.length === 0 && existing.length === 0) return;
     this.d.log.info({ incident: inc.id, level: inc.level, drill: inc.drill, paged: created.map((p) => p.target) }, 'paging');
-    await this.thread(inc, pagingLine(inc, this.d.policy, { items: created.map((p) => this.item(p, wanted)), already: existing.map((p) => this.forWhom(p)), ackTimeoutMs: level.ackTimeoutMs }));
+    const items = created.map((p) => this.item(p, wanted));
+    await this.thread(inc, pagingLine(inc, this.d.policy, { items, already: existing.map((p) => this.forWhom(p)), ackTimeoutMs: level.ackTimeoutMs }));
   }
 
   /** `/incident page`: a team's on-call or one person, with a message; escalates like any page. */

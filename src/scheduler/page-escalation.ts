@@ -53,9 +53,10 @@ export function pageEscalationHandler(d: { store: Store; pages: PageStore; oncal
     d.paging.nudge();
     const page = created[0] ?? existing[0]!;
     const lastPagedAt = Math.max(...group.map((p) => p.createdAt.getTime()));
+    const to = d.paging.item(page, [next]);
     await d.paging.thread(
       inc,
-      escalationLine(inc, { forWhom: d.paging.forWhom(first), was: [...paged], afterMs: now.getTime() - lastPagedAt, tier: next.tier, to: d.paging.item(page, [next]) }),
+      escalationLine(inc, { forWhom: d.paging.forWhom(first), was: [...paged], afterMs: now.getTime() - lastPagedAt, tier: next.tier, to }),
     );
     d.log.info({ incident: inc.id, target, tier: next.tier, user: next.userId }, 'page escalated');
     return next.tier < 2 ? { next: new Date(now.getTime() + level.ackTimeoutMs) } : {};
