@@ -18,7 +18,7 @@ export default defineCommand({
   args: z.object({ ref: z.string().optional() }),
   handle: async (ctx, a) => {
     const inc = await findIncident(ctx.store, ctx.channelId, a.ref, usage);
-    const card = incidentCard(inc, ctx.policy);
+    const card = incidentCard(inc, ctx.policy, undefined, await ctx.paging.cardExtras(inc));
     // The buttons belong to the card in the channel; a private copy only shows the state.
     await ctx.reply({ text: card.text, blocks: card.blocks.filter((b) => b.type !== 'actions') });
   },

@@ -42,7 +42,7 @@ export function pageEscalationHandler(d: { store: Store; pages: PageStore; oncal
     }
     if (!next && top < 2 && mgmt && mgmt !== target) {
       const boss = (await d.oncall.now(mgmt, now)).primary;
-      if (boss) next = d.paging.teamPage(inc, target, 2, boss, { reason: 'no_ack', actor: 'dr-bot', routesTeam: mgmt });
+      if (boss && !paged.has(boss)) next = d.paging.teamPage(inc, target, 2, boss, { reason: 'no_ack', actor: 'dr-bot', routesTeam: mgmt });
     }
     if (!next) {
       d.log.info({ incident: inc.id, target }, 'page not acknowledged and nobody left to escalate to');

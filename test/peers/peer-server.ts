@@ -89,6 +89,11 @@ export abstract class PeerServer {
 
   protected abstract badJson(): Answer;
 
+  /** Same as close(), for callers used to the emulator's name. */
+  stop(): Promise<void> {
+    return this.close();
+  }
+
   async close(): Promise<void> {
     const s = this.server;
     if (!s) return;
