@@ -46,7 +46,7 @@ describe('/oncall', () => {
     expect(shown).toMatch(new RegExp(`on call: <@${PEOPLE.georgi}> _\\(override until <!date\\^\\d+.*secondary <@${PEOPLE.dmitri}>`));
 
     const inc = await h.declare('L3 Replication lag on the reporting replica');
-    expect(await h.answer(PEOPLE.alice, '/incident', `page dba Replica lag 40 s, need a DBA`)).toMatch(new RegExp(`Paged \\*DBA team\\*: <@${PEOPLE.georgi}> through PagerDuty, Opsgenie, Slack for \\*INC-${inc.id}\\*`));
+    expect(await h.answer(PEOPLE.alice, '/incident', `page INC-${inc.id} dba Replica lag 40 s, need a DBA`)).toMatch(new RegExp(`Paged \\*DBA team\\*: <@${PEOPLE.georgi}> through PagerDuty, Opsgenie, Slack for \\*INC-${inc.id}\\*`));
     const dm = await h.emulator.waitFor(() => h.dms(PEOPLE.georgi).find((m) => m.text.includes(`INC-${inc.id} `)));
     expect(JSON.stringify(dm.blocks)).toContain(`<@${PEOPLE.alice}> says:\\n> Replica lag 40 s, need a DBA`);
     await h.emulator.waitFor(() => h.pd.events({ action: 'trigger', dedupKey: `drbot-INC-${inc.id}-dba` }).length === 1);
@@ -58,7 +58,7 @@ describe('/oncall', () => {
     expect(line).toContain('> Replica lag 40 s, need a DBA');
 
     // The same team again while its page is open: said, not sent twice.
-    expect(await h.answer(PEOPLE.alice, '/incident', 'page dba')).toMatch(/DBA team was already paged for INC-\d+ .* and has not acknowledged yet/);
+    expect(await h.answer(PEOPLE.alice, '/incident', `page INC-${inc.id} dba`)).toMatch(/DBA team was already paged for INC-\d+ .* and has not acknowledged yet/);
     expect(await h.answer(PEOPLE.alice, '/incident', `resolve INC-${inc.id}`)).toContain('resolved');
     await h.settled(inc.id);
   });
