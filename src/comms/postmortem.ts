@@ -23,7 +23,19 @@ const SECTIONS: Array<[Section, string]> = [
 ];
 
 /** The postmortem draft: every timeline row in order, grouped again by subject, and times against the objectives. */
-export function postmortemMarkdown(inc: Incident, timeline: TimelineEntry[], checklist: ChecklistItem[], policy: Policy, now: Date): string {
+export interface PageRecord {
+  target: string;
+  userId: string | null;
+  tier: number;
+  reason: string;
+  createdAt: Date;
+  status: string;
+  ackedBy: string | null;
+  ackMs: number | null;
+  deliveries: Array<{ provider: string; action: string; status: string; lastError: string | null }>;
+}
+
+export function postmortemMarkdown(inc: Incident, timeline: TimelineEntry[], checklist: ChecklistItem[], policy: Policy, now: Date, pages: PageRecord[] = []): string {
   const level = policy.levels[inc.level];
   const end = inc.resolvedAt ?? now;
   const out: string[] = [
@@ -64,6 +76,16 @@ export function postmortemMarkdown(inc: Incident, timeline: TimelineEntry[], che
   }
   for (const [section, title] of SECTIONS) {
     const rows = described.filter((x) => x.section === section);
+    if (section === 'pages' && pages.length) {
+      out.push('', `## ${title}`, '', '| paged at (UTC) | who | tier | why | acknowledged | providers |', '|---|---|---|---|---|---|');
+      for (const p of pages) {
+        const providers = p.deliveries.filter((d) => d.action === 'trigger').map((d) => `${d.provider} ${d.status}${d.lastError ? ` (${d.lastError})` : ''}`).join(', ') || 'Slack only';
+        const ack = p.ackedBy ? `@${p.ackedBy} after ${since(p.ackMs ?? 0)}` : p.status === 'resolved' ? 'no (resolved)' : 'no';
+        out.push(`| ${utc(p.createdAt).slice(11, 19)} | ${cell(`${p.target}${p.userId ? ` → @${p.userId}` : ''}`)} | ${p.tier} | ${p.reason} | ${cell(ack)} | ${cell(providers)} |`);
+      }
+      for (const r of rows) out.push(`- ${utc(r.e.at).slice(11, 19)} (+${since(r.e.at.getTime() - inc.declaredAt.getTime())}) ${r.text}`);
+      continue;
+    }
     if (section === 'checklist' && checklist.length) {
       out.push('', `## ${title}`, '');
       for (const i of checklist) out.push(`- [${i.checkedAt ? 'x' : ' '}] ${i.text}${i.checkedBy ? ` — ${i.checkedBy === 'dr-bot' ? i.evidence ?? 'probe' : `@${i.checkedBy}`}` : i.evidence ? ` — ${i.evidence}` : ''}`);

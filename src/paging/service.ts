@@ -170,6 +170,7 @@ export class Paging {
       throw new ConflictError(`${ref} is already resolved — there is nothing left to acknowledge.`);
     }
     const groups = [...new Map(acked.map((p) => [p.target, { forWhom: this.forWhom(p), ackMs: Math.max(...acked.filter((x) => x.target === p.target).map((x) => x.ackMs ?? 0)) }])).values()];
+    await this.d.store.incidents.markAcknowledged(inc.id, now);
     await appendTimeline(this.d.store.db, { incidentId: inc.id, at: now, actor: user, kind: 'page_acknowledged', data: { targets: [...new Set(acked.map((p) => p.target))], ackMs: groups.map((g) => g.ackMs) } });
     this.d.log.info({ incident: inc.id, user, groups: groups.map((g) => g.forWhom) }, 'page acknowledged');
     await this.bestEffort('acknowledgement shown in Slack', async () => {

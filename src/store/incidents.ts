@@ -259,4 +259,9 @@ export class IncidentStore {
     );
     return r.rows;
   }
+
+  /** The first acknowledgement (a page acknowledged in Slack) counts for the time-to-acknowledge objective. */
+  async markAcknowledged(id: number, at: Date): Promise<void> {
+    await this.db.query('UPDATE incidents SET acknowledged_at = $2 WHERE id = $1 AND (acknowledged_at IS NULL OR acknowledged_at > $2)', [id, at]);
+  }
 }

@@ -77,6 +77,11 @@ describe('a scripted incident with a page, an acknowledgement and a recovery act
     const order = ['declared', 'page_acknowledged', 'update', 'action_requested', 'action_approved', 'action_step', 'action_succeeded', 'comms_prepared', 'resolved', 'checklist_ticked', 'closed'];
     const seen = timeline.map((e) => e.kind).filter((k) => order.includes(k));
     expect([...new Set(seen)]).toEqual(order);
+    // Pages come from their own table: who was paged, by which provider, and who acknowledged after how long.
+    expect(md).toMatch(/\| paged at \(UTC\) \| who \| tier \| why \| acknowledged \| providers \|/);
+    expect(md).toMatch(new RegExp(`→ @${who} \\| 0 \\| declared \\| @${who} after `));
+    expect(md).toMatch(/pagerduty sent/);
+    expect(inc.acknowledgedAt).not.toBeNull();
     for (const section of ['## Pages and acknowledgements', '## Recovery actions', '## Communications', '## Post-recovery checklist']) expect(md).toContain(section);
   }, 60_000);
 });
