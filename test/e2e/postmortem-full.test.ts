@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createLogger } from '../../src/observability/logger.js';
 import { describeEntry } from '../../src/comms/timeline-lines.js';
 import { formatDuration } from '../../src/core/duration.js';
 import { loadPolicy } from '../../src/policy.js';
@@ -11,6 +13,8 @@ import { PagerDutyPeer, routingKey } from '../peers/pagerduty.js';
 let h: Harness;
 let pd: PagerDutyPeer;
 let ops: OpsgeniePeer[];
+let env: Record<string, string>;
+const logLines: string[] = [];
 
 beforeAll(async () => {
   pd = await new PagerDutyPeer().start();
@@ -20,8 +24,10 @@ beforeAll(async () => {
   policy.paging.opsgenie = { euUrl: ops[0]!.url, usUrl: ops[1]!.url };
   policy.targets = targetsSchema.parse({ redis: { urlEnv: 'TEST_PM_REDIS_URL' } });
   policy.checklist = loadPolicy('dr-policy.yml').checklist.map((c) => ({ ...c, probe: undefined }));
-  const env = { PD_KEY_CORE: routingKey('core'), PD_KEY_DBA: routingKey('dba'), PD_KEY_MGMT: routingKey('mgmt'), OG_KEY: 'og-test-key-1', TEST_PM_REDIS_URL: 'redis://127.0.0.1:6379/12' };
-  h = await startHarness({ policy, env, scheduler: { tickMs: 50, leaseMs: 5_000 } });
+  env = { PD_KEY_CORE: routingKey('core'), PD_KEY_DBA: routingKey('dba'), PD_KEY_MGMT: routingKey('mgmt'), OG_KEY: 'og-test-key-1', TEST_PM_REDIS_URL: 'redis://127.0.0.1:6379/12' };
+  // Logged at debug, to prove no routing key or API key ever reaches a log line.
+  const log = createLogger('debug', new Writable({ write: (c, _e, cb) => (logLines.push(String(c)), cb()) }));
+  h = await startHarness({ policy, env, log, scheduler: { tickMs: 50, leaseMs: 5_000 } });
 });
 afterAll(async () => {
   await h?.stop();
@@ -82,6 +88,9 @@ describe('a scripted incident with a page, an acknowledgement and a recovery act
     expect(md).toMatch(new RegExp(`→ @${who} \\| 0 \\| declared \\| @${who} after `));
     expect(md).toMatch(/pagerduty sent/);
     expect(inc.acknowledgedAt).not.toBeNull();
+    const logged = logLines.join('');
+    expect(logged.length).toBeGreaterThan(1_000);
+    for (const secret of [env.PD_KEY_CORE!, env.PD_KEY_DBA!, env.PD_KEY_MGMT!, env.OG_KEY!]) expect(logged.includes(secret)).toBe(false);
     for (const section of ['## Pages and acknowledgements', '## Recovery actions', '## Communications', '## Post-recovery checklist']) expect(md).toContain(section);
   }, 60_000);
 });
