@@ -8,7 +8,8 @@ import type { Config } from './config.js';
 import { IncidentService } from './incidents/service.js';
 import { boltLogger } from './observability/bolt-logger.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import { createMetrics, incidentsOpenGauge } from './observability/metrics.js';
+import { createMetrics, incidentsOpenGauge, outcomeGauges } from './observability/metrics.js';
+import { outcomeCounts } from './store/metrics.js';
 import { loadPolicy, type Policy } from './policy.js';
 import { reportError, unwrap } from './slack/errors.js';
 import { registerComms } from './slack/comms.js';
@@ -91,6 +92,7 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
   const store = new Store(db);
   const metrics = createMetrics();
   incidentsOpenGauge(metrics.registry, () => store.incidents.openByLevel());
+  outcomeGauges(metrics.registry, () => outcomeCounts(db));
   const registry = new CommandRegistry(commands);
 
   const routes = [healthRoute(store), metricsRoute(metrics.registry)];

@@ -29,3 +29,39 @@ export function incidentsOpenGauge(registry: Registry, read: () => Promise<Array
     },
   });
 }
+
+/** Actions by outcome, pages and provider deliveries by outcome, and time to acknowledge — from PostgreSQL. */
+export function outcomeGauges(registry: Registry, read: () => Promise<import('../store/metrics.js').OutcomeCounts>): void {
+  // One read per scrape, shared by the gauges below.
+  let pending: Promise<import('../store/metrics.js').OutcomeCounts> | undefined;
+  const once = () => (pending ??= read().finally(() => setTimeout(() => (pending = undefined), 0)));
+  new Gauge({
+    name: 'drbot_actions', help: 'Guarded recovery actions by runbook and outcome', labelNames: ['kind', 'status'], registers: [registry],
+    async collect() {
+      this.reset();
+      for (const r of (await once()).actions) this.set({ kind: r.kind, status: r.status }, r.n);
+    },
+  });
+  new Gauge({
+    name: 'drbot_pages', help: 'Pages by outcome (open, acknowledged, resolved)', labelNames: ['status'], registers: [registry],
+    async collect() {
+      this.reset();
+      for (const r of (await once()).pages) this.set({ status: r.status }, r.n);
+    },
+  });
+  new Gauge({
+    name: 'drbot_page_deliveries', help: 'Provider page triggers by provider and outcome', labelNames: ['provider', 'status'], registers: [registry],
+    async collect() {
+      this.reset();
+      for (const r of (await once()).deliveries) this.set({ provider: r.provider, status: r.status }, r.n);
+    },
+  });
+  new Gauge({
+    name: 'drbot_page_ack_seconds', help: 'Time to acknowledge a page, by quantile', labelNames: ['quantile'], registers: [registry],
+    async collect() {
+      this.reset();
+      const a = (await once()).ackMs;
+      for (const [q, v] of [['0.5', a.p50], ['0.9', a.p90], ['0.99', a.p99]] as const) if (v !== null) this.set({ quantile: q }, Number(v) / 1000);
+    },
+  });
+}

@@ -88,6 +88,12 @@ describe('a scripted incident with a page, an acknowledgement and a recovery act
     expect(md).toMatch(new RegExp(`→ @${who} \\| 0 \\| declared \\| @${who} after `));
     expect(md).toMatch(/pagerduty sent/);
     expect(inc.acknowledgedAt).not.toBeNull();
+    // The same story on /metrics, read from PostgreSQL: actions and pages by outcome, time to acknowledge.
+    const metrics = await (await fetch(`http://127.0.0.1:${h.port}/metrics`)).text();
+    expect(metrics).toContain('drbot_actions{kind="flush-cache",status="succeeded"} 1');
+    expect(metrics).toMatch(/drbot_pages\{status="resolved"\} \d+/);
+    expect(metrics).toMatch(/drbot_page_deliveries\{provider="pagerduty",status="sent"\} \d+/);
+    expect(metrics).toMatch(/drbot_page_ack_seconds\{quantile="0.5"\} [\d.]+/);
     const logged = logLines.join('');
     expect(logged.length).toBeGreaterThan(1_000);
     for (const secret of [env.PD_KEY_CORE!, env.PD_KEY_DBA!, env.PD_KEY_MGMT!, env.OG_KEY!]) expect(logged.includes(secret)).toBe(false);
