@@ -1,67 +1,54 @@
 /**
- * `npm run bench`: a bare Bolt app vs. the bot, in one run on this machine.
- * Threads: both apps on this one, the Slack emulator and the load sender each in a worker (see
- * workers.ts). Figures are printed, never asserted: the goals (declare_ack_p99_ratio ≤ 1.25,
- * declare_to_card_p99_ms < 150) are for a human to compare.
+ * `npm run bench`: figures printed as `name: value` lines and written to bench/results.json. Never
+ * asserted: the goals are for a human to compare.
+ *
+ * Sections (all by default; name some to run only those: `npm run bench -- reminders`, or
+ * BENCH_ONLY=reminders). A partial run keeps the other sections' figures from the previous results.json.
+ * - declare: a bare Bolt app vs. the bot under signed /incident declare load (declare-bench.ts).
+ * - reminders: 10,000 due reminders worked off by the bot as a separate process (reminders.ts).
+ * - failover: a bare pg_promote() vs. /dr failover-db Confirm → verified new primary on a real pair (failover.ts).
  */
-import { startBareApp, startBot, type AppUnderTest, type BotUnderTest } from './apps.js';
-import { ACK_LOAD, CARD_RATE, measureAcks, measureBareConcurrent, measureCardLatency, measureSaturation, warmUp } from './declare.js';
-import { maybeProfile } from './profile.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { runDeclareBench } from './declare-bench.js';
+import { runReminderBench } from './reminders.js';
+import { runFailoverBench } from './failover.js';
 import { printFigures, warnIfBusy, writeResults, type Figures } from './report.js';
-import { startRig } from './rig.js';
 
-const CONCURRENT_MS = 5_000; // the bare app at 10 concurrent: thousands of requests a second, enough for a p99
-const SATURATION_MS = 10_000;
+const SECTIONS = { declare: runDeclareBench, reminders: runReminderBench, failover: runFailoverBench } as const;
+type Section = keyof typeof SECTIONS;
 
-const rig = await startRig();
-let bare: AppUnderTest | undefined;
-let bot: BotUnderTest | undefined;
-try {
-  bare = await startBareApp(rig.apiUrl);
-  bot = await startBot(rig.apiUrl);
-  await warmUp(rig, bare.url, bot.url);
-  const acks = await maybeProfile('ack-100-per-s', () => measureAcks(rig, bare!.url, bot!.url));
-  const bare10c = await measureBareConcurrent(rig, bare.url, CONCURRENT_MS);
-  const card = await measureCardLatency(rig, bot.url);
-  const sat = await measureSaturation(rig, bot.url, SATURATION_MS);
-  const db = await bot.dbStats();
-
-  const figures: Figures = {
-    bare_ack_p50_ms: acks.bare.p50,
-    bare_ack_p99_ms: acks.bare.p99,
-    declare_ack_p50_ms: acks.declare.p50,
-    declare_ack_p99_ms: acks.declare.p99,
-    declare_ack_p99_ratio: acks.declare.p99 / acks.bare.p99,
-    bare_ack_p99_ms_10c: bare10c.p99,
-    declare_ack_p99_ms_10c: sat.ack.p99,
-    bare_ack_per_s_10c: bare10c.perS,
-    declare_ack_per_s_10c: sat.ackPerS,
-    declare_max_per_s: sat.declaresPerS,
-    // CPU time of the app's thread per request at 100/s: what a declare costs beyond an ack.
-    bare_cpu_ms_per_ack: acks.bare.appCpuMsPerRequest,
-    declare_cpu_ms_per_declare: acks.declare.appCpuMsPerRequest,
-    declare_to_card_p50_ms: card.p50,
-    declare_to_card_p99_ms: card.p99,
-    errors: acks.bare.failed + acks.declare.failed + bare10c.failed + card.ack.failed + sat.ack.failed,
-    cards_missing: acks.declare.missingCards + card.missingCards + sat.missingCards,
-    declare_failed_after_ack: acks.declare.failedAfterAck + card.failedAfterAck + sat.failedAfterAck,
-    // Incidents whose card was posted but whose card_ts was never saved: later edits cannot find the card.
-    incidents_without_card_ts: db.withoutCard,
-    slack_api_errors: acks.declare.failedCallCount + card.failedCallCount + sat.failedCallCount,
-  };
-  warnIfBusy();
-  printFigures(figures);
-  writeResults(new URL('./results.json', import.meta.url), figures, {
-    load: { ack: ACK_LOAD, card: CARD_RATE, bareConcurrentMs: CONCURRENT_MS, saturationMs: SATURATION_MS, concurrency: 10 },
-    acks,
-    bare10c,
-    declareToCard: card,
-    saturation: sat,
-    database: db,
-  });
-} finally {
-  await rig.closeSockets(); // idle keep-alive sockets would hold the servers open
-  await bot?.stop();
-  await bare?.stop();
-  await rig.stop();
+const asked = [...process.argv.slice(2), ...(process.env.BENCH_ONLY ?? '').split(',')].map((s) => s.trim()).filter(Boolean);
+const unknown = asked.filter((s) => !(s in SECTIONS));
+if (unknown.length) {
+  console.error(`unknown bench section(s): ${unknown.join(', ')}; known: ${Object.keys(SECTIONS).join(', ')}`);
+  process.exit(2);
 }
+const sections = (asked.length ? [...new Set(asked)] : Object.keys(SECTIONS)) as Section[];
+const resultsFile = new URL('./results.json', import.meta.url);
+
+let figures: Figures = {};
+let details: Record<string, unknown> = {};
+// A partial run replaces its own sections' figures and keeps the rest, saying which run they came from.
+const partial = sections.length < Object.keys(SECTIONS).length;
+if (partial && existsSync(resultsFile)) {
+  try {
+    const old = JSON.parse(readFileSync(resultsFile, 'utf8')) as { figures?: Figures; details?: Record<string, unknown>; machine?: { date?: string } };
+    figures = { ...old.figures };
+    details = { ...old.details, keptFromRunOf: old.machine?.date };
+  } catch {
+    // an unreadable old file is simply replaced
+  }
+}
+
+warnIfBusy();
+for (const name of sections) {
+  const r = await SECTIONS[name]();
+  if (name === 'declare') {
+    // The declare section's details were the whole "details" object before sections existed: keep that shape.
+    details = { ...details, ...r.details };
+  } else details[name] = r.details;
+  for (const k of Object.keys(r.figures)) delete figures[k]; // fresh figures go last, in the order printed
+  figures = { ...figures, ...r.figures };
+  printFigures(r.figures);
+}
+writeResults(resultsFile, figures, partial ? { ...details, sectionsRun: sections } : details);
