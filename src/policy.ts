@@ -1,23 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { parseDuration } from './core/duration.js';
+import { duration } from './policy-fields.js';
 import type { LevelNumber, LevelPolicy } from './core/levels.js';
 import type { RoleTable } from './core/roles.js';
 import { pagingSettings, teamPagingFields } from './paging/schema.js';
 import { actionsSchema, targetsSchema } from './runbooks/policy-schema.js';
 
-const duration = z
-  .string({ error: 'expected a duration like 30m' })
-  .or(z.number({ error: 'expected a duration like 30m' }).transform(String))
-  .transform((s, ctx) => {
-    const ms = parseDuration(s);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'expected a duration like 30m' });
-      return z.NEVER;
-    }
-    return ms;
-  });
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user id like U0123ABCD');
 

@@ -3,26 +3,12 @@
  * settings. Secrets never appear here, only the names of the environment variables that hold them.
  */
 import { z } from 'zod';
-import { parseDuration } from '../core/duration.js';
+import { durationOr, envName } from '../policy-fields.js';
 import { isTimeZone, parseClockTime, WEEKDAYS, type Rotation, type Weekday } from '../core/oncall.js';
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user id like U0123ABCD');
-const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the NAME of an environment variable, like PD_ROUTING_KEY_DBA (never the key itself)');
 const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+/, 'expected an http(s) URL');
 
-const duration = (fallback: string) =>
-  z
-    .string()
-    .or(z.number().transform(String))
-    .default(fallback)
-    .transform((s, ctx) => {
-      const ms = parseDuration(s);
-      if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'expected a duration like 30s' });
-        return z.NEVER;
-      }
-      return ms;
-    });
 
 /** `oncall:` — a weekly rotation: `order` (default: the members) hands over on `handover` in `timeZone`. */
 export const rotationSchema = z
@@ -83,9 +69,9 @@ export const pagingSettings = z
     /** Attempts per provider call before the failure is posted in the incident's thread. */
     attempts: z.number().int().min(1).max(20).default(5),
     /** First retry delay; doubled each attempt (with jitter), capped at one minute. */
-    retryBase: duration('2s'),
+    retryBase: durationOr('2s'),
     /** How long one provider call may take before it counts as no answer. */
-    timeout: duration('10s'),
+    timeout: durationOr('10s'),
     pagerduty: z.object({ eventsUrl: httpUrl.default('https://events.pagerduty.com') }).strict().prefault({}),
     opsgenie: z
       .object({ euUrl: httpUrl.default('https://api.eu.opsgenie.com'), usUrl: httpUrl.default('https://api.opsgenie.com') })

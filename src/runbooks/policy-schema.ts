@@ -3,20 +3,9 @@
  * addresses that differ per environment are never in the file: only the NAMES of the env variables holding them.
  */
 import { z } from 'zod';
-import { parseDuration } from '../core/duration.js';
+import { duration, envName } from '../policy-fields.js';
 
-const duration = z
-  .union([z.string(), z.number().transform(String)], { error: 'expected a duration like 30s' })
-  .transform((s, ctx) => {
-    const ms = parseDuration(s);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'expected a duration like 30s' });
-      return z.NEVER;
-    }
-    return ms;
-  });
 
-const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the NAME of an environment variable, like PLATFORM_DATABASE_URL');
 const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'expected a Kubernetes name like api-gateway');
 
 const repoint = z
