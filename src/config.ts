@@ -18,7 +18,7 @@ const envSchema = z
     TEMPLATES_DIR: z.string().trim().min(1).default('./templates'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATA_DIR: z.string().trim().min(1).default('./.data'),
-    SCHEDULER_TICK_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(10).max(60_000).default(1_000),
+    SCHEDULER_TICK_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(10).max(60_000).default(250),
     SCHEDULER_LEASE_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(500).max(600_000).default(30_000),
   });
 

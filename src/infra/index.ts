@@ -4,7 +4,7 @@
  */
 import type { KubernetesTarget, RdsTarget } from '../runbooks/policy-schema.js';
 import { HttpAdapter } from './http.js';
-import { KubernetesAdapter, kubeConfig } from './kubernetes.js';
+import { KubernetesAdapter } from './kubernetes.js';
 import { PostgresAdapter } from './postgres.js';
 import { RdsAdapter } from './rds.js';
 import { RedisAdapter } from './redis.js';
@@ -41,7 +41,7 @@ export function createInfra(environment: Env): Infra {
     kubernetes(t) {
       let k = kubes.get(t);
       if (!k) {
-        k = new KubernetesAdapter(kubeConfig({ kubeconfigPath: env(t.kubeconfigEnv), server: env(t.serverEnv), token: env(t.tokenEnv) }));
+        k = new KubernetesAdapter({ kubeconfigPath: env(t.kubeconfigEnv), server: env(t.serverEnv), token: env(t.tokenEnv) });
         kubes.set(t, k);
       }
       return k;

@@ -1,5 +1,18 @@
 /** Kubernetes apps/v1 deployments: ready/desired for /dr health, env repointing, images, restarts, scale, apply, rollout waits. */
-import { AppsV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
+import type { AppsV1Api, ConfigurationOptions, V1Deployment } from '@kubernetes/client-node';
+
+/**
+ * The Kubernetes client is loaded on first use: it weighs ~80–130 MB of memory, and most bot processes
+ * never repoint, scale or restart anything.
+ */
+interface Client {
+  api: AppsV1Api;
+  header(strategy: 'StrategicMergePatch' | 'ServerSideApply'): ConfigurationOptions;
+}
+async function connect(a: KubeAccess): Promise<Client> {
+  const k8s = await import('@kubernetes/client-node');
+  return { api: kubeConfig(k8s, a).makeApiClient(k8s.AppsV1Api), header: (s) => k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy[s]) };
+}
 
 export interface DeploymentState {
   namespace: string;
@@ -28,8 +41,8 @@ export interface KubeAccess {
   token?: string;
 }
 
-export function kubeConfig(a: KubeAccess): KubeConfig {
-  const kc = new KubeConfig();
+function kubeConfig(k8s: typeof import('@kubernetes/client-node'), a: KubeAccess) {
+  const kc = new k8s.KubeConfig();
   if (a.kubeconfigPath) kc.loadFromFile(a.kubeconfigPath);
   else if (a.server) {
     kc.loadFromOptions({
@@ -93,13 +106,19 @@ export const rolledOut = (s: DeploymentState): boolean =>
   s.observedGeneration >= s.generation && s.updated === s.desired && s.available === s.desired && s.ready === s.desired;
 
 export class KubernetesAdapter {
-  private readonly api: AppsV1Api;
-  constructor(kc: KubeConfig) {
-    this.api = kc.makeApiClient(AppsV1Api);
+  private client?: Promise<Client>;
+  constructor(private readonly access: KubeAccess) {}
+
+  private k(): Promise<Client> {
+    this.client ??= connect(this.access).catch((err: unknown) => {
+      this.client = undefined;
+      throw err;
+    });
+    return this.client;
   }
 
   async get(namespace: string, name: string): Promise<DeploymentState> {
-    return stateOf(await call(`GET ${namespace}/${name}`, () => this.api.readNamespacedDeployment({ name, namespace })), namespace, name);
+    return stateOf(await call(`GET ${namespace}/${name}`, async () => (await this.k()).api.readNamespacedDeployment({ name, namespace })), namespace, name);
   }
 
   /**
@@ -109,8 +128,8 @@ export class KubernetesAdapter {
   async setEnv(namespace: string, name: string, containers: string[], values: Record<string, string>): Promise<DeploymentState> {
     const env = Object.entries(values).map(([k, v]) => ({ name: k, value: v }));
     const body = { spec: { template: { spec: { containers: containers.map((c) => ({ name: c, env })) } } } };
-    const d = await call(`PATCH ${namespace}/${name}`, () =>
-      this.api.patchNamespacedDeployment({ name, namespace, body }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch)),
+    const d = await call(`PATCH ${namespace}/${name}`, async () =>
+      (await this.k()).api.patchNamespacedDeployment({ name, namespace, body }, (await this.k()).header('StrategicMergePatch')),
     );
     return stateOf(d, namespace, name);
   }
@@ -127,8 +146,8 @@ export class KubernetesAdapter {
   }
 
   private async strategic(namespace: string, name: string, body: object): Promise<DeploymentState> {
-    const d = await call(`PATCH ${namespace}/${name}`, () =>
-      this.api.patchNamespacedDeployment({ name, namespace, body }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch)),
+    const d = await call(`PATCH ${namespace}/${name}`, async () =>
+      (await this.k()).api.patchNamespacedDeployment({ name, namespace, body }, (await this.k()).header('StrategicMergePatch')),
     );
     return stateOf(d, namespace, name);
   }
@@ -139,7 +158,7 @@ export class KubernetesAdapter {
    */
   async previousImages(namespace: string, name: string): Promise<{ revision: number; images: Record<string, string> } | undefined> {
     const cur = await this.get(namespace, name);
-    const list = await call(`GET ${namespace} replicasets`, () => this.api.listNamespacedReplicaSet({ namespace, labelSelector: cur.selector || undefined }));
+    const list = await call(`GET ${namespace} replicasets`, async () => (await this.k()).api.listNamespacedReplicaSet({ namespace, labelSelector: cur.selector || undefined }));
     const older = list.items
       .filter((rs) => (rs.metadata?.ownerReferences ?? []).some((o) => o.kind === 'Deployment' && o.name === name))
       .map((rs) => ({ revision: Number(rs.metadata?.annotations?.[REVISION] ?? 0), images: Object.fromEntries((rs.spec?.template?.spec?.containers ?? []).map((c) => [c.name, c.image ?? ''])) }))
@@ -150,14 +169,14 @@ export class KubernetesAdapter {
 
   /** `kubectl apply --server-side`: the manifest as the desired state, owned by `fieldManager` (forced on conflicts). */
   async apply(namespace: string, name: string, manifest: object, fieldManager: string): Promise<DeploymentState> {
-    const d = await call(`APPLY ${namespace}/${name}`, () =>
-      this.api.patchNamespacedDeployment({ name, namespace, body: manifest, fieldManager, force: true }, setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply)),
+    const d = await call(`APPLY ${namespace}/${name}`, async () =>
+      (await this.k()).api.patchNamespacedDeployment({ name, namespace, body: manifest, fieldManager, force: true }, (await this.k()).header('ServerSideApply')),
     );
     return stateOf(d, namespace, name);
   }
 
   async scale(namespace: string, name: string, replicas: number): Promise<void> {
-    await call(`PUT ${namespace}/${name}/scale`, () => this.api.replaceNamespacedDeploymentScale({ name, namespace, body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name, namespace }, spec: { replicas } } }));
+    await call(`PUT ${namespace}/${name}/scale`, async () => (await this.k()).api.replaceNamespacedDeploymentScale({ name, namespace, body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name, namespace }, spec: { replicas } } }));
   }
 
   /** Polls until rolled out; `onProgress` sees each state (for the card). Throws after `timeoutMs`. */
