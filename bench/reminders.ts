@@ -49,7 +49,7 @@ export const REMINDER_LOAD = {
   cadence: '30m',
   cadenceMs: 30 * 60_000,
   level: 3,
-  tickMs: num(process.env.BENCH_REMINDERS_TICK_MS, 1_000),
+  tickMs: num(process.env.BENCH_REMINDERS_TICK_MS, 250), // the bot's default (SCHEDULER_TICK_MS)
   leaseMs: 30_000,
 } as const;
 
