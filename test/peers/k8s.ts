@@ -6,7 +6,7 @@
  * updated/ready/available replicas.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocal, readBody } from './local-http.js';
 
 interface Container {
   name: string;
@@ -193,11 +193,8 @@ export class K8sPeer {
 
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
+      readBody(req, (raw) => {
         const url = new URL(req.url ?? '/', 'http://k8s');
-        const raw = Buffer.concat(chunks).toString('utf8');
         let body: any;
         try {
           body = raw ? JSON.parse(raw) : undefined;
@@ -212,18 +209,13 @@ export class K8sPeer {
         res.end(JSON.stringify(r.body));
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenLocal(this.server);
     return this;
   }
 
   async close(): Promise<void> {
     const s = this.server;
-    if (!s) return;
     this.server = undefined;
-    await new Promise<void>((resolve) => {
-      s.close(() => resolve());
-      s.closeAllConnections();
-    });
+    await closeServer(s);
   }
 }

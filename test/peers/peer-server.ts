@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocal, readBody } from './local-http.js';
 
 export interface PeerRequest {
   method: string;
@@ -56,11 +56,8 @@ export abstract class PeerServer {
 
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
+      readBody(req, (raw) => {
         const url = new URL(req.url ?? '/', 'http://peer');
-        const raw = Buffer.concat(chunks).toString('utf8');
         let body: Record<string, any> = {};
         let parseError = false;
         try {
@@ -82,8 +79,7 @@ export abstract class PeerServer {
         res.end(JSON.stringify(answer.body));
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenLocal(this.server);
     return this;
   }
 
@@ -96,11 +92,7 @@ export abstract class PeerServer {
 
   async close(): Promise<void> {
     const s = this.server;
-    if (!s) return;
     this.server = undefined;
-    await new Promise<void>((resolve) => {
-      s.close(() => resolve());
-      s.closeAllConnections();
-    });
+    await closeServer(s);
   }
 }

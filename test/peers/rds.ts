@@ -5,7 +5,7 @@
  * and restores (from a snapshot, to a point in time within the restorable window) into new instances.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocal, readBody } from './local-http.js';
 
 const NS = 'http://rds.amazonaws.com/doc/2014-10-31/';
 
@@ -183,10 +183,8 @@ export class RdsPeer {
 
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+      readBody(req, (raw) => {
+        const params = Object.fromEntries(new URLSearchParams(raw));
         const contentType = String(req.headers['content-type'] ?? '');
         const signed = String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 Credential=');
         this.calls.push({ action: params.Action ?? '', params, contentType, signed, at: Date.now() });
@@ -195,18 +193,13 @@ export class RdsPeer {
         res.end(r.body);
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenLocal(this.server);
     return this;
   }
 
   async close(): Promise<void> {
     const s = this.server;
-    if (!s) return;
     this.server = undefined;
-    await new Promise<void>((resolve) => {
-      s.close(() => resolve());
-      s.closeAllConnections();
-    });
+    await closeServer(s);
   }
 }
