@@ -24,10 +24,9 @@ export function planReminder(o: { now: Date; lastActivity: Date; cadenceMs: numb
   const since = o.now.getTime() - o.lastActivity.getTime();
   if (since < o.cadenceMs) return { post: false, next: new Date(o.lastActivity.getTime() + o.cadenceMs) };
   const missed = Math.floor(since / o.cadenceMs);
-  return {
-    post: true,
-    missed,
-    escalate: missed >= 2,
-    next: new Date(o.lastActivity.getTime() + (missed + 1) * o.cadenceMs),
-  };
+  // The next slot of the rhythm; when this one went out late and that slot is close, the one after, so two
+  // reminders are never less than half a cadence apart.
+  let next = o.lastActivity.getTime() + (missed + 1) * o.cadenceMs;
+  if (next - o.now.getTime() < o.cadenceMs / 2) next += o.cadenceMs;
+  return { post: true, missed, escalate: missed >= 2, next: new Date(next) };
 }

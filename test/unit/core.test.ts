@@ -6,6 +6,7 @@ import { parseIncidentRef, parseStatus } from '../../src/core/incident.js';
 import { parseLevel } from '../../src/core/levels.js';
 import { escapeMrkdwn } from '../../src/core/mrkdwn.js';
 import { resolveRole } from '../../src/core/roles.js';
+import { planReminder } from '../../src/core/reminders.js';
 import { tokenize } from '../../src/core/tokenize.js';
 import { loadPolicy } from '../../src/policy.js';
 
@@ -89,5 +90,26 @@ describe('people text', () => {
     expect(resolveRole('tech-lead', policy.roles)).toBe('technical_lead');
     expect(resolveRole('dba', policy.roles)).toBe('dba');
     expect(resolveRole('janitor', policy.roles)).toBeUndefined();
+  });
+});
+
+describe('reminder plans', () => {
+  const t0 = new Date('2026-11-25T10:00:00Z');
+  const at = (ms: number) => new Date(t0.getTime() + ms);
+  it('not yet due: wait for the slot', () => {
+    expect(planReminder({ now: at(10_000), lastActivity: t0, cadenceMs: 60_000 })).toEqual({ post: false, next: at(60_000) });
+  });
+  it('due: post, and keep the rhythm of the last update', () => {
+    expect(planReminder({ now: at(60_100), lastActivity: t0, cadenceMs: 60_000 })).toEqual({ post: true, missed: 1, escalate: false, next: at(120_000) });
+  });
+  it('two cadences without an update escalate', () => {
+    expect(planReminder({ now: at(120_050), lastActivity: t0, cadenceMs: 60_000 })).toMatchObject({ post: true, missed: 2, escalate: true });
+  });
+  it('after downtime: one catch-up, and the next at least half a cadence later — never a burst', () => {
+    const late = planReminder({ now: at(10 * 60_000 + 50_000), lastActivity: t0, cadenceMs: 60_000 });
+    expect(late).toEqual({ post: true, missed: 10, escalate: true, next: at(12 * 60_000) });
+  });
+  it('off means off', () => {
+    expect(planReminder({ now: at(1e9), lastActivity: t0, cadenceMs: 0 })).toEqual({ post: false });
   });
 });
