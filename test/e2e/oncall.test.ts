@@ -53,7 +53,7 @@ describe('/oncall', () => {
     // An L3 manual page is a warning in PagerDuty, P3 in Opsgenie.
     expect(h.pd.events({ dedupKey: `drbot-INC-${inc.id}-dba` })[0]).toMatchObject({ routing_key: KEYS.PD_KEY_DBA, payload: { severity: 'warning', custom_details: { message: 'Replica lag 40 s, need a DBA' } } });
     await h.emulator.waitFor(() => h.opsEu.calls().some((c) => c.alias === `drbot-INC-${inc.id}-dba` && c.body.priority === 'P3'));
-    const line = h.threadText(inc.ts).find((t) => t.includes(`<@${PEOPLE.alice}> paged`))!;
+    const line = await h.emulator.waitFor(() => h.threadText(inc.ts).find((t) => t.includes(`<@${PEOPLE.alice}> paged`) && t.includes('*DBA team*')));
     expect(line).toContain(`*DBA team* <@${PEOPLE.georgi}> (PagerDuty, Opsgenie, Slack)`);
     expect(line).toContain('> Replica lag 40 s, need a DBA');
 
