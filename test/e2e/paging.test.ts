@@ -98,7 +98,7 @@ describe('who a level pages', () => {
     await h.emulator.waitFor(() => h.pd.events({ action: 'trigger' }).length === 3 && h.opsUs.calls().length === 1);
     await sleep(300);
     expect(h.pd.events({ action: 'trigger' }).map((e) => e.dedup_key).sort()).toEqual([key(inc.id, 'core'), key(inc.id, 'dba'), key(inc.id, 'management')]);
-    expect(h.threadText(inc.ts).some((t) => t.includes('Already paged: Core team, Management'))).toBe(true);
+    await h.emulator.waitFor(() => h.threadText(inc.ts).some((t) => t.includes('Already paged: Core team, Management')) || undefined);
     await resolve(inc.id);
   });
 
@@ -110,7 +110,7 @@ describe('who a level pages', () => {
     const dm = h.dms(PEOPLE.maria).find((m) => m.text.includes(`INC-${inc.id} `))!;
     expect(dm.text).toMatch(/^\[DRILL\]/);
     expect(JSON.stringify(dm.blocks)).toContain('*DRILL*');
-    expect(h.threadText(inc.ts).find((t) => t.includes('Paging'))).toMatch(/DRILL[\s\S]*Slack only/);
+    expect(await h.emulator.waitFor(() => h.threadText(inc.ts).find((t) => t.includes('Paging')))).toMatch(/DRILL[\s\S]*Slack only/);
     const deliveries = await h.bot.store.db.query("SELECT count(*)::int AS n FROM page_deliveries d JOIN pages p ON p.id = d.page_id WHERE p.incident_id = $1", [inc.id]);
     expect(deliveries.rows[0]).toEqual({ n: 0 });
     await h.emulator.clickButton(ackButton(PEOPLE.maria, inc.id));
