@@ -14,7 +14,7 @@ import { loadPolicy, type Policy } from './policy.js';
 import { reportError, unwrap } from './slack/errors.js';
 import { registerComms } from './slack/comms.js';
 import { registerChecklist } from './slack/checklist-actions.js';
-import { ackUnhandled } from './slack/unhandled.js';
+import { ackUnhandled, UNHANDLED_ACK_MS } from './slack/unhandled.js';
 import { Checklist } from './incidents/checklist.js';
 import { checklistProbe } from './incidents/checklist-probes.js';
 import { registerHome } from './slack/home.js';
@@ -106,14 +106,15 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
       ? new App({ token: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN, socketMode: true, customRoutes: routes, installerOptions: { port: config.PORT }, clientOptions, logger: boltLogger(log), logLevel: LogLevel.INFO, extendedErrorHandler: true })
       : new App({
           token: config.SLACK_BOT_TOKEN,
-          // Our own receiver only to answer what no listener can (a payload of no known type) well before
-          // Slack's 3 s, instead of Bolt's 3.001 s.
+          // Our own receiver only so that whatever no listener acks (an old button, a form no one handles, a
+          // payload of no known type) is still answered before Slack's 3 s.
           receiver: new HTTPReceiver({
             signingSecret: config.SLACK_SIGNING_SECRET!,
             customRoutes: routes,
             logger: boltLogger(log),
             processBeforeResponse: false,
-            unhandledRequestTimeoutMillis: 2_000,
+            unhandledRequestTimeoutMillis: UNHANDLED_ACK_MS,
+            unhandledRequestHandler: ackUnhandled(log),
           }),
           clientOptions,
           logger: boltLogger(log),
@@ -141,7 +142,6 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
   registerHome(app, deps);
   registerComms(app, deps);
   registerChecklist(app, checklist);
-  ackUnhandled(app, log);
   registerActionButtons(app, actions);
   paging.register(app);
   const jobHandlers: Record<string, JobHandler> = { reminder: reminderHandler({ ...deps, channel: config.INCIDENT_CHANNEL }), [CARD_JOB]: cardHandler(deps), ...actionJobHandlers(actions), ...paging.jobHandlers };

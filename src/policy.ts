@@ -87,7 +87,6 @@ export const policySchema = z
       )
       .max(40)
       .default([]),
-    integrityChecks: z.array(z.unknown()).default([]),
     contacts: z.record(z.string(), z.string()).default({}),
     /** Paging settings: management tier, retries, provider base URLs (src/paging/schema.ts). */
     paging: pagingSettings.prefault({}),

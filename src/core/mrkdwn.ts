@@ -23,6 +23,11 @@ export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** Already-escaped text as a Slack blockquote, every line marked. */
+export function blockquote(text: string): string {
+  return text.split('\n').map((l) => `> ${l}`).join('\n');
+}
+
 export const userRef = (id: string): string => `<@${id}>`;
 
 /** Slack renders this in the reader's own time zone; the fallback is for clients that can't. */

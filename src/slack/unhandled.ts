@@ -1,22 +1,19 @@
-import type { App } from '@slack/bolt';
+import type { ReceiverUnhandledRequestHandlerArgs } from '@slack/bolt';
 import type { Logger } from '../observability/logger.js';
 
-const GRACE_MS = 1_500;
+/** Every listener acks at once; anything still unanswered after this long is something nobody handles. */
+export const UNHANDLED_ACK_MS = 1_500;
 
 /**
  * A button or form nobody handles (an old message, a forged payload) must still be answered before Slack's
- * 3 s, or the person sees an error and Slack retries. Every listener acks at once, so anything not acked
- * after a moment is acked here; an ack that already happened makes the second one throw, which is ignored.
+ * 3 s, or the person sees an error and Slack retries: acknowledge it (empty 200) and say so in the log.
  */
-export function ackUnhandled(app: App, log: Logger): void {
-  const later = (ack: () => Promise<void>, what: () => Record<string, unknown>) => {
-    setTimeout(() => {
-      ack().then(
-        () => log.warn(what(), 'interaction nobody handled was acknowledged'),
-        () => undefined,
-      );
-    }, GRACE_MS).unref();
+export function ackUnhandled(log: Logger): (args: ReceiverUnhandledRequestHandlerArgs) => void {
+  return ({ response }) => {
+    log.warn('a request nobody acknowledged was answered with an empty 200');
+    if (!response.headersSent) {
+      response.writeHead(200);
+      response.end();
+    }
   };
-  app.action(/.*/, async ({ ack, action }) => later(ack as () => Promise<void>, () => ({ action: (action as { action_id?: string }).action_id })));
-  app.view(/.*/, async ({ ack, view }) => later(ack as () => Promise<void>, () => ({ view: view.callback_id })));
 }

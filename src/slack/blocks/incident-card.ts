@@ -2,7 +2,7 @@ import { formatDuration } from '../../core/duration.js';
 import { incidentRef, isOpen, statusLabel, type Incident } from '../../core/incident.js';
 import { levelLabel } from '../../core/levels.js';
 import { milestones, milestonesLine } from '../../core/objectives.js';
-import { escapeMrkdwn, slackDate, truncate, userRef } from '../../core/mrkdwn.js';
+import { blockquote, escapeMrkdwn, slackDate, truncate, userRef } from '../../core/mrkdwn.js';
 import { INCIDENT_COMMANDER, roleName } from '../../core/roles.js';
 import type { Policy } from '../../policy.js';
 import { acknowledgedLine, type CardAck } from './page-ack.js';
@@ -60,10 +60,10 @@ export function incidentCard(inc: Incident, policy: Policy, now?: Date, extra: C
   if (inc.description) blocks.push(section(`*Description*\n${escapeMrkdwn(truncate(inc.description, 2_000))}`));
   if (inc.lastUpdateText && inc.lastUpdateAt) {
     blocks.push(
-      section(`*Last update* · ${slackDate(inc.lastUpdateAt)} by ${userRef(inc.lastUpdateBy ?? '')}\n${quote(escapeMrkdwn(truncate(inc.lastUpdateText, 2_500)))}`),
+      section(`*Last update* · ${slackDate(inc.lastUpdateAt)} by ${userRef(inc.lastUpdateBy ?? '')}\n${blockquote(escapeMrkdwn(truncate(inc.lastUpdateText, 2_500)))}`),
     );
   }
-  if (!open && inc.resolution) blocks.push(section(`*Resolution*\n${quote(escapeMrkdwn(truncate(inc.resolution, 2_500)))}`));
+  if (!open && inc.resolution) blocks.push(section(`*Resolution*\n${blockquote(escapeMrkdwn(truncate(inc.resolution, 2_500)))}`));
 
   const when = [`Declared by ${userRef(inc.declaredBy)} · ${slackDate(inc.declaredAt)}`];
   if (inc.resolvedAt && inc.resolvedBy) when.push(`Resolved by ${userRef(inc.resolvedBy)} · ${slackDate(inc.resolvedAt)}`);
@@ -87,4 +87,3 @@ export function incidentCard(inc: Incident, policy: Policy, now?: Date, extra: C
   return { text: `${level.emoji} ${escapeMrkdwn(title)} — ${status}`, blocks };
 }
 
-const quote = (text: string): string => text.split('\n').map((l) => `> ${l}`).join('\n');

@@ -1,13 +1,13 @@
 import { formatDuration } from '../../core/duration.js';
 import { statusLabel, type Incident, type OpenStatus } from '../../core/incident.js';
 import { levelLabel, type LevelNumber } from '../../core/levels.js';
-import { escapeMrkdwn, truncate, userRef } from '../../core/mrkdwn.js';
+import { blockquote, escapeMrkdwn, truncate, userRef } from '../../core/mrkdwn.js';
 import { roleName } from '../../core/roles.js';
 import type { Policy } from '../../policy.js';
 import { responseTime } from './incident-card.js';
 
 /** Replies in the card's thread: one line of what changed, who did it, and what it means. */
-const quote = (text: string): string => escapeMrkdwn(truncate(text, 2_900)).split('\n').map((l) => `> ${l}`).join('\n');
+const quote = (text: string): string => blockquote(escapeMrkdwn(truncate(text, 2_900)));
 
 export function updateReply(by: string, text: string, status: OpenStatus, statusChanged: boolean): string {
   const head = `:mega: *Update* from ${userRef(by)}${statusChanged ? ` — status now *${statusLabel(status)}*` : ''}`;
