@@ -141,18 +141,27 @@ describe('a PostgreSQL restart while jobs tick', () => {
     await migrate(own);
     const ran: string[] = [];
     const s = new Scheduler({ db: own, clock: systemClock, log, handlers: { tick: async (job) => (ran.push(job.key), {}) }, tickMs: 50 });
-    for (let i = 0; i < 5; i++) await scheduleJob(own, { kind: 'tick', key: `before${i}`, dueAt: due(-10) });
-    s.start();
-    await until(() => ran.length === 5);
-    // Jobs fall due while the database is down.
-    for (let i = 0; i < 5; i++) await scheduleJob(own, { kind: 'tick', key: `during${i}`, dueAt: due(500) });
-    pg.stop('fast');
-    await sleep(1_500);
-    await until(() => lines.some((l) => l.includes('database unavailable')), 15_000);
-    pg.start();
-    await until(() => ran.length === 10 && lines.some((l) => l.includes('database is back')), 20_000);
-    await s.stop();
-    await own.close();
+    // Outcomes are saved after the handler returns: wait for done_at, not for the handlers.
+    const doneCount = async () =>
+      (await own.query<{ n: number }>("SELECT count(*)::int AS n FROM jobs WHERE kind = 'tick' AND done_at IS NOT NULL")).rows[0]!.n;
+    try {
+      for (let i = 0; i < 5; i++) await scheduleJob(own, { kind: 'tick', key: `before${i}`, dueAt: due(-10) });
+      s.start();
+      await until(async () => ran.length === 5 && (await doneCount()) === 5);
+      // Jobs fall due while the database is down.
+      for (let i = 0; i < 5; i++) await scheduleJob(own, { kind: 'tick', key: `during${i}`, dueAt: due(500) });
+      pg.stop('fast');
+      await until(() => lines.some((l) => l.includes('database unavailable')), 15_000);
+      pg.start();
+      await until(async () => {
+        if (ran.length < 10 || !lines.some((l) => l.includes('database is back'))) return false;
+        return (await doneCount().catch(() => 0)) === 10;
+      }, 30_000);
+    } finally {
+      // Close every handle even when an expectation failed, so jest does not hang on them.
+      await s.stop();
+      await own.close();
+    }
     expect(ran.sort()).toEqual([...Array.from({ length: 5 }, (_, i) => `before${i}`), ...Array.from({ length: 5 }, (_, i) => `during${i}`)].sort());
   }, 60_000);
 });
