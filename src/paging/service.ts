@@ -4,6 +4,7 @@ import { ConflictError, UserError } from '../core/errors.js';
 import { incidentRef, isOpen, type Incident } from '../core/incident.js';
 import type { LevelNumber } from '../core/levels.js';
 import { slackDate, userRef } from '../core/mrkdwn.js';
+import { splitMessage } from '../core/slack-text.js';
 import type { IncidentService } from '../incidents/service.js';
 import type { Logger } from '../observability/logger.js';
 import type { Policy } from '../policy.js';
@@ -232,7 +233,9 @@ export class Paging {
 
   async thread(inc: Incident, text: string): Promise<void> {
     if (!inc.channelId || !inc.cardTs) return;
-    await this.d.slack.chat.postMessage({ channel: inc.channelId, thread_ts: inc.cardTs, text, unfurl_links: false, unfurl_media: false });
+    for (const part of splitMessage(text)) {
+      await this.d.slack.chat.postMessage({ channel: inc.channelId, thread_ts: inc.cardTs, text: part, unfurl_links: false, unfurl_media: false });
+    }
   }
 
   private async bestEffort(what: string, fn: () => Promise<unknown>): Promise<void> {

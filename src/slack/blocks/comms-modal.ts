@@ -1,3 +1,4 @@
+import { fitUserText } from '../../core/slack-text.js';
 import { incidentRef, type Incident } from '../../core/incident.js';
 import { escapeMrkdwn, truncate } from '../../core/mrkdwn.js';
 import { CUSTOMER_STATUSES, FORM_INPUTS, PAGE_STATUSES, type CommsForm } from '../../comms/fields.js';
@@ -55,7 +56,7 @@ function inputFor(key: keyof CommsForm, template: TemplateName, f: CommsForm, po
 
 /** The comms form: inputs pre-filled from the incident, a Preview button, and the rendered draft once previewed. */
 export function commsModal(template: TemplateName, inc: Incident, policy: Policy, form: CommsForm, meta: CommsMeta, preview?: { text?: string; problems?: string[] }): Block {
-  const blocks: Block[] = [context(`*${incidentRef(inc.id)}* · ${escapeMrkdwn(truncate(inc.title, 200))} — fields are filled from the incident; edit, preview, then post the draft to the incident thread.`)];
+  const blocks: Block[] = [context(`*${incidentRef(inc.id)}* · ${fitUserText(inc.title, 200)} — fields are filled from the incident; edit, preview, then post the draft to the incident thread.`)];
   for (const key of FORM_INPUTS[template]) blocks.push(inputFor(key, template, form, policy));
   blocks.push(actions('comms_actions', [button('Preview', COMMS.preview, template)]));
   if (preview?.problems?.length) blocks.push(section(`:warning: ${preview.problems.map(escapeMrkdwn).join('\n')}`));
