@@ -16,7 +16,7 @@ export interface LevelReach {
 
 /** The level's `notify` teams (`all-teams` = every team), paged when the level pages, else mentioned. */
 export function levelReach(level: LevelPolicy, teams: Record<string, unknown>): LevelReach {
-  const ids = level.notify.includes('all-teams') ? Object.keys(teams) : level.notify.filter((t) => t in teams);
+  const ids = level.notify.includes('all-teams') ? Object.keys(teams) : level.notify.filter((t) => Object.hasOwn(teams, t));
   return level.page ? { page: ids, mention: [] } : { page: [], mention: ids };
 }
 

@@ -17,6 +17,7 @@ import type { OnCallDirectory } from './oncall.js';
 import { dedupKey, levelReach, routesOf } from './plan.js';
 import { PROVIDER_LABEL } from './port.js';
 import type { PagingTeam } from './schema.js';
+import { own } from '../core/own.js';
 
 export interface PagingDeps {
   store: Store;
@@ -141,7 +142,7 @@ export class Paging {
   /** A page for a team at a tier: its routes unless a drill; tier 1 (the secondary) is a Slack DM only. */
   teamPage(inc: Incident, team: string, tier: number, user: string | undefined, o: { reason: PageReason; actor: string; message?: string; routesTeam?: string }): NewPage {
     const routesTeam = o.routesTeam ?? team;
-    const t = this.d.policy.teams[routesTeam] as PagingTeam | undefined;
+    const t = own(this.d.policy.teams, routesTeam) as PagingTeam | undefined;
     const level = this.d.policy.levels[inc.level];
     return {
       target: team, targetKind: 'team', tier, team: routesTeam, userId: user, level: inc.level, reason: o.reason, message: o.message, drill: inc.drill, pagedBy: o.actor,
@@ -199,7 +200,7 @@ export class Paging {
 
   // ---- words ----
   forWhom(p: Pick<Page, 'target' | 'targetKind'>): string {
-    return p.targetKind === 'user' ? userRef(p.target) : (this.d.policy.teams[p.target]?.name ?? p.target);
+    return p.targetKind === 'user' ? userRef(p.target) : (own(this.d.policy.teams, p.target)?.name ?? p.target);
   }
 
   private forWhomOf(n: NewPage): string {
@@ -222,7 +223,7 @@ export class Paging {
     const onCall = await this.d.oncall.all(this.d.clock.now(), teamIds);
     const out: string[] = [];
     for (const id of teamIds) {
-      const t = this.d.policy.teams[id] as PagingTeam | undefined;
+      const t = own(this.d.policy.teams, id) as PagingTeam | undefined;
       if (!t) continue;
       if (t.oncall && onCall[id]?.primary) out.push(`${userRef(onCall[id]!.primary!)} (on call, ${t.name})`);
       else if (t.usergroup) out.push(`<!subteam^${t.usergroup}>`);
