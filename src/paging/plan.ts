@@ -60,7 +60,8 @@ export function triggerEvent(f: EventFacts, dedup: string): PageEvent {
     description: [inc.description, f.message && `Message: ${f.message}`].filter(Boolean).join('\n\n') || undefined,
     severity: SEVERITY[inc.level],
     priority: PRIORITY[inc.level],
-    source: 'BOOM Card DR bot',
+    // PagerDuty's `source` is the affected system: the incident's services (policy ids), most critical first.
+    source: inc.services.length > 0 ? inc.services.join(', ') : 'BOOM Card (no service named)',
     team: f.forWhom,
     details: {
       incident: incidentRef(inc.id),

@@ -73,7 +73,10 @@ export class Paging {
 
   /** Only a raised level reaches more people; a lowered one leaves the pages as they are. */
   async levelChanged(inc: Incident, from: LevelNumber, actor: string): Promise<void> {
-    if (inc.level < from) await this.levelRound(inc, 'level_raised', actor);
+    if (inc.level >= from) return;
+    const again = await this.d.pages.retrigger(inc.id, inc.level, this.d.clock.now());
+    if (again > 0) this.d.log.info({ incident: inc.id, level: inc.level, alerts: again }, 'open PagerDuty alerts re-triggered with the new severity');
+    await this.levelRound(inc, 'level_raised', actor);
   }
 
   async resolved(inc: Incident): Promise<void> {
