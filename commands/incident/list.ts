@@ -1,10 +1,6 @@
 import { z } from 'zod';
-import { formatDuration } from '../../src/core/duration.js';
 import { UserError } from '../../src/core/errors.js';
-import { incidentRef, statusLabel } from '../../src/core/incident.js';
-import { levelLabel } from '../../src/core/levels.js';
-import { escapeMrkdwn, userRef } from '../../src/core/mrkdwn.js';
-import { fitLines } from '../../src/core/slack-text.js';
+import { incidentListText } from '../../src/slack/blocks/incident-list.js';
 import { defineCommand } from '../../src/slack/command.js';
 
 const usage = '/incident list';
@@ -21,14 +17,6 @@ export default defineCommand({
   handle: async (ctx) => {
     const open = await ctx.store.incidents.listOpen();
     if (open.length === 0) return ctx.reply(':white_check_mark: No open incidents.');
-    const now = ctx.clock.now().getTime();
-    const lines = open.map((i) => {
-      const l = ctx.policy.levels[i.level];
-      const ic = i.roles.incident_commander;
-      return `${l.emoji} *${incidentRef(i.id)}* ${levelLabel(i.level, l)}${i.drill ? ' [DRILL]' : ''} · ${escapeMrkdwn(i.title)} · ${statusLabel(i.status)} · open ${formatDuration(now - i.declaredAt.getTime())}${ic ? ` · IC ${userRef(ic)}` : ''}`;
-    });
-    // One message within Slack's 4,000 characters: the most severe first, then how many more there are.
-    const head = `*${open.length} open incident${open.length === 1 ? '' : 's'}*`;
-    await ctx.reply(fitLines(head, lines, (n) => `…and ${n} more (less severe or newer): the App Home tab and \`/incident status INC-n\` show each.`));
+    await ctx.reply(incidentListText(open, ctx.policy, ctx.clock.now()));
   },
 });

@@ -78,8 +78,9 @@ function splitWords(text: string): Array<{ text: string; quoted: boolean }> {
       const close = OPEN_QUOTES.get(text[i]!);
       const end = close && (word === '' || word.endsWith('=')) ? closingQuote(text, i + 1, close) : -1;
       if (end > i) {
+        // `"--status is fine"` is a word, not a flag; `--description="…"` stays a flag.
+        quoted ||= word === '';
         word += text.slice(i + 1, end);
-        quoted = true;
         i = end + 1;
       } else {
         word += text[i];

@@ -93,7 +93,7 @@ export class IncidentService {
       const why = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
       throw new UserError(`Declared *${incidentRef(incident.id)}*, but Slack did not take its card (${why}). The bot keeps trying and posts it as soon as Slack answers.`);
     }
-    this.d.log.info({ incident: incident.id, level: incident.level, drill: incident.drill, actor }, 'incident declared');
+    this.d.log.info({ incident: incident.id, incidentLevel: incident.level, drill: incident.drill, actor }, 'incident declared');
     await this.emit('declared', withCard, actor);
     return { incident: withCard, created };
   }

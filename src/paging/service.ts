@@ -75,7 +75,7 @@ export class Paging {
   async levelChanged(inc: Incident, from: LevelNumber, actor: string): Promise<void> {
     if (inc.level >= from) return;
     const again = await this.d.pages.retrigger(inc.id, inc.level, this.d.clock.now());
-    if (again > 0) this.d.log.info({ incident: inc.id, level: inc.level, alerts: again }, 'open PagerDuty alerts re-triggered with the new severity');
+    if (again > 0) this.d.log.info({ incident: inc.id, incidentLevel: inc.level, alerts: again }, 'open PagerDuty alerts re-triggered with the new severity');
     await this.levelRound(inc, 'level_raised', actor);
   }
 
@@ -112,7 +112,7 @@ export class Paging {
     const { created, existing } = await this.d.pages.create(inc.id, wanted, now);
     this.d.nudge?.();
     if (created.length === 0 && existing.length === 0) return;
-    this.d.log.info({ incident: inc.id, level: inc.level, drill: inc.drill, paged: created.map((p) => p.target) }, 'paging');
+    this.d.log.info({ incident: inc.id, incidentLevel: inc.level, drill: inc.drill, paged: created.map((p) => p.target) }, 'paging');
     const items = created.map((p) => this.item(p, wanted));
     await this.thread(inc, pagingLine(inc, this.d.policy, { items, already: existing.map((p) => this.forWhom(p)), ackTimeoutMs: level.ackTimeoutMs }));
   }

@@ -1,4 +1,4 @@
-import { fitUserText } from '../../core/slack-text.js';
+import { fitUserText, SLACK_LIMITS } from '../../core/slack-text.js';
 import { formatDuration } from '../../core/duration.js';
 import { escapeMrkdwn, slackDate, userRef } from '../../core/mrkdwn.js';
 import type { Action, StepRecord } from '../../store/actions.js';
@@ -95,5 +95,5 @@ export function actionCard(a: CardAction, c: CardContext): { text: string; block
     );
   }
   const status = c.dryRun ? 'dry run' : a.status;
-  return { text: `${title} — ${status}`, blocks };
+  return { text: fitUserText(`${title} — ${status}`, SLACK_LIMITS.messageText), blocks };
 }

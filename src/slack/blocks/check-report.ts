@@ -1,7 +1,7 @@
-import { fitUserText } from '../../core/slack-text.js';
-import { escapeMrkdwn, truncate } from '../../core/mrkdwn.js';
+import { fitLines, fitUserText } from '../../core/slack-text.js';
+import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import type { HealthResult } from './health-card.js';
-import { context, header, section, type Block } from './kit.js';
+import { context, header, sections, type Block } from './kit.js';
 
 /**
  * A read-only verification (`/dr verify-integrity`, `/dr verify-backup`): one line per check, unhealthy
@@ -15,7 +15,7 @@ export function checkReport(title: string, results: HealthResult[], o: { totalMs
     return `${r.ok ? ':white_check_mark:' : ':x:'} *${escapeMrkdwn(r.name)}* · ${r.ms} ms${what ? ` · ${fitUserText(what, 400)}` : ''}`;
   });
   const blocks: Block[] = [header(`${bad.length ? ':x:' : ':white_check_mark:'} ${title} · ${verdict}`)];
-  for (let i = 0; i < lines.length; i += 8) blocks.push(section(lines.slice(i, i + 8).join('\n')));
+  blocks.push(...sections(lines));
   blocks.push(context(`${o.note ? `${escapeMrkdwn(o.note)} · ` : ''}${o.totalMs} ms · ${o.at.toISOString().replace('T', ' ').slice(0, 19)} UTC`));
-  return { text: `${title}: ${verdict}\n${lines.join('\n')}`, blocks };
+  return { text: fitLines(`${escapeMrkdwn(title)}: ${verdict}`, lines, (n) => `…and ${n} more checks in the card.`), blocks };
 }

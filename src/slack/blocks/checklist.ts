@@ -26,7 +26,7 @@ export function checklistMessage(inc: Incident, items: ChecklistItem[]): { text:
     };
   }
   const blocks: Block[] = [
-    section(`*Post-recovery checklist for ${ref}* — tick each item once verified. ${ref} closes when all are ticked, or when the Incident Commander closes it with \`/incident close ${ref} <reason>\`.`),
+    section(`*Post-recovery checklist for ${ref}* — tick each item once verified. ${ref} closes when all are ticked, or when the Incident Commander closes it with \`/incident close ${ref} &lt;reason&gt;\`.`),
   ];
   for (let start = 0, n = 0; start < items.length; start += PER_ELEMENT, n++) {
     const chunk = items.slice(start, start + PER_ELEMENT);

@@ -26,6 +26,6 @@ export function homeView(open: Incident[], policy: Policy, now: Date, permalinks
       ...([1, 2, 3, 4] as const).map((n) => `${policy.levels[n].emoji} *L${n} ${escapeMrkdwn(policy.levels[n].name)}* — ${responseTime(policy.levels[n].respondWithinMs).toLowerCase()}; ${escapeMrkdwn(policy.levels[n].escalation)}`),
     ),
   );
-  blocks.push(context('Declare with `/incident declare L1 <title>` · every command: `/incident help`'));
+  blocks.push(context('Declare with `/incident declare L1 &lt;title&gt;` · every command: `/incident help`'));
   return { type: 'home', blocks };
 }

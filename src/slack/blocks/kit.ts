@@ -14,6 +14,20 @@ export const header = (text: string): Block => ({ type: 'header', text: plain(te
 export const section = (text: string, extra: Block = {}): Block => ({ type: 'section', text: mrkdwn(text, L.sectionText), ...extra });
 export const fields = (items: string[]): Block => ({ type: 'section', fields: items.slice(0, L.sectionFields).map((t) => mrkdwn(t, L.fieldText)) });
 export const context = (...texts: string[]): Block => ({ type: 'context', elements: texts.slice(0, L.contextElements).map((t) => mrkdwn(t)) });
+/** Lines packed into as few sections as hold them (3,000 characters each), never splitting a line. */
+export function sections(lines: string[], max: number = L.sectionText): Block[] {
+  const out: Block[] = [];
+  let chunk = '';
+  for (const line of lines) {
+    if (chunk && chunk.length + 1 + line.length > max) {
+      out.push(section(chunk));
+      chunk = '';
+    }
+    chunk = chunk ? `${chunk}\n${line}` : line;
+  }
+  if (chunk) out.push(section(chunk));
+  return out;
+}
 export const divider = (): Block => ({ type: 'divider' });
 export const actions = (blockId: string, elements: Block[]): Block => ({ type: 'actions', block_id: blockId, elements: elements.slice(0, L.actionsElements) });
 
