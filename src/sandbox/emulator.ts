@@ -126,31 +126,19 @@ export class SlackEmulator extends EventEmitter {
     this.emit('change');
   }
 
-  /** The bot token's scopes now (what x-oauth-scopes says). */
+  // ---- install state tests change: the token's scopes (x-oauth-scopes) and the bot's memberships ----
   get grantedScopes(): string[] {
     return [...this.scopes];
   }
-
-  /** Takes a scope off the bot token, as if the app were reinstalled without it (tests of missing_scope). */
-  revokeScope(scope: string): void {
-    this.scopes.delete(scope);
-  }
-
-  grantScope(scope: string): void {
-    this.scopes.add(scope);
-  }
-
-  /** Removes someone (default: the bot) from a channel, as /kick or "leave channel" does. */
-  removeMember(channel: string, user = this.botUserId): void {
+  /** As if the app were reinstalled without that scope: methods needing it answer missing_scope. */
+  revokeScope = (scope: string): void => void this.scopes.delete(scope);
+  grantScope = (scope: string): void => void this.scopes.add(scope);
+  /** Takes someone (default: the bot) out of a channel, like /kick; addMember is /invite. */
+  removeMember = (channel: string, user = this.botUserId): void => this.setMembers(channel, (m) => m.filter((x) => x !== user));
+  addMember = (channel: string, user = this.botUserId): void => this.setMembers(channel, (m) => [...new Set([...m, user])]);
+  private setMembers(channel: string, change: (members: string[]) => string[]): void {
     const c = this.channel(channel);
-    c.members = (c.members ?? []).filter((m) => m !== user);
-    this.emit('change');
-  }
-
-  /** Adds someone (default: the bot) to a channel, as /invite does. */
-  addMember(channel: string, user = this.botUserId): void {
-    const c = this.channel(channel);
-    c.members = [...new Set([...(c.members ?? []), user])];
+    c.members = change(c.members ?? []);
     this.emit('change');
   }
 
