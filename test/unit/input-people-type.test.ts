@@ -71,6 +71,8 @@ describe('names that are also members of every JavaScript object', () => {
   it('prototype-named arguments are unknown names, answered by the usage, not a crash', () => {
     expect(refusal('incident', 'comms constructor INC-1')).toContain('"constructor" is not a message kind');
     expect(refusal('incident', 'comms __proto__')).toContain('is not a message kind');
+    expect(refusal('incident', 'declare constructor Payments down')).toContain('"constructor" is not a level');
+    expect(refusal('incident', 'level INC-1 toString')).toContain('"toString" is not a level');
     const flags = tokenize('--constructor x --__proto__ y').flags;
     expect(Object.keys(flags)).toEqual(['constructor', '__proto__']);
     expect(Object.getPrototypeOf(flags)).toBeNull();
