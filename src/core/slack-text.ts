@@ -129,6 +129,7 @@ export function splitMessage(text: string, max: number = SLACK_LIMITS.messageTex
   const parts: string[] = [];
   let cur = '';
   const push = () => {
+    cur = cur.replace(/\n+$/, ''); // only the line break: a space at a cut is text
     if (cur) parts.push(cur);
     cur = '';
   };
@@ -138,11 +139,13 @@ export function splitMessage(text: string, max: number = SLACK_LIMITS.messageTex
       cur = candidate;
       continue;
     }
-    push();
     if (line.length <= room) {
+      push();
       cur = line;
       continue;
     }
+    // A line longer than a part: it fills the current part and goes on in the next ones.
+    if (cur) cur += '\n';
     for (const u of mrkdwnUnits(line)) {
       if (cur.length + u.length > room) push();
       cur += u;
