@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVERYONE } from '../../src/core/authz.js';
 import { UserError } from '../../src/core/errors.js';
 import { checkServices, checkText, checkTitle } from '../../src/core/incident-input.js';
 import { incidentRef } from '../../src/core/incident.js';
@@ -18,6 +19,7 @@ export default defineCommand({
   path: ['incident', 'declare'],
   summary: 'Declare an incident: one card in the incident channel, you as Incident Commander. No text opens a form.',
   usage,
+  allowedRoles: [EVERYONE],
   examples: [
     '/incident declare L1 Payments failing at checkout --services payment-processing,api-gateway',
     '/incident declare high "Partner dashboard down" --description "502 from the load balancer since 10:02"',

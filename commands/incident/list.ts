@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVERYONE } from '../../src/core/authz.js';
 import { formatDuration } from '../../src/core/duration.js';
 import { UserError } from '../../src/core/errors.js';
 import { incidentRef, statusLabel } from '../../src/core/incident.js';
@@ -12,6 +13,7 @@ export default defineCommand({
   path: ['incident', 'list'],
   summary: 'List the open incidents, most severe first (only you see it)',
   usage,
+  allowedRoles: [EVERYONE],
   input: (t) => {
     if (t.positionals.length > 0 || Object.keys(t.flags).length > 0) throw new UserError('`list` takes no arguments.', usage);
     return {};

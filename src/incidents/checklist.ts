@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../core/clock.js';
 import { ForbiddenError, UserError } from '../core/errors.js';
 import { incidentRef, type Incident } from '../core/incident.js';
-import { decide, rolesOf } from '../core/authz.js';
+import { decide, standingRoles } from '../core/authz.js';
 import { escapeMrkdwn } from '../core/mrkdwn.js';
 import { INCIDENT_COMMANDER, roleName } from '../core/roles.js';
 import type { Logger } from '../observability/logger.js';
@@ -60,7 +60,7 @@ export class Checklist implements IncidentListener {
 
   /** `/incident close`: the Incident Commander closes a resolved incident, giving a reason when items remain. */
   async closeWithReason(inc: Incident, reason: string, user: string): Promise<void> {
-    const verdict = decide(user, [INCIDENT_COMMANDER], rolesOf(user, inc.roles, this.d.policy.teams), (r) => roleName(r, this.d.policy.roles));
+    const verdict = decide(user, [INCIDENT_COMMANDER], { standing: standingRoles(user, this.d.policy.teams), incidentRoles: inc.roles }, (r) => roleName(r, this.d.policy.roles));
     if (!verdict.allowed) {
       await appendTimeline(this.d.store.db, { incidentId: inc.id, at: this.d.clock.now(), actor: user, kind: 'refused', data: { command: 'close', reason: verdict.reason } });
       throw new ForbiddenError(verdict.reason);

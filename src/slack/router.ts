@@ -5,6 +5,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { helpBlocks } from './blocks/help.js';
 import type { CommandContext, Deps, Invocation } from './context.js';
 import type { CommandRegistry } from './registry.js';
+import { refusalBeforeRows } from './authorize.js';
 
 /**
  * Work accepted but not finished, per process. Past this, a command is refused at the ack ("busy,
@@ -34,6 +35,14 @@ export function registerCommands(app: App, registry: CommandRegistry, deps: Deps
       }
       if (parsed.kind === 'help') {
         await ack({ response_type: 'ephemeral', ...helpBlocks(root, registry.list(root)) } as never);
+        return;
+      }
+      const refused = refusalBeforeRows(deps.policy, command.user_id, parsed.def.allowedRoles, `\`/${root} ${parsed.def.path[1]}\``);
+      if (refused) {
+        // Pure (the policy is in memory), so the refusal rides on the ack: nothing was read or written.
+        metrics.commands.inc({ command: `${root} ${parsed.def.path[1]}`, outcome: 'forbidden' });
+        deps.log.info({ command: `${root} ${parsed.def.path[1]}`, user: command.user_id }, 'command refused: no permission');
+        await ack({ response_type: 'ephemeral', text: `:no_entry: ${refused}` });
         return;
       }
       await ack();

@@ -9,7 +9,7 @@ import { UserError } from '../../core/errors.js';
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import type { Policy } from '../../policy.js';
 import type { Runbook } from '../types.js';
-import { K8S_ROLES, kubernetesTarget, rolloutStep } from './deployments.js';
+import { deploymentFingerprint, K8S_ROLES, kubernetesTarget, rolloutStep } from './deployments.js';
 
 interface RecoverPlan {
   service: string;
@@ -77,6 +77,7 @@ export const recoverService: Runbook<{ service: string }> = {
       ],
       warnings: [],
       data: data as unknown as Record<string, unknown>,
+      fingerprint: { deployment: `${namespace}/${entry.deployment}`, ...(now ? deploymentFingerprint(namespace, entry.deployment, now) : { exists: false }), manifest: String(images) },
     };
   },
   steps(plan) {
