@@ -21,6 +21,8 @@ import { registerHome } from './slack/home.js';
 import { registerInteractions } from './slack/interactions.js';
 import { CommandRegistry } from './slack/registry.js';
 import { registerCommands } from './slack/router.js';
+import { registerInteractionGate } from './slack/authorize.js';
+import { INTERACTIONS } from './slack/interaction-list.js';
 import { healthRoute, metricsRoute } from './slack/routes.js';
 import { reminderHandler } from './scheduler/reminders.js';
 import { cardHandler } from './scheduler/card.js';
@@ -137,6 +139,8 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
   const paging = createPaging({ store, policy, slack: app.client, clock, log: log.child({ component: 'paging' }), incidents, env: { ...process.env, ...opts.env }, nudge: () => scheduler?.poke() });
   incidents.on(paging.service);
   const deps: Deps = { config, policy, store, clock, log, slack: app.client, incidents, templates, infra, actions, checklist, paging: paging.service };
+  // Before every listener: buttons and forms that declare no permission, or none for this person, stop here.
+  registerInteractionGate(app, policy, INTERACTIONS, () => metrics.commands.inc({ command: 'interaction', outcome: 'forbidden' }));
   registerCommands(app, registry, deps, metrics);
   registerInteractions(app, deps);
   registerHome(app, deps);

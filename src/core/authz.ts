@@ -107,5 +107,6 @@ export function describeGrant(g: Grant, roleName: (id: string) => string): strin
   if (g === PAGED_PERSON) return 'the person who was paged';
   if (g === TEAM_MEMBER) return "a member of the team it names";
   if (g.startsWith('incident:')) return `this incident's ${roleName(g.slice('incident:'.length))}`;
-  return `a ${roleName(g)}`;
+  const name = roleName(g);
+  return `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`;
 }

@@ -1,4 +1,6 @@
 import type { App } from '@slack/bolt';
+import { COMMUNICATIONS_COORDINATOR, INCIDENT_COMMANDER } from '../core/roles.js';
+import { defineInteraction } from './authorize.js';
 import { renderDraft } from '../comms/draft.js';
 import type { CommsForm } from '../comms/fields.js';
 import { incidentRef, type Incident } from '../core/incident.js';
@@ -39,6 +41,11 @@ function formOf(s: ViewState): CommsForm {
     next: textOf(s, 'next'),
   };
 }
+
+export const COMMS_INTERACTIONS = [
+  defineInteraction({ kind: 'button', id: COMMS.preview, name: 'Preview (comms form)', allowedRoles: [COMMUNICATIONS_COORDINATOR, INCIDENT_COMMANDER] }),
+  defineInteraction({ kind: 'form', id: COMMS.view, name: 'Post draft (comms form)', allowedRoles: [COMMUNICATIONS_COORDINATOR, INCIDENT_COMMANDER] }),
+];
 
 export function registerComms(app: App, deps: Deps): void {
   app.action(COMMS.preview, async ({ ack, body }) => {

@@ -1,4 +1,7 @@
 import type { App } from '@slack/bolt';
+import { ANY_ROLE, EVERYONE } from '../core/authz.js';
+import { INCIDENT_COMMANDER } from '../core/roles.js';
+import { defineInteraction } from './authorize.js';
 import { UserError } from '../core/errors.js';
 import { checkServices, checkText, checkTitle } from '../core/incident-input.js';
 import { isOpen, parseStatus, type Incident } from '../core/incident.js';
@@ -16,6 +19,17 @@ async function openIncident(deps: Deps, value: string | undefined): Promise<Inci
   if (!isOpen(inc.status)) throw new UserError(`INC-${inc.id} is already ${inc.status}.`);
   return inc;
 }
+
+/** The incident card's buttons and the incident forms, with who may use each (the gate in authorize.ts checks). */
+export const INCIDENT_INTERACTIONS = [
+  defineInteraction({ kind: 'button', id: CARD_ACTIONS.postUpdate, name: 'Post update (incident card)', allowedRoles: [ANY_ROLE] }),
+  defineInteraction({ kind: 'button', id: CARD_ACTIONS.assignRole, name: 'Assign role (incident card)', allowedRoles: [INCIDENT_COMMANDER] }),
+  defineInteraction({ kind: 'button', id: CARD_ACTIONS.resolve, name: 'Resolve (incident card)', allowedRoles: [INCIDENT_COMMANDER] }),
+  defineInteraction({ kind: 'form', id: VIEWS.declare, name: 'Declare form', allowedRoles: [EVERYONE] }),
+  defineInteraction({ kind: 'form', id: VIEWS.update, name: 'Post update form', allowedRoles: [ANY_ROLE] }),
+  defineInteraction({ kind: 'form', id: VIEWS.assign, name: 'Assign role form', allowedRoles: [INCIDENT_COMMANDER] }),
+  defineInteraction({ kind: 'form', id: VIEWS.resolve, name: 'Resolve form', allowedRoles: [INCIDENT_COMMANDER] }),
+];
 
 export function registerInteractions(app: App, deps: Deps): void {
   const buttons: Array<[string, (inc: Incident, channel: string) => Block]> = [
