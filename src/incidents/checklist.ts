@@ -1,3 +1,4 @@
+import { redactUrls } from '../core/redact.js';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../core/clock.js';
 import { ForbiddenError, UserError } from '../core/errors.js';
@@ -38,7 +39,12 @@ export class Checklist implements IncidentListener {
     const probe = this.d.probe;
     if (!probe) return;
     const items = (await this.d.store.checklist.list(incidentId)).filter((i) => i.probe && !i.checkedAt);
-    const results = await Promise.all(items.map(async (i) => ({ i, r: await probe(i.probe!).catch((err: Error) => ({ ok: false, evidence: err.message })) })));
+    const results = await Promise.all(
+      items.map(async (i) => {
+        const r = await probe(i.probe!).catch((err: Error) => ({ ok: false, evidence: err.message }));
+        return { i, r: { ...r, evidence: redactUrls(r.evidence) } };
+      }),
+    );
     const passed = results.filter((x) => x.r.ok).map((x) => ({ itemId: x.i.itemId, checked: true, evidence: `probe: ${x.r.evidence}` }));
     for (const x of results.filter((y) => !y.r.ok)) await this.d.store.checklist.note(incidentId, x.i.itemId, `probe failed: ${x.r.evidence}`);
     if (passed.length) await this.d.store.checklist.mark(incidentId, passed, 'dr-bot', this.d.clock.now());

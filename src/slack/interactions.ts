@@ -9,6 +9,7 @@ import type { LevelNumber } from '../core/levels.js';
 import { CARD_ACTIONS } from './blocks/incident-card.js';
 import type { Block } from './blocks/kit.js';
 import { openThenFill } from './open-modal.js';
+import { chooseCommander } from '../incidents/commander.js';
 import { assignModal, resolveModal, updateModal, VIEWS, type ModalMeta } from './blocks/modals.js';
 import type { Deps } from './context.js';
 import { collect, optionOf, optionsOf, textOf, userOf, type ViewState } from './view-values.js';
@@ -56,7 +57,7 @@ export function registerInteractions(app: App, deps: Deps): void {
     const description = collect(errors, 'description', () => (textOf(s, 'description').trim() ? checkText(textOf(s, 'description'), 'The description') : ''));
     if (Object.keys(errors).length > 0) return void (await ack({ response_action: 'errors', errors }));
     await ack();
-    const commander = userOf(s, 'commander') ?? body.user.id;
+    const { commander } = await chooseCommander(deps.policy, deps.paging.oncall, userOf(s, 'commander') ?? body.user.id);
     const drill = optionsOf(s, 'drill').includes('drill');
     // The view id makes a double submit (or Slack's retry) declare once.
     await deps.incidents.declare({ level, title: title!, services: services!, description: description!, drill, commander }, body.user.id, `view:${view.id}`);
