@@ -83,13 +83,14 @@ async function world() {
 }
 
 /** What the bot said to `user` in answer (the ack's body, an ephemeral, or a DM). */
-async function answerTo(user: string, send: () => Promise<{ body?: unknown }>): Promise<string> {
+async function answerTo(user: string, send: () => Promise<{ body?: unknown }>, match = /./): Promise<string> {
   const eph = h.emulator.ephemerals({ user }).length;
   const dms = h.emulator.messages(user).length;
   const r = await send();
   const body = r.body as { text?: string } | undefined;
   if (body && typeof body === 'object' && typeof body.text === 'string') return body.text;
-  return h.emulator.waitFor(() => h.emulator.ephemerals({ user }).slice(eph)[0]?.text ?? h.emulator.messages(user).slice(dms).find((m) => m.text)?.text, 15_000);
+  const fresh = (texts: string[]) => texts.find((t) => t && match.test(t));
+  return h.emulator.waitFor(() => fresh(h.emulator.ephemerals({ user }).slice(eph).map((e) => e.text)) ?? fresh(h.emulator.messages(user).slice(dms).map((m) => m.text)), 15_000);
 }
 
 const REFUSED = /:no_entry:|Only .* can|holds no standing role|no standing role/;
@@ -159,6 +160,9 @@ describe('adversarial matrix: buttons and forms', () => {
     // The requester's own destructive plan on an L1 incident.
     await h.run(REQUESTER, '/dr', 'flush-cache 12 INC-1');
     plan = await eventually(async () => (await h.bot.store.db.query<{ id: number }>(`SELECT id FROM actions WHERE kind = 'flush-cache' AND requested_by = $1`, [REQUESTER])).rows[0]?.id, 15_000);
+    // The card is up and the requester has had the bot's reply, so no late answer is mistaken for a refusal.
+    await h.emulator.waitFor(() => h.emulator.allMessages().find((m) => m.text.startsWith(`Action #${plan}`)), 15_000);
+    await h.emulator.waitFor(() => h.emulator.ephemerals({ user: REQUESTER }).find((e) => e.text.startsWith(`Plan #${plan} is in`)), 15_000);
   }, 30_000);
 
   const adversaries = [NO_TEAM, IC_ONLY, COMMS, DBA_ONLY];
