@@ -2,6 +2,7 @@
 import { decide } from '../core/authz.js';
 import { isOpen, type IncidentStatus } from '../core/incident.js';
 import { INCIDENT_COMMANDER } from '../core/roles.js';
+import type { PlanRecord } from '../store/actions.js';
 
 export type Verdict = { ok: true; as: string } | { ok: false; reason: string };
 
@@ -69,4 +70,16 @@ export type Fingerprint = Record<string, string | number | boolean | null>;
 export function fingerprintChanges(then: Fingerprint, now: Fingerprint): string[] {
   const keys = [...new Set([...Object.keys(then), ...Object.keys(now)])].sort();
   return keys.filter((k) => (then[k] ?? null) !== (now[k] ?? null)).map((k) => `${k}: ${String(then[k] ?? 'none')} → ${String(now[k] ?? 'none')}`);
+}
+
+/** The plan's own fingerprint, or (a runbook that names none) its target and data as shown. */
+export function fingerprintOf(plan: Pick<PlanRecord, 'target' | 'data' | 'fingerprint'>): Fingerprint {
+  return plan.fingerprint ?? { target: plan.target, data: canonicalJson(plan.data) };
+}
+
+/** JSON with keys sorted at every depth: the same facts read back from jsonb (which reorders keys) compare equal. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
 }

@@ -13,7 +13,7 @@ import { findIncident } from '../incidents/lookup.js';
 import type { Action, BoundApproval, PlanRecord } from '../store/actions.js';
 import { cancelJob, scheduleJob } from '../store/jobs.js';
 import { appendTimeline } from '../store/timeline.js';
-import { approvalVerdict, cancelVerdict, fingerprintChanges, type Fingerprint } from './approval.js';
+import { approvalVerdict, cancelVerdict, fingerprintChanges, fingerprintOf, type Fingerprint } from './approval.js';
 import { editCard, postCard, renderCard } from './card-sync.js';
 import { runAction, type RunDeps } from './runner.js';
 import type { Runbook } from './types.js';
@@ -261,11 +261,6 @@ export class ActionEngine {
   get deps(): RunDeps {
     return this.d;
   }
-}
-
-/** The plan's own fingerprint, or (a runbook that names none) its target and data as shown. */
-export function fingerprintOf(plan: Pick<PlanRecord, 'target' | 'data' | 'fingerprint'>): Fingerprint {
-  return plan.fingerprint ?? { target: plan.target, data: JSON.stringify(plan.data) };
 }
 
 function busyError(running: Action): ConflictError {
