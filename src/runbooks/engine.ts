@@ -284,6 +284,7 @@ export function whyNot(a: Action): string {
     case 'failed':
       return `Plan #${a.id} already ran and failed; ask for a new plan rather than re-running it.`;
     case 'cancelled':
+      if (a.endedBy === 'dr-bot') return `Plan #${a.id} is void (${a.error ?? 'checked again at Confirm'}); nothing was done. Confirm the fresh plan in the thread instead.`;
       return `Plan #${a.id} was cancelled by <@${a.endedBy}>; nothing was done.`;
     case 'expired':
       return expiredText(a);

@@ -186,6 +186,8 @@ describe('the issue scenarios', () => {
       expect(said).toMatch(/Nothing was done: the world changed since plan #\d+ was shown \(lagBand: within 64\.0 KiB → over 64\.0 KiB\)\. A fresh plan #\d+ is in the thread/);
       expect(await standbyInRecovery()).toBe(true);
       expect((await h.bot.actions.mustGet(plan)).status).toBe('cancelled');
+      const oldCard = () => h.emulator.allMessages().find((m) => m.text.startsWith(`Action #${plan}`))!;
+      expect(await h.emulator.waitFor(() => (/Void/.test(blockText(oldCard())) ? blockText(oldCard()) : undefined), 15_000)).toMatch(/Void — the facts changed before Confirm: lagBand/);
       const fresh = await latestAction(inc, 'failover-db');
       expect(fresh).toBeGreaterThan(plan);
       const freshRow = await h.bot.actions.mustGet(fresh);
