@@ -50,9 +50,9 @@ beforeAll(async () => {
   });
   for (const id of [NO_TEAM, IC_ONLY, DBA_ONLY]) h.emulator.addUser({ id, name: id.toLowerCase(), real_name: id });
   await h.run(REQUESTER, '/incident', 'declare L1 Checkout failing for everyone');
-  await eventually(async () => (await h.bot.store.incidents.get(1))?.cardTs);
+  await eventually(async () => (await h.bot.store.incidents.get(1))?.cardTs, 20_000);
   await h.run(REQUESTER, '/incident', `assign ic <@${IC_ONLY}> INC-1`);
-  await eventually(async () => (await h.bot.store.incidents.get(1))?.roles.incident_commander === IC_ONLY);
+  await eventually(async () => (await h.bot.store.incidents.get(1))?.roles.incident_commander === IC_ONLY, 20_000);
 }, 90_000);
 afterAll(async () => {
   await h?.stop();

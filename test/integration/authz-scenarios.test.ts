@@ -128,7 +128,7 @@ describe('the issue scenarios', () => {
     await h.run(PEOPLE.alice, '/dr', `flush-cache 11 INC-${inc}`);
     const plan = await latestAction(inc, 'flush-cache');
     await h.run(PEOPLE.alice, '/incident', `level INC-${inc} L3`);
-    await eventually(async () => (await h.bot.store.incidents.get(inc))!.level === 3);
+    await eventually(async () => (await h.bot.store.incidents.get(inc))!.level === 3, 20_000);
     expect(await confirm(PEOPLE.alice, plan)).toMatch(/second person[\s\S]*requested at L1; lowering the level since does not lift the rule/);
     expect((await h.bot.actions.mustGet(plan)).status).toBe('proposed');
     expect((await redis.keys('*')).sort()).toEqual(['price:1', 'price:2']);
@@ -142,7 +142,7 @@ describe('the issue scenarios', () => {
     await h.run(PEOPLE.alice, '/dr', `flush-cache 11 INC-${inc}`);
     const plan = await latestAction(inc, 'flush-cache');
     await h.run(PEOPLE.alice, '/incident', `resolve INC-${inc} it warmed up`);
-    await eventually(async () => (await h.bot.store.incidents.get(inc))!.status === 'resolved');
+    await eventually(async () => (await h.bot.store.incidents.get(inc))!.status === 'resolved', 20_000);
     expect(await confirm(PEOPLE.ivan, plan)).toMatch(/is resolved now, so its recovery actions can no longer run/);
     expect((await redis.keys('*')).length).toBe(2);
     expect((await h.bot.actions.mustGet(plan)).status).toBe('proposed');
@@ -162,7 +162,7 @@ describe('the issue scenarios', () => {
     expect((await h.bot.store.db.query(`SELECT id FROM jobs WHERE kind = 'page_escalation' AND incident_id = $1 AND done_at IS NULL`, [inc])).rows.length).toBeGreaterThan(0);
 
     await forgedClick(h.emulator, { user: first.user_id, actionId: 'page_acknowledge', value: String(first.id), channel: CHANNELS.incidents });
-    await eventually(async () => (await h.bot.store.db.query<{ acked_by: string }>(`SELECT acked_by FROM pages WHERE id = $1`, [first.id])).rows[0]?.acked_by === first.user_id);
+    await eventually(async () => (await h.bot.store.db.query<{ acked_by: string }>(`SELECT acked_by FROM pages WHERE id = $1`, [first.id])).rows[0]?.acked_by === first.user_id, 20_000);
 
     await forgedClick(h.emulator, { user: PEOPLE.alice, actionId: 'page_acknowledge', value: String(second.id), channel: CHANNELS.incidents });
     const ack = await eventually(async () => (await h.bot.store.db.query<{ data: Record<string, unknown> }>(`SELECT data FROM timeline WHERE incident_id = $1 AND kind = 'page_acknowledged' AND actor = $2`, [inc, PEOPLE.alice])).rows[0]?.data, 15_000);
