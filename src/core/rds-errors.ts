@@ -18,9 +18,8 @@ export function plainRdsError(f: RdsErrorFacts): string | undefined {
   const it = f.instance ?? 'the instance';
   switch (f.code) {
     case 'InvalidDBInstanceState':
-      return /backing-up/i.test(f.message)
-        ? `RDS cannot ${f.doing} while ${it} is taking a backup (backing-up). Wait until \`/dr health\` shows it available, then ask again ${said(f)}.`
-        : `RDS cannot ${f.doing} in ${it}'s current state; it must be available. Check it with \`/dr health\` and ask again when it is ${said(f)}.`;
+      // RDS answers this whenever the instance is not `available`: during a backup (backing-up), a modification, a reboot.
+      return `RDS cannot ${f.doing} while ${it} is busy (taking a backup, being modified or rebooted): it must be available. Ask again when \`/dr health\` shows it available ${said(f)}.`;
     case 'Throttling':
     case 'ThrottlingException':
     case 'RequestLimitExceeded':
