@@ -22,6 +22,8 @@ export interface PeerInstance {
   /** Where the current sequence ends: `available`, or a failure state (`incompatible-parameters`…). */
   endsIn?: string;
   settle?: (i: PeerInstance) => void;
+  /** A sequence is under way (set by schedule, cleared when it ends). */
+  inSequence?: boolean;
   latestRestorableTime?: number;
   backupRetentionDays: number;
   restoredFrom?: string;
@@ -74,11 +76,12 @@ export function tick(i: PeerInstance, now = Date.now()): PeerInstance {
   while (i.phases.length && now >= i.phases[0]!.until) i.phases.shift();
   if (i.phases.length) {
     i.status = i.phases[0]!.status;
-  } else if (i.endsIn !== undefined || i.settle) {
+  } else if (i.inSequence) {
     i.status = i.endsIn ?? 'available';
     if (i.status === 'available') i.settle?.(i);
     i.endsIn = undefined;
     i.settle = undefined;
+    i.inSequence = false;
   }
   return i;
 }
@@ -89,7 +92,7 @@ export function schedule(i: PeerInstance, seq: Array<[string, number]>, settle?:
   i.phases = seq.map(([status, ms]) => ({ status, until: (at += ms) }));
   i.status = seq[0]![0];
   i.settle = settle;
-  i.endsIn = i.endsIn ?? 'available';
+  i.inSequence = true;
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -181,7 +181,7 @@ export class RdsPeer {
         if (!source) return notFound(p.SourceDBInstanceIdentifier);
         if (found) return this.error(400, 'DBInstanceAlreadyExists', `DB instance ${id} already exists.`);
         if (!source.backupRetentionDays) return this.error(400, 'InvalidDBInstanceState', `Automated backups are not enabled for ${source.id}.`);
-        const created = makeInstance({ ...source, endsIn: undefined, settle: undefined, id: id!, status: 'creating', address: `${id}.abc123.eu-central-1.rds.amazonaws.com`, replicaOf: source.id, backupRetentionDays: 0, phases: [], statusInfos: [] });
+        const created = makeInstance({ ...source, endsIn: undefined, settle: undefined, inSequence: false, id: id!, status: 'creating', address: `${id}.abc123.eu-central-1.rds.amazonaws.com`, replicaOf: source.id, backupRetentionDays: 0, phases: [], statusInfos: [] });
         this.instances.set(id!, created);
         schedule(created, [['creating', this.createMs * 0.6], ['backing-up', this.createMs * 0.4]]);
         return this.ok('CreateDBInstanceReadReplica', this.xml(created));

@@ -92,7 +92,7 @@ export async function planRds(ctx: RunbookContext, db: DatabaseTarget, replicaNa
         `${escapeMrkdwn(replica.name)} is ${over.join(' and ')}: promoting it now loses the writes it has not replayed. Wait for it to catch up, or ask again with \`--force\` (${db.forceRoles.join(' or ')}).`,
       );
     }
-    if (over.length) warnings.push(`Forced by <@${forcedBy}> past the lag limit: ${over.join(' and ')}. Writes the replica has not replayed are lost.`);
+    if (over.length) warnings.push(`Forced past the lag limit by the requester: ${over.join(' and ')}. Writes the replica has not replayed are lost.`);
     if (lag.source === 'none') warnings.push('The replica lag is unknown: check it before confirming.');
     const retention = db.promotion.backupRetentionDays ?? (primary?.backupRetentionDays || undefined);
     facts.push([
