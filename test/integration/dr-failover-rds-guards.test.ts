@@ -14,7 +14,7 @@ const cw = new CloudWatchPeer();
 let h: Harness;
 const d = actionDriver(() => h);
 const endpoint = (id: string) => `${id}.abc123.eu-central-1.rds.amazonaws.com`;
-const REPLICAS = ['replica-ok', 'replica-lagging', 'replica-busy', 'replica-broken', 'replica-params', 'replica-cluster'];
+const REPLICAS = ['replica-ok', 'replica-lagging', 'replica-busy', 'replica-broken', 'replica-params', 'replica-cluster', 'replica-moved'];
 
 beforeAll(async () => {
   await rds.start();
@@ -117,4 +117,16 @@ describe('/dr failover-db on RDS: what is refused or flagged before a confirmati
     expect(text).toMatch(/:x: 1\. Promote replica-ok .*RDS cannot promote replica-ok while replica-ok is busy \(taking a backup, being modified or rebooted\): it must be available\. .*\(RDS: InvalidDBInstanceState: /);
     expect(text).toMatch(/:black_small_square: 2\./);
   }, 45_000);
+
+  it('what was confirmed is what is patched: an endpoint that changed after the plan stops the run before any repoint', async () => {
+    await h.run(PEOPLE.maria, '/dr', 'failover-db replica-moved');
+    const plan = await d.planCard(5);
+    expect(d.cardText(plan.ts)).toContain(`Endpoint: ${endpoint('replica-moved')}:5432 — what the deployments below are patched to`);
+    rds.instances.get('replica-moved')!.address = 'replica-moved.zzz999.eu-central-1.rds.amazonaws.com';
+    const patches = k8s.calls.filter((c) => c.method === 'PATCH').length;
+    await d.confirm(PEOPLE.dmitri, 5);
+    const text = await d.finished(plan.ts, 45_000);
+    expect(text).toContain(`RDS now gives replica-moved the endpoint replica-moved.zzz999.eu-central-1.rds.amazonaws.com, not ${endpoint('replica-moved')} as planned; nothing was repointed`);
+    expect(k8s.calls.filter((c) => c.method === 'PATCH').length).toBe(patches);
+  }, 60_000);
 });
