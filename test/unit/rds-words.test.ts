@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { plainRdsError } from '../../src/core/rds-errors.js';
 import { FAILURE_STATES, isTransient, waitVerdict } from '../../src/core/rds-states.js';
-import { RdsCallError } from '../../src/infra/rds-types.js';
+import { RdsCallError, type RdsInstance } from '../../src/infra/rds-types.js';
 import { waitForInstance } from '../../src/infra/rds-wait.js';
 import { rdsDefaults, rdsTimeout } from '../../src/runbooks/policy-schema.js';
 import { explainRds } from '../../src/runbooks/rds-explain.js';
@@ -57,7 +57,8 @@ describe('RDS waits', () => {
     const flaky = async () => {
       calls += 1;
       if (calls <= 3) throw new RdsCallError('Throttling', 'Rate exceeded', 400, true);
-      return { id: 'x', status: 'available' } as never;
+      const up: RdsInstance = { id: 'x', status: 'available', replicas: [], statusInfos: [], securityGroups: [], multiAZ: false, publiclyAccessible: false, deletionProtection: false, iamAuth: false, encrypted: false };
+      return up;
     };
     await expect(waitForInstance(flaky, 'x', { timeoutMs: 10_000, pollMs: 5, maxTransientErrors: 5 })).resolves.toMatchObject({ status: 'available' });
     expect(calls).toBe(4);
