@@ -20,10 +20,11 @@ export interface SqlConnection {
 export type SqlTarget = string | SqlConnection;
 
 /** TLS options for pg: `verify-full` trusts only the bundle and checks the host name; `require` encrypts without checking. */
-export function tlsOptions(a: SqlAccess, host: string): ConnectionOptions | false {
+export function tlsOptions(a: SqlAccess): ConnectionOptions | false {
   if (a.sslMode === 'disable') return false;
   if (a.sslMode === 'require') return { rejectUnauthorized: false };
-  return { ca: readFileSync(a.caBundle!, 'utf8'), rejectUnauthorized: true, servername: host };
+  // pg passes the host to tls.connect (and as SNI when it is a name), so Node checks the certificate names it.
+  return { ca: readFileSync(a.caBundle!, 'utf8'), rejectUnauthorized: true };
 }
 
 /** Strips libpq's ssl* parameters off the URL: the TLS options above decide, not whatever the URL says. */
@@ -38,7 +39,7 @@ export async function sqlConnection(url: string, a: SqlAccess | undefined, aws: 
   const u = new URL(url);
   const host = u.hostname;
   const port = Number(u.port || 5432);
-  const conn: SqlConnection = { url: withoutSslParams(url), ssl: tlsOptions(a, host) };
+  const conn: SqlConnection = { url: withoutSslParams(url), ssl: tlsOptions(a) };
   if (a.iamUser) {
     const signer = new Signer({
       hostname: host,
