@@ -70,6 +70,11 @@ const database = z
     maxLagSeconds: z.number().min(0).default(60),
     /** Who may promote past the lag limit with `--force` (and whose confirmation then counts). */
     forceRoles: z.array(z.string().min(1)).min(1).default(['incident_commander']),
+    /**
+     * Fencing: writers scaled to zero before an RDS promotion, so nothing writes to the old primary while the
+     * replica is promoted, and scaled back to their count after the repoint.
+     */
+    fence: z.array(z.object({ namespace: k8sName.optional(), deployment: k8sName }).strict()).default([]),
     /** TLS and IAM for the SQL checks on RDS; unset: the connection URL as given. */
     sql: sqlAccess.optional(),
     /** RDS promotion: the backup retention the new primary gets (default: the old primary's), and a Multi-AZ step after it. */
@@ -186,6 +191,9 @@ export const targetsSchema = z
   })
   .strict()
   .superRefine((t, ctx) => {
+    if (t.database?.fence.length && !t.kubernetes) {
+      ctx.addIssue({ code: 'custom', path: ['database', 'fence'], message: 'fencing deployments needs targets.kubernetes (how to reach the cluster)' });
+    }
     if (t.database?.repoint.length && !t.kubernetes) {
       ctx.addIssue({ code: 'custom', path: ['database', 'repoint'], message: 'repointing deployments needs targets.kubernetes (how to reach the cluster)' });
     }

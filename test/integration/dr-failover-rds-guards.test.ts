@@ -45,6 +45,7 @@ beforeAll(async () => {
           maxLagSeconds: 30,
           forceRoles: ['dba'],
           promotion: { multiAZ: true },
+          fence: [{ deployment: 'api-gateway' }],
         },
         kubernetes: { namespace: 'production', serverEnv: 'KUBE_SERVER', deployments: { 'api-gateway': {}, 'payment-service': {} } },
         rds: { pollEvery: '150ms', timeouts: { promote: '60s', modify: '60s' } },
@@ -91,7 +92,12 @@ describe('/dr failover-db on RDS: what is refused or flagged before a confirmati
     await d.confirm(PEOPLE.dmitri, 2);
     const text = await d.finished(plan.ts, 45_000);
     expect(text).toContain('Done in');
-    expect((await h.bot.actions.mustGet(2)).steps.map((s) => s.id)).toEqual(['promote', 'wait-available', 'repoint:production/api-gateway', 'verify', 'multi-az', 'new-standby']);
+    expect(d.cardText(plan.ts)).toContain('Fence: production/api-gateway to 0 before the promotion, back to 2 after the repoint');
+    expect((await h.bot.actions.mustGet(2)).steps.map((s) => s.id)).toEqual(['fence:production/api-gateway', 'promote', 'wait-available', 'repoint:production/api-gateway', 'unfence:production/api-gateway', 'verify', 'multi-az', 'new-standby']);
+    // Steps run in order: the writer was at 0 before RDS was asked to promote, and back at 2 after the repoint.
+    const scales = k8s.calls.filter((c) => c.method === 'PUT' && c.path.endsWith('/api-gateway/scale'));
+    expect(scales.map((c) => c.body.spec.replicas)).toEqual([0, 2]);
+    expect(scales.every((c) => c.status === 200)).toBe(true);
     expect(rds.calls.find((c) => c.action === 'ModifyDBInstance')!.params).toMatchObject({ DBInstanceIdentifier: 'replica-cluster', MultiAZ: 'true', ApplyImmediately: 'true' });
     expect(rds.instances.get('replica-cluster')).toMatchObject({ multiAZ: true, replicaOfCluster: undefined });
   }, 60_000);
@@ -104,7 +110,7 @@ describe('/dr failover-db on RDS: what is refused or flagged before a confirmati
     await d.confirm(PEOPLE.dmitri, 3);
     const text = await d.finished(plan.ts);
     expect(Date.now() - t0).toBeLessThan(20_000); // the promote timeout is 60 s
-    expect(text).toMatch(/:x: 2\. Wait until replica-params is available and standalone — [\d.]+ s — \*replica-params is incompatible-parameters: its DB parameter group has settings the engine cannot start with/);
+    expect(text).toMatch(/:x: 3\. Wait until replica-params is available and standalone — [\d.]+ s — \*replica-params is incompatible-parameters: its DB parameter group has settings the engine cannot start with/);
     expect(k8s.env('production', 'api-gateway').DB_HOST).toBe(endpoint('replica-cluster')); // not moved
   }, 45_000);
 
@@ -116,6 +122,8 @@ describe('/dr failover-db on RDS: what is refused or flagged before a confirmati
     const text = await d.finished(plan.ts);
     expect(text).toMatch(/:x: 1\. Promote replica-ok .*RDS cannot promote replica-ok while replica-ok is busy \(taking a backup, being modified or rebooted\): it must be available\. .*\(RDS: InvalidDBInstanceState: /);
     expect(text).toMatch(/:black_small_square: 2\./);
+    // The failed run before this one left api-gateway fenced at 0: this plan only scales it back (to the policy's minimum).
+    expect(text).toContain('Fence: production/api-gateway is at 0 (fenced earlier): back to 1 after the repoint');
   }, 45_000);
 
   it('what was confirmed is what is patched: an endpoint that changed after the plan stops the run before any repoint', async () => {

@@ -10,6 +10,7 @@ import type { PlanRecord } from '../../store/actions.js';
 import type { DatabaseTarget } from '../policy-schema.js';
 import type { RunbookContext } from '../types.js';
 import { chooseReplica, repointPlans, type RepointPlan } from './common.js';
+import { fencePlans, fenceText } from './fence.js';
 import { lagText, overLimits, readLag } from './rds-lag.js';
 import { rdsTarget, type RdsPlanData } from './rds.js';
 
@@ -110,9 +111,16 @@ export async function planRds(ctx: RunbookContext, db: DatabaseTarget, replicaNa
     facts.push(['Not repointed', `${w.unlisted.join(', ')} (still set to ${primary?.address}; not in targets.database.repoint)`]);
     warnings.push(`${w.unlisted.join(', ')} will keep writing to the old primary: the policy does not list ${w.unlisted.length > 1 ? 'them' : 'it'} under targets.database.repoint.`);
   }
+  const fence = await fencePlans(ctx, db).catch((err: unknown) => {
+    throw new UserError(`Kubernetes did not answer about the deployments to fence (${escapeMrkdwn((err as Error).message)}); nothing was planned.`);
+  });
+  const fenceNow = fence.filter((f) => promote || f.fenced);
+  if (fenceNow.length) facts.push(['Fence', fenceText(fenceNow)]);
+  const unmoved = fenceNow.filter((f) => !repointPlans(db, ctx.policy).some((p) => p.namespace === f.namespace && p.deployment === f.deployment));
+  if (unmoved.length) warnings.push(`${unmoved.map((f) => `${f.namespace}/${f.deployment}`).join(', ')} ${unmoved.length > 1 ? 'are' : 'is'} fenced but not repointed: scaled back, ${unmoved.length > 1 ? 'they write' : 'it writes'} to the old primary again.`);
   const multiAZ = db.promotion.multiAZ && !inst.multiAZ;
   if (multiAZ) facts.push(['Multi-AZ', `${replica.name} is Single-AZ; it is made Multi-AZ after the verify (RDS builds a standby; the instance stays available)`]);
-  if (!promote && w.todo.length === 0 && standbyExists && !multiAZ) {
+  if (!promote && w.todo.length === 0 && standbyExists && !multiAZ && fenceNow.length === 0) {
     throw new UserError(`${escapeMrkdwn(replica.name)} is already the primary, every listed deployment points at ${escapeMrkdwn(host)}, and ${escapeMrkdwn(standby)} exists: nothing is left to do. \`/dr health\` shows the current state.`);
   }
   if (!replica.connectionEnv) warnings.push('No SQL connection is configured for this replica: the verify step trusts what RDS reports.');
@@ -133,13 +141,16 @@ export async function planRds(ctx: RunbookContext, db: DatabaseTarget, replicaNa
     lag: lagData,
     replicationErrors: replErrors,
     forcedBy: forcedBy && overLimits(lagData, db).length ? forcedBy : undefined,
+    fence: fenceNow,
   };
   const parts = [
-    promote ? `Promote the RDS read replica ${replica.name} to a standalone primary, wait until it is available` : `Finish the failover to ${replica.name}: wait until it is available`,
+    fenceNow.some((f) => !f.fenced) ? `scale ${fenceNow.length} writer(s) to 0` : '',
+    promote ? `promote the RDS read replica ${replica.name} to a standalone primary, wait until it is available` : `finish the failover to ${replica.name}: wait until it is available`,
     w.todo.length ? `point ${w.todo.length} deployment(s) at ${host}` : '',
     'verify it',
     multiAZ ? 'make it Multi-AZ' : '',
     standbyExists ? '' : `create ${standby} as its new standby`,
   ].filter(Boolean);
-  return { target: 'database', summary: `${parts.join(', ')}.`, facts, warnings, data: data as unknown as Record<string, unknown> };
+  const summary = `${parts.join(', ')}.`;
+  return { target: 'database', summary: summary[0]!.toUpperCase() + summary.slice(1), facts, warnings, data: data as unknown as Record<string, unknown> };
 }

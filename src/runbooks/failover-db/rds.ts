@@ -9,6 +9,7 @@ import { rdsDefaults, rdsTimeout, type RdsTarget } from '../policy-schema.js';
 import { explainRds } from '../rds-explain.js';
 import type { RunbookContext, Step, StepContext } from '../types.js';
 import { repointStep, type RepointPlan } from './common.js';
+import { fenceStep, unfenceStep, type FencePlan } from './fence.js';
 
 export interface RdsPlanData {
   provider: 'rds';
@@ -32,6 +33,8 @@ export interface RdsPlanData {
   replicationErrors: string[];
   /** Who forced the promotion past the lag limit, when someone did. */
   forcedBy?: string;
+  /** Writers scaled to zero before the promotion and back after the repoint. */
+  fence: FencePlan[];
 }
 
 export const rdsTarget = (ctx: RunbookContext): RdsTarget => ctx.policy.targets.rds ?? rdsDefaults;
@@ -45,7 +48,7 @@ const waitOpts = (ctx: StepContext, t: RdsTarget, op: 'promote' | 'modify' | 'cr
 
 export function rdsSteps(plan: PlanRecord): Step[] {
   const d = plan.data as unknown as RdsPlanData;
-  const steps: Step[] = [];
+  const steps: Step[] = d.fence.filter((f) => !f.fenced && d.promote).map(fenceStep);
   if (d.promote) {
     steps.push({
       id: 'promote',
@@ -77,7 +80,7 @@ export function rdsSteps(plan: PlanRecord): Step[] {
       return `available, standalone, at ${inst.address ?? d.host}`;
     },
   });
-  steps.push(...d.repoint.map((p) => repointStep(p, () => d.host)));
+  steps.push(...d.repoint.map((p) => repointStep(p, () => d.host)), ...d.fence.filter((f) => d.promote || f.fenced).map(unfenceStep));
   steps.push({
     id: 'verify',
     title: `Verify ${d.replica} is the new primary`,
