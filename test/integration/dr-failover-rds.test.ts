@@ -72,7 +72,12 @@ describe('/dr failover-db on RDS', () => {
     const lagCall = cw.calls.at(-1)!;
     expect(lagCall).toMatchObject({ target: 'GraniteServiceVersion20100801.GetMetricStatistics', signed: true });
     expect(lagCall.body).toMatchObject({ Namespace: 'AWS/RDS', MetricName: 'ReplicaLag', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: 'production-replica-1' }], Statistics: ['Maximum'] });
-    expect((await h.bot.actions.mustGet(1)).plan.data).toMatchObject({ lag: { source: 'cloudwatch', seconds: 0.4 }, host: endpoint('production-replica-1'), promote: true });
+    expect((await h.bot.actions.mustGet(1)).plan.data).toMatchObject({
+      lag: { source: 'cloudwatch', seconds: 0.4 },
+      host: endpoint('production-replica-1'),
+      promote: true,
+      fingerprint: { replica: 'production-replica-1', status: 'available', promote: true, host: endpoint('production-replica-1'), lagOverLimit: false, lagKnown: true, replicationBroken: false, repoint: ['production/api-gateway', 'production/consumer-web'], fence: [] },
+    });
 
     await d.confirm(PEOPLE.dmitri, 1);
     const seen = new Set<string>();

@@ -142,6 +142,18 @@ export async function planRds(ctx: RunbookContext, db: DatabaseTarget, replicaNa
     replicationErrors: replErrors,
     forcedBy: forcedBy && overLimits(lagData, db).length ? forcedBy : undefined,
     fence: fenceNow,
+    fingerprint: {
+      replica: replica.name,
+      status: inst.status,
+      promote,
+      host,
+      rdsAddress: inst.address,
+      lagOverLimit: overLimits(lagData, db).length > 0,
+      lagKnown: lagData.source !== 'none',
+      replicationBroken: replErrors.length > 0,
+      repoint: w.todo.map((p) => `${p.namespace}/${p.deployment}`),
+      fence: fenceNow.map((f) => `${f.namespace}/${f.deployment}:${f.fenced ? 'fenced' : f.replicas}`),
+    },
   };
   const parts = [
     fenceNow.some((f) => !f.fenced) ? `scale ${fenceNow.length} writer(s) to 0` : '',

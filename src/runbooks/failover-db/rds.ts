@@ -35,6 +35,11 @@ export interface RdsPlanData {
   forcedBy?: string;
   /** Writers scaled to zero before the promotion and back after the repoint. */
   fence: FencePlan[];
+  /**
+   * The facts a confirmation must still find true (for the plan fingerprint at Confirm): the raw lag moves
+   * every second, so what counts is whether it is over the limits, not its value.
+   */
+  fingerprint: { replica: string; status: string; promote: boolean; host: string; rdsAddress?: string; lagOverLimit: boolean; lagKnown: boolean; replicationBroken: boolean; repoint: string[]; fence: string[] };
 }
 
 export const rdsTarget = (ctx: RunbookContext): RdsTarget => ctx.policy.targets.rds ?? rdsDefaults;
