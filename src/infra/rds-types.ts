@@ -57,6 +57,19 @@ export interface RdsSnapshot {
   resourceId?: string;
 }
 
+/** The automated backups RDS keeps of an instance, also after it is deleted (`retained`): point-in-time restores by resource id. */
+export interface RdsAutomatedBackup {
+  resourceId: string;
+  instance: string;
+  status: string;
+  earliest?: Date;
+  latest?: Date;
+  retentionDays?: number;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  storageType?: string;
+}
+
 /** What a restore is told about where to put the new instance (undefined = RDS' default). */
 export interface RestorePlacement {
   subnetGroup?: string;

@@ -1,6 +1,7 @@
 /** Amazon RDS: instance status for /dr health, the replica promotion of a failover, snapshots and restores. */
 import {
   CreateDBInstanceReadReplicaCommand,
+  DescribeDBInstanceAutomatedBackupsCommand,
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
   ModifyDBInstanceCommand,
@@ -12,10 +13,10 @@ import {
   type DBSnapshot,
 } from '@aws-sdk/client-rds';
 import { isTransient } from '../core/rds-states.js';
-import { RdsCallError, type RdsInstance, type RdsSnapshot, type RestorePlacement } from './rds-types.js';
+import { RdsCallError, type RdsAutomatedBackup, type RdsInstance, type RdsSnapshot, type RestorePlacement } from './rds-types.js';
 import { waitForInstance, type WaitOptions } from './rds-wait.js';
 
-export type { RdsInstance, RdsSnapshot, RestorePlacement } from './rds-types.js';
+export type { RdsAutomatedBackup, RdsInstance, RdsSnapshot, RestorePlacement } from './rds-types.js';
 export { RdsCallError } from './rds-types.js';
 
 const toSnapshot = (s: DBSnapshot): RdsSnapshot => ({
@@ -168,11 +169,31 @@ export class RdsAdapter {
     return toInstance(r.DBInstance ?? { DBInstanceIdentifier: target });
   }
 
-  /** `aws rds restore-db-instance-to-point-in-time` into a NEW instance, placed as told. */
-  async restoreToTime(source: string, target: string, time: Date, p: RestorePlacement): Promise<RdsInstance> {
-    const r = await this.call(() =>
-      this.client.send(new RestoreDBInstanceToPointInTimeCommand({ SourceDBInstanceIdentifier: source, TargetDBInstanceIdentifier: target, RestoreTime: time, ...placementParams(p) })),
-    );
+  /** The automated backups of an instance (by name), including the `retained` ones of a deleted instance. */
+  async automatedBackups(instance: string, timeoutMs = 10_000): Promise<RdsAutomatedBackup[]> {
+    try {
+      const r = await this.call(() => this.client.send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: instance }), { abortSignal: AbortSignal.timeout(timeoutMs) }));
+      return (r.DBInstanceAutomatedBackups ?? []).map((b) => ({
+        resourceId: b.DbiResourceId ?? '',
+        instance: b.DBInstanceIdentifier ?? instance,
+        status: b.Status ?? 'unknown',
+        earliest: b.RestoreWindow?.EarliestTime,
+        latest: b.RestoreWindow?.LatestTime,
+        retentionDays: b.BackupRetentionPeriod,
+        encrypted: b.Encrypted === true,
+        kmsKeyId: b.KmsKeyId,
+        storageType: b.StorageType,
+      }));
+    } catch (err) {
+      if (/DBInstanceAutomatedBackupNotFound/.test((err as RdsCallError).code ?? '')) return [];
+      throw err;
+    }
+  }
+
+  /** `aws rds restore-db-instance-to-point-in-time` into a NEW instance, placed as told; from an instance, or from the retained backups of a deleted one. */
+  async restoreToTime(source: string | { resourceId: string }, target: string, time: Date, p: RestorePlacement): Promise<RdsInstance> {
+    const from = typeof source === 'string' ? { SourceDBInstanceIdentifier: source } : { SourceDbiResourceId: source.resourceId };
+    const r = await this.call(() => this.client.send(new RestoreDBInstanceToPointInTimeCommand({ ...from, TargetDBInstanceIdentifier: target, RestoreTime: time, ...placementParams(p) })));
     return toInstance(r.DBInstance ?? { DBInstanceIdentifier: target });
   }
 

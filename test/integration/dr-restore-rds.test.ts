@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import type { Policy } from '../../src/policy.js';
 import { actionDriver } from '../helpers/dr-actions.js';
 import { eventually } from '../helpers/eventually.js';
 import { drPolicy } from '../helpers/dr-policy.js';
@@ -14,6 +15,7 @@ const rds = new RdsPeer();
 const k8s = new K8sPeer();
 let restored: Awaited<ReturnType<typeof createTestDatabase>>;
 let h: Harness;
+let policy: Policy;
 const d = actionDriver(() => h);
 const HOUR = 3_600_000;
 const TARGET = 'boom-card-recovery';
@@ -35,8 +37,7 @@ beforeAll(async () => {
     CREATE TABLE qr_codes (id bigint PRIMARY KEY, partner_id bigint); CREATE TABLE audit_log (id bigserial PRIMARY KEY, transaction_id bigint, created_at timestamptz DEFAULT now());
     INSERT INTO users VALUES (1); INSERT INTO partners VALUES (10); INSERT INTO transactions VALUES (1, 1, 10, 9.99); INSERT INTO audit_log (transaction_id) VALUES (1);`);
   await c.end();
-  h = await startHarness({
-    policy: drPolicy({
+  policy = drPolicy({
       targets: {
         database: {
           provider: 'rds',
@@ -48,7 +49,9 @@ beforeAll(async () => {
         kubernetes: { namespace: 'production', serverEnv: 'KUBE_SERVER' },
         rds: { pollEvery: '200ms', availableTimeout: '30s' },
       },
-    }),
+    });
+  h = await startHarness({
+    policy,
     env: { AWS_ENDPOINT_URL_RDS: rds.url, AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTEST', AWS_SECRET_ACCESS_KEY: 'test-secret', KUBE_SERVER: k8s.url, RESTORED_DB_URL: restored.url },
   });
   await d.declare(PEOPLE.alice, 'L1 Production database lost');
@@ -194,13 +197,30 @@ describe('/dr restore-db', () => {
     rds.instances.delete(TARGET);
   }, 45_000);
 
-  it('a source that is gone and no subnet group in the policy: refused, rather than a restore into the default VPC', async () => {
+  it('the primary deleted: without a subnet group in the policy the restore is refused (not put in the default VPC); with one, PITR restores its retained automated backups', async () => {
     const primary = rds.instances.get('production-primary')!;
     rds.instances.delete('production-primary');
+    rds.retained.set('db-PRODPRIMARY', { resourceId: 'db-PRODPRIMARY', instance: 'production-primary', earliest: Date.now() - 7 * 24 * HOUR, latest: Date.now() - 10 * 60_000, retentionDays: 7 });
+    const placement = policy.targets.database!.restore.placement;
     try {
       expect(await d.answer(PEOPLE.alice, 'restore-db snapshot latest')).toContain('production-primary cannot be read (it is gone) and the policy names no subnet group');
+      expect(await d.answer(PEOPLE.alice, 'restore-db pitr 1 hour ago')).toContain('the policy names no subnet group');
+      Object.assign(placement, { subnetGroup: 'production-db-subnets', securityGroups: ['sg-0db0prod'] });
+      await h.run(PEOPLE.alice, '/dr', 'restore-db pitr 1 hour ago');
+      const plan = await d.planCard(7);
+      expect(d.cardText(plan.ts)).toContain('production-primary is deleted; its retained automated backups (db-PRODPRIMARY)');
+      expect(d.cardText(plan.ts)).toContain('encrypted with arn:aws:kms:eu-central-1:111122223333:key/prod-db (follows the retained backups)');
+      await d.confirm(PEOPLE.dmitri, 7);
+      expect(await d.finished(plan.ts)).toContain('Done in');
+      const call = restores().at(-1)!;
+      expect(call.params).toMatchObject({ Action: 'RestoreDBInstanceToPointInTime', SourceDbiResourceId: 'db-PRODPRIMARY', TargetDBInstanceIdentifier: TARGET, DBSubnetGroupName: 'production-db-subnets', PubliclyAccessible: 'false' });
+      expect(call.params.SourceDBInstanceIdentifier).toBeUndefined();
+      expect(rds.instances.get(TARGET)).toMatchObject({ subnetGroup: 'production-db-subnets', securityGroups: ['sg-0db0prod'], publiclyAccessible: false });
     } finally {
       rds.instances.set('production-primary', primary);
+      rds.retained.clear();
+      delete placement.subnetGroup;
+      delete placement.securityGroups;
     }
-  });
+  }, 45_000);
 });

@@ -30,6 +30,15 @@ export interface PeerSnapshot {
   kmsKeyId?: string;
 }
 
+/** Automated backups RDS keeps after an instance is deleted (status `retained`), restorable by resource id. */
+export interface PeerRetainedBackup {
+  resourceId: string;
+  instance: string;
+  earliest: number;
+  latest: number;
+  retentionDays: number;
+}
+
 export interface RdsCall {
   action: string;
   params: Record<string, string>;
@@ -52,6 +61,7 @@ export class RdsPeer {
   readonly instances = new Map<string, PeerInstance>();
   readonly calls: RdsCall[] = [];
   readonly snapshots = new Map<string, PeerSnapshot>();
+  readonly retained = new Map<string, PeerRetainedBackup>();
   /** How long each sequence takes in all (split over its statuses). */
   promoteMs = 300;
   createMs = 300;
@@ -199,7 +209,25 @@ export class RdsPeer {
         const source = this.instances.get(snap.instance);
         return this.restore('RestoreDBInstanceFromDBSnapshot', p, id, snap.id, { ...source, encrypted: snap.encrypted, kmsKeyId: snap.kmsKeyId });
       }
+      case 'DescribeDBInstanceAutomatedBackups': {
+        const live = [...this.instances.values()].filter((i) => (!id || i.id === id) && i.backupRetentionDays > 0);
+        const kept = [...this.retained.values()].filter((b) => !id || b.instance === id);
+        if (id && !live.length && !kept.length) return this.error(404, 'DBInstanceAutomatedBackupNotFound', `No automated backups found for ${id}.`);
+        const window = (a: number, b: number) => `<RestoreWindow><EarliestTime>${new Date(a).toISOString()}</EarliestTime><LatestTime>${new Date(b).toISOString()}</LatestTime></RestoreWindow>`;
+        const xml = [
+          ...live.map((i) => `<DBInstanceAutomatedBackup><DBInstanceIdentifier>${esc(i.id)}</DBInstanceIdentifier><DbiResourceId>db-${esc(i.id.toUpperCase())}</DbiResourceId><Status>active</Status>${window(Date.now() - i.backupRetentionDays * 86_400_000, i.latestRestorableTime ?? Date.now())}<BackupRetentionPeriod>${i.backupRetentionDays}</BackupRetentionPeriod><Encrypted>${i.encrypted}</Encrypted></DBInstanceAutomatedBackup>`),
+          ...kept.map((b) => `<DBInstanceAutomatedBackup><DBInstanceIdentifier>${esc(b.instance)}</DBInstanceIdentifier><DbiResourceId>${esc(b.resourceId)}</DbiResourceId><Status>retained</Status>${window(b.earliest, b.latest)}<BackupRetentionPeriod>${b.retentionDays}</BackupRetentionPeriod><Encrypted>true</Encrypted><KmsKeyId>arn:aws:kms:eu-central-1:111122223333:key/prod-db</KmsKeyId><StorageType>gp3</StorageType></DBInstanceAutomatedBackup>`),
+        ];
+        return this.ok('DescribeDBInstanceAutomatedBackups', `<DBInstanceAutomatedBackups>${xml.join('')}</DBInstanceAutomatedBackups>`);
+      }
       case 'RestoreDBInstanceToPointInTime': {
+        if (p.SourceDbiResourceId) {
+          const b = [...this.retained.values()].find((x) => x.resourceId === p.SourceDbiResourceId);
+          if (!b) return this.error(404, 'DBInstanceAutomatedBackupNotFound', `No automated backup with resource id ${p.SourceDbiResourceId}.`);
+          const at = Date.parse(p.RestoreTime ?? '');
+          if (Number.isNaN(at) || at < b.earliest || at > b.latest) return this.error(400, 'InvalidParameterValue', `The restore time ${p.RestoreTime} is outside the restorable window of ${b.resourceId}.`);
+          return this.restore('RestoreDBInstanceToPointInTime', p, p.TargetDBInstanceIdentifier, `${b.resourceId}@${new Date(at).toISOString()}`, { encrypted: true, storageType: 'gp3', instanceClass: 'db.r6g.large', allocatedStorage: 200 });
+        }
         const source = this.instances.get(p.SourceDBInstanceIdentifier ?? '');
         if (!source) return notFound(p.SourceDBInstanceIdentifier);
         tick(source);

@@ -15,6 +15,7 @@ import type { RunbookContext, Runbook, Step } from '../types.js';
 import { rdsTarget } from '../failover-db/rds.js';
 import { repointFact, repointPlans, repointStep, type RepointPlan } from '../failover-db/common.js';
 import { checkIntegrity, integritySummary } from './integrity.js';
+import { pitrSource } from './restore-pitr.js';
 import { parseRestoreTime, resolveRestoreTime } from './restore-time.js';
 
 export type RestoreArgs = { mode: 'snapshot'; snapshot: string } | { mode: 'pitr'; time: string };
@@ -24,6 +25,8 @@ interface RestorePlan {
   target: string;
   snapshot?: string;
   source?: string;
+  /** PITR of a deleted instance: its retained backups. */
+  sourceResourceId?: string;
   time?: string;
   connectionEnv?: string;
   placement: PlannedPlacement;
@@ -55,18 +58,23 @@ async function planRestore(ctx: RunbookContext, args: RestoreArgs) {
   if (args.mode === 'pitr') {
     const t = args.time.trim().toLowerCase() === 'latest' ? undefined : parseRestoreTime(args.time);
     if (!t && args.time.trim().toLowerCase() !== 'latest') throw new UserError(`"${escapeMrkdwn(args.time)}" is not a time: use ISO 8601 (2024-01-15T10:00:00Z), "1 hour ago" or "latest".`);
-    const src = await ask(db.primary, rds.describe(db.primary));
-    if (!src) throw new UserError(`RDS has no instance "${escapeMrkdwn(db.primary)}" to restore a point in time of (the retained backups of a deleted instance are not supported here: restore its final snapshot with \`/dr restore-db snapshot latest\`).`);
-    if (!src.latestRestorableTime || !src.backupRetentionDays) throw new UserError(`${escapeMrkdwn(db.primary)} has no automated backups, so it has no point in time to restore; use \`/dr restore-db snapshot latest\`.`);
+    const src = await pitrSource(rds, db.primary, now, ask);
     // "latest" is the latest restorable time as of this plan: the time shown is the time sent.
-    const at = t ? resolveRestoreTime(t, now) : src.latestRestorableTime;
-    const earliest = new Date(now.getTime() - src.backupRetentionDays * 86_400_000);
-    if (at > src.latestRestorableTime) {
-      throw new UserError(`${iso(at)} is after the latest point RDS can restore ${escapeMrkdwn(db.primary)} to, ${iso(src.latestRestorableTime)} (${ago(now.getTime() - src.latestRestorableTime.getTime())}). Pick a time at or before it.`);
+    const at = t ? resolveRestoreTime(t, now) : src.latest;
+    if (at > src.latest) {
+      throw new UserError(`${iso(at)} is after the latest point RDS can restore ${escapeMrkdwn(db.primary)} to, ${iso(src.latest)} (${ago(now.getTime() - src.latest.getTime())}). Pick a time at or before it.`);
     }
-    if (at < earliest) throw new UserError(`${iso(at)} is before the restorable window of ${escapeMrkdwn(db.primary)}: it keeps ${src.backupRetentionDays} day(s) of backups, back to ${iso(earliest)}.`);
-    facts.push(['Point in time', `${iso(at)} UTC (${ago(now.getTime() - at.getTime())})`], ['Window', `${iso(earliest)} to ${iso(src.latestRestorableTime)}`], ['Source', `${src.id} (${src.status})`]);
-    data = { mode: 'pitr', target, source: src.id, time: iso(at), connectionEnv: db.restore.connectionEnv, placement: placeLike(src, undefined, db.restore.placement, db.primary) };
+    if (at < src.earliest) throw new UserError(`${iso(at)} is before the restorable window of ${escapeMrkdwn(db.primary)}: it keeps ${src.retentionDays ?? '?'} day(s) of backups, back to ${iso(src.earliest)}.`);
+    facts.push(['Point in time', `${iso(at)} UTC (${ago(now.getTime() - at.getTime())})`], ['Window', `${iso(src.earliest)} to ${iso(src.latest)}`], ['Source', src.label]);
+    data = {
+      mode: 'pitr',
+      target,
+      source: 'instance' in src.ref ? src.ref.instance : undefined,
+      sourceResourceId: 'resourceId' in src.ref ? src.ref.resourceId : undefined,
+      time: iso(at),
+      connectionEnv: db.restore.connectionEnv,
+      placement: placeLike(src.instance, src, db.restore.placement, db.primary, src.instance ? 'source' : 'retained backups'),
+    };
   } else {
     // `latest`: automated AND manual snapshots (the final snapshot RDS takes when an instance is deleted is manual).
     const snaps = args.snapshot === 'latest' ? await ask(`${db.primary}'s snapshots`, rds.snapshots({ instance: db.primary })) : await ask(args.snapshot, rds.snapshots({ id: args.snapshot }));
@@ -75,7 +83,7 @@ async function planRestore(ctx: RunbookContext, args: RestoreArgs) {
     if (snap.status !== 'available') throw new UserError(`Snapshot ${escapeMrkdwn(snap.id)} is ${escapeMrkdwn(snap.status)}; RDS restores only an available snapshot.`);
     facts.push(['Snapshot', `${snap.id} of ${snap.instance}, ${snap.type}, taken ${snap.createdAt ? `${iso(snap.createdAt)} (${ago(now.getTime() - snap.createdAt.getTime())})` : 'at an unknown time'}`]);
     const src = await ask(snap.instance, rds.describe(snap.instance));
-    data = { mode: 'snapshot', target, snapshot: snap.id, connectionEnv: db.restore.connectionEnv, placement: placeLike(src, snap, db.restore.placement, snap.instance) };
+    data = { mode: 'snapshot', target, snapshot: snap.id, connectionEnv: db.restore.connectionEnv, placement: placeLike(src, snap, db.restore.placement, snap.instance, 'snapshot') };
   }
   const existing = await ask(target, rds.describe(target));
   if (existing) throw new UserError(`${escapeMrkdwn(target)} already exists (${escapeMrkdwn(existing.status)}): RDS restores only into a new instance. Remove it, or name another one in targets.database.restore.instance.`);
@@ -94,12 +102,13 @@ function restoreSteps(d: RestorePlan): Step[] {
   return [
     {
       id: 'restore',
-      title: d.mode === 'pitr' ? `Restore ${d.source} at ${d.time} into ${d.target}` : `Restore snapshot ${d.snapshot} into ${d.target}`,
+      title: d.mode === 'pitr' ? `Restore ${d.source ?? `the retained backups ${d.sourceResourceId}`} at ${d.time} into ${d.target}` : `Restore snapshot ${d.snapshot} into ${d.target}`,
       async run(ctx) {
         const rds = ctx.infra.rds(rdsTarget(ctx));
         try {
           const p = placementParams(d.placement);
-          const inst = d.mode === 'pitr' ? await rds.restoreToTime(d.source!, d.target, new Date(d.time!), p) : await rds.restoreFromSnapshot(d.target, d.snapshot!, p);
+          const from = d.sourceResourceId ? { resourceId: d.sourceResourceId } : d.source!;
+          const inst = d.mode === 'pitr' ? await rds.restoreToTime(from, d.target, new Date(d.time!), p) : await rds.restoreFromSnapshot(d.target, d.snapshot!, p);
           return `RDS accepted; ${inst.status}`;
         } catch (err) {
           throw explainRds(err, { doing: `restore into ${d.target}`, instance: d.mode === 'pitr' ? d.source : d.target, snapshot: d.snapshot, time: d.time });

@@ -7,6 +7,9 @@
 import { UserError } from '../../core/errors.js';
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import type { RdsInstance, RdsSnapshot, RestorePlacement } from '../../infra/rds.js';
+
+/** What a restore inherits from a snapshot or retained backup: storage and encryption. */
+type Inherited = Pick<RdsSnapshot, 'encrypted' | 'kmsKeyId' | 'storageType'>;
 import type { RestorePlacement as PolicyPlacement } from '../policy-schema.js';
 
 export interface PlannedPlacement extends RestorePlacement {
@@ -16,7 +19,7 @@ export interface PlannedPlacement extends RestorePlacement {
 
 const yesNo = (b: boolean | undefined) => (b === undefined ? 'RDS default' : b ? 'yes' : 'no');
 
-export function placeLike(source: RdsInstance | undefined, snapshot: RdsSnapshot | undefined, policy: PolicyPlacement, sourceName: string): PlannedPlacement {
+export function placeLike(source: RdsInstance | undefined, snapshot: Inherited | undefined, policy: PolicyPlacement, sourceName: string, from: 'snapshot' | 'source' | 'retained backups'): PlannedPlacement {
   const subnetGroup = policy.subnetGroup ?? source?.subnetGroup;
   if (!subnetGroup) {
     throw new UserError(
@@ -35,7 +38,7 @@ export function placeLike(source: RdsInstance | undefined, snapshot: RdsSnapshot
     deletionProtection: policy.deletionProtection ?? source?.deletionProtection,
     iamAuth: policy.iamAuth ?? source?.iamAuth,
     storageType: policy.storageType ?? snapshot?.storageType ?? source?.storageType,
-    encryption: encrypted ? `encrypted with ${key ?? 'the default RDS key'} (follows the ${snapshot ? 'snapshot' : 'source'})` : 'not encrypted (follows the source)',
+    encryption: encrypted ? `encrypted with ${key ?? 'the default RDS key'} (follows the ${from})` : `not encrypted (follows the ${from})`,
   };
 }
 
