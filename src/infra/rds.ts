@@ -32,11 +32,15 @@ const toSnapshot = (s: DBSnapshot): RdsSnapshot => ({
   resourceId: s.DbiResourceId,
 });
 
-/** RDS' error code, whichever field the SDK put it in ("DBInstanceNotFoundFault" → "DBInstanceNotFound"). */
+/**
+ * RDS' error code: the wire's `Code` when the SDK kept it, else the exception's name with the model's
+ * `Fault` suffix off ("DBInstanceNotFoundFault" → "DBInstanceNotFound"); InvalidRestoreFault is a code as is.
+ */
 export const rdsErrorCode = (err: unknown): string | undefined => {
   if (err instanceof RdsCallError) return err.code;
   const e = err as { name?: string; Code?: string; code?: string };
-  return e?.Code ?? e?.code ?? e?.name?.replace(/(?<!Restore|NotFound)Fault$/, '');
+  const name = e?.name === 'InvalidRestoreFault' ? e.name : e?.name?.replace(/Fault$/, '');
+  return e?.Code ?? e?.code ?? name;
 };
 
 /** Every SDK failure leaves this adapter as an RdsCallError: code, HTTP status, and whether asking again may help. */
