@@ -4,6 +4,7 @@ import { ConflictError, UserError } from '../core/errors.js';
 import { incidentRef, isOpen, type Incident } from '../core/incident.js';
 import type { LevelNumber } from '../core/levels.js';
 import { slackDate, userRef } from '../core/mrkdwn.js';
+import { splitMessage } from '../core/slack-text.js';
 import type { IncidentService } from '../incidents/service.js';
 import type { Logger } from '../observability/logger.js';
 import type { Policy } from '../policy.js';
@@ -16,6 +17,7 @@ import type { OnCallDirectory } from './oncall.js';
 import { dedupKey, levelReach, routesOf } from './plan.js';
 import { PROVIDER_LABEL } from './port.js';
 import type { PagingTeam } from './schema.js';
+import { own } from '../core/own.js';
 
 export interface PagingDeps {
   store: Store;
@@ -71,7 +73,10 @@ export class Paging {
 
   /** Only a raised level reaches more people; a lowered one leaves the pages as they are. */
   async levelChanged(inc: Incident, from: LevelNumber, actor: string): Promise<void> {
-    if (inc.level < from) await this.levelRound(inc, 'level_raised', actor);
+    if (inc.level >= from) return;
+    const again = await this.d.pages.retrigger(inc.id, inc.level, this.d.clock.now());
+    if (again > 0) this.d.log.info({ incident: inc.id, incidentLevel: inc.level, alerts: again }, 'open PagerDuty alerts re-triggered with the new severity');
+    await this.levelRound(inc, 'level_raised', actor);
   }
 
   async resolved(inc: Incident): Promise<void> {
@@ -107,7 +112,7 @@ export class Paging {
     const { created, existing } = await this.d.pages.create(inc.id, wanted, now);
     this.d.nudge?.();
     if (created.length === 0 && existing.length === 0) return;
-    this.d.log.info({ incident: inc.id, level: inc.level, drill: inc.drill, paged: created.map((p) => p.target) }, 'paging');
+    this.d.log.info({ incident: inc.id, incidentLevel: inc.level, drill: inc.drill, paged: created.map((p) => p.target) }, 'paging');
     const items = created.map((p) => this.item(p, wanted));
     await this.thread(inc, pagingLine(inc, this.d.policy, { items, already: existing.map((p) => this.forWhom(p)), ackTimeoutMs: level.ackTimeoutMs }));
   }
@@ -140,7 +145,7 @@ export class Paging {
   /** A page for a team at a tier: its routes unless a drill; tier 1 (the secondary) is a Slack DM only. */
   teamPage(inc: Incident, team: string, tier: number, user: string | undefined, o: { reason: PageReason; actor: string; message?: string; routesTeam?: string }): NewPage {
     const routesTeam = o.routesTeam ?? team;
-    const t = this.d.policy.teams[routesTeam] as PagingTeam | undefined;
+    const t = own(this.d.policy.teams, routesTeam) as PagingTeam | undefined;
     const level = this.d.policy.levels[inc.level];
     return {
       target: team, targetKind: 'team', tier, team: routesTeam, userId: user, level: inc.level, reason: o.reason, message: o.message, drill: inc.drill, pagedBy: o.actor,
@@ -198,7 +203,7 @@ export class Paging {
 
   // ---- words ----
   forWhom(p: Pick<Page, 'target' | 'targetKind'>): string {
-    return p.targetKind === 'user' ? userRef(p.target) : (this.d.policy.teams[p.target]?.name ?? p.target);
+    return p.targetKind === 'user' ? userRef(p.target) : (own(this.d.policy.teams, p.target)?.name ?? p.target);
   }
 
   private forWhomOf(n: NewPage): string {
@@ -221,7 +226,7 @@ export class Paging {
     const onCall = await this.d.oncall.all(this.d.clock.now(), teamIds);
     const out: string[] = [];
     for (const id of teamIds) {
-      const t = this.d.policy.teams[id] as PagingTeam | undefined;
+      const t = own(this.d.policy.teams, id) as PagingTeam | undefined;
       if (!t) continue;
       if (t.oncall && onCall[id]?.primary) out.push(`${userRef(onCall[id]!.primary!)} (on call, ${t.name})`);
       else if (t.usergroup) out.push(`<!subteam^${t.usergroup}>`);
@@ -232,7 +237,9 @@ export class Paging {
 
   async thread(inc: Incident, text: string): Promise<void> {
     if (!inc.channelId || !inc.cardTs) return;
-    await this.d.slack.chat.postMessage({ channel: inc.channelId, thread_ts: inc.cardTs, text, unfurl_links: false, unfurl_media: false });
+    for (const part of splitMessage(text)) {
+      await this.d.slack.chat.postMessage({ channel: inc.channelId, thread_ts: inc.cardTs, text: part, unfurl_links: false, unfurl_media: false });
+    }
   }
 
   private async bestEffort(what: string, fn: () => Promise<unknown>): Promise<void> {

@@ -30,7 +30,11 @@ beforeAll(async () => {
   for (const n of [1, 2, 3]) cw.setLag(`production-replica-${n}`, 0.4 * n);
   await k8s.start();
   k8s.add('production', 'api-gateway', { replicas: 3 });
-  k8s.add('production', 'consumer-web', { replicas: 2 });
+  // consumer-web reads DB_HOST from a ConfigMap: the repoint must replace that reference, not sit beside it.
+  k8s.add('production', 'consumer-web', {
+    replicas: 2,
+    containers: [{ name: 'consumer-web', image: 'boomcard/consumer-web:v1', env: [{ name: 'DB_HOST', valueFrom: { configMapKeyRef: { name: 'platform-db', key: 'host' } } }, { name: 'LOG_LEVEL', value: 'info' }] }],
+  });
   sqlDb = await createTestDatabase('drrds');
   h = await startHarness({
     policy: drPolicy({
@@ -100,8 +104,10 @@ describe('/dr failover-db on RDS', () => {
     expect(patches.map((p) => p.path)).toEqual(['/apis/apps/v1/namespaces/production/deployments/api-gateway', '/apis/apps/v1/namespaces/production/deployments/consumer-web']);
     for (const p of patches) {
       expect(p.contentType).toBe(STRATEGIC_MERGE);
-      expect(p.body.spec.template.spec.containers[0].env).toEqual([{ name: 'DB_HOST', value: endpoint('production-replica-1') }]);
+      expect(p.body.spec.template.spec.containers[0].env).toEqual([{ name: 'DB_HOST', value: endpoint('production-replica-1'), valueFrom: null }]);
     }
+    expect(k8s.env('production', 'consumer-web')).toEqual({ DB_HOST: endpoint('production-replica-1'), LOG_LEVEL: 'info' });
+    expect(k8s.envEntries('production', 'consumer-web')).toEqual([{ name: 'DB_HOST', value: endpoint('production-replica-1') }, { name: 'LOG_LEVEL', value: 'info' }]);
     // Not done at the first sight of a status other than modifying: the whole modifying → rebooting → backing-up sequence was waited out.
     expect((await h.bot.actions.mustGet(1)).steps.find((st) => st.id === 'wait-available')!.ms!).toBeGreaterThan(rds.promoteMs * 0.8);
     expect(await stepIds(1)).toEqual(['promote', 'wait-available', 'repoint:production/api-gateway', 'repoint:production/consumer-web', 'verify', 'new-standby']);
