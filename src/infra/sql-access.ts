@@ -24,7 +24,13 @@ export function tlsOptions(a: SqlAccess): ConnectionOptions | false {
   if (a.sslMode === 'disable') return false;
   if (a.sslMode === 'require') return { rejectUnauthorized: false };
   // pg passes the host to tls.connect (and as SNI when it is a name), so Node checks the certificate names it.
-  return { ca: readFileSync(a.caBundle!, 'utf8'), rejectUnauthorized: true };
+  let ca: string;
+  try {
+    ca = readFileSync(a.caBundle!, 'utf8');
+  } catch (err) {
+    throw new Error(`the CA bundle ${a.caBundle} (targets.database.sql.caBundle) cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); README, "RDS prerequisites"`);
+  }
+  return { ca, rejectUnauthorized: true };
 }
 
 /** Strips libpq's ssl* parameters off the URL: the TLS options above decide, not whatever the URL says. */
