@@ -1,35 +1,46 @@
 import { z } from 'zod';
+import { decide, standingRoles } from '../../src/core/authz.js';
+import { ForbiddenError, UserError } from '../../src/core/errors.js';
+import { roleName } from '../../src/core/roles.js';
 import { failoverDb } from '../../src/runbooks/failover-db/index.js';
-import { UserError } from '../../src/core/errors.js';
 import { escapeMrkdwn } from '../../src/core/mrkdwn.js';
 import { looksLikeIncidentRef } from '../../src/incidents/lookup.js';
 import { chooseReplica, databaseTarget } from '../../src/runbooks/failover-db/common.js';
 import { defineCommand, flagsOf } from '../../src/slack/command.js';
 
-const usage = '/dr failover-db [replica] [INC-n] [--dry-run]';
+const usage = '/dr failover-db [replica] [INC-n] [--force] [--dry-run]';
 
 export default defineCommand({
   path: ['dr', 'failover-db'],
   summary: 'Promote the read replica to primary and repoint the apps (plan first; a second person confirms on L1)',
   usage,
   allowedRoles: failoverDb.requestRoles,
-  examples: ['/dr failover-db production-replica-1', '/dr failover-db --dry-run'],
-  booleanFlags: ['dry-run'],
+  examples: ['/dr failover-db production-replica-1', '/dr failover-db --dry-run', '/dr failover-db production-replica-1 --force'],
+  booleanFlags: ['dry-run', 'force'],
   // Unknown replica or no database target: answered at the ack, before anything is read or stored.
   input: (t, policy) => {
     const flags = flagsOf(t);
-    const unknown = Object.keys(flags).filter((f) => f !== 'dryRun');
-    if (unknown.length > 0) throw new UserError(`Unknown option --${escapeMrkdwn(Object.keys(t.flags).find((f) => f !== 'dry-run')!)}.`, usage);
+    const unknown = Object.keys(flags).filter((f) => f !== 'dryRun' && f !== 'force');
+    if (unknown.length > 0) throw new UserError(`Unknown option --${escapeMrkdwn(Object.keys(t.flags).find((f) => f !== 'dry-run' && f !== 'force')!)}.`, usage);
     const words = [...t.positionals];
     const refAt = words.findIndex(looksLikeIncidentRef);
     const ref = refAt >= 0 ? words.splice(refAt, 1)[0] : undefined;
     if (words.length > 1) throw new UserError('Name at most one replica.', usage);
     const db = databaseTarget(policy);
     const replica = words[0] === undefined ? undefined : chooseReplica(db, words[0]).name;
-    return { replica, ref, dryRun: flags.dryRun === true };
+    return { replica, ref, dryRun: flags.dryRun === true, force: flags.force === true };
   },
-  args: z.object({ replica: z.string().optional(), ref: z.string().optional(), dryRun: z.boolean().default(false) }),
+  args: z.object({ replica: z.string().optional(), ref: z.string().optional(), dryRun: z.boolean().default(false), force: z.boolean().default(false) }),
   handle: async (ctx, a) => {
-    await ctx.actions.propose(ctx, 'failover-db', { replica: a.replica }, { ref: a.ref, dryRun: a.dryRun, usage });
+    // --force (promote past the lag limit) is the policy's forceRoles' alone, held as standing roles:
+    // a role taken inside the incident never widens it.
+    let forcedBy: string | undefined;
+    if (a.force) {
+      const standing = standingRoles(ctx.userId, ctx.policy.teams);
+      const may = decide(ctx.userId, databaseTarget(ctx.policy).forceRoles, { standing }, (r) => roleName(r, ctx.policy.roles));
+      if (!may.allowed) throw new ForbiddenError(`--force: ${may.reason}`);
+      forcedBy = ctx.userId;
+    }
+    await ctx.actions.propose(ctx, 'failover-db', { replica: a.replica, ...(forcedBy ? { forcedBy } : {}) }, { ref: a.ref, dryRun: a.dryRun, usage });
   },
 });

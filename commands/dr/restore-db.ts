@@ -6,14 +6,14 @@ import { RESTORE_ROLES, rdsDatabase } from '../../src/runbooks/recovery/restore-
 import { parseRestoreTime } from '../../src/runbooks/recovery/restore-time.js';
 import { defineCommand } from '../../src/slack/command.js';
 
-const usage = '/dr restore-db snapshot <snapshot-id|latest> | pitr <time> | repoint [INC-n] [--dry-run]';
+const usage = '/dr restore-db snapshot <snapshot-id|latest> | pitr <time|latest> | repoint [INC-n] [--dry-run]';
 
 export default defineCommand({
   path: ['dr', 'restore-db'],
   summary: 'Restore RDS from a snapshot or a point in time into a new instance and check its integrity; `repoint` then moves the apps to it',
   usage,
   allowedRoles: RESTORE_ROLES,
-  examples: ['/dr restore-db snapshot latest', '/dr restore-db pitr 1 hour ago', '/dr restore-db pitr 2024-01-15T10:00:00Z', '/dr restore-db repoint'],
+  examples: ['/dr restore-db snapshot latest', '/dr restore-db pitr 1 hour ago', '/dr restore-db pitr latest', '/dr restore-db pitr 2024-01-15T10:00:00Z', '/dr restore-db repoint'],
   booleanFlags: ['dry-run'],
   // The time's syntax and the mode are checked at the ack; the window and the snapshot in the plan, before anything is stored.
   input: (t, policy) => {
@@ -33,7 +33,7 @@ export default defineCommand({
     if (mode === 'pitr') {
       const time = rest.join(' ');
       if (!time) throw new UserError('Which point in time?', usage);
-      if (!parseRestoreTime(time)) throw new UserError(`"${escapeMrkdwn(time)}" is not a time: use ISO 8601 (2024-01-15T10:00:00Z) or "1 hour ago".`, usage);
+      if (time.toLowerCase() !== 'latest' && !parseRestoreTime(time)) throw new UserError(`"${escapeMrkdwn(time)}" is not a time: use ISO 8601 (2024-01-15T10:00:00Z), "1 hour ago" or "latest" (the latest restorable time).`, usage);
       return { mode, time, ...common };
     }
     throw new UserError(`Unknown mode "${escapeMrkdwn(mode)}": snapshot, pitr or repoint.`, usage);

@@ -2,11 +2,13 @@
  * The recovery adapters, built once by the composition root and handed to commands as `infra`. Addresses
  * and secrets are read from the environment by the NAMES the policy gives, at the moment they are used.
  */
-import type { KubernetesTarget, RdsTarget } from '../runbooks/policy-schema.js';
+import type { KubernetesTarget, RdsTarget, SqlAccess } from '../runbooks/policy-schema.js';
+import { CloudWatchAdapter } from './cloudwatch.js';
 import { HttpAdapter } from './http.js';
 import { KubernetesAdapter } from './kubernetes.js';
 import { PostgresAdapter } from './postgres.js';
-import { RdsAdapter } from './rds.js';
+import { RdsAdapter, type RdsAccess } from './rds.js';
+import { sqlConnection, type SqlTarget } from './sql-access.js';
 import { RedisAdapter } from './redis.js';
 
 export type Env = Record<string, string | undefined>;
@@ -19,6 +21,9 @@ export interface Infra {
   http: HttpAdapter;
   kubernetes(target: KubernetesTarget): KubernetesAdapter;
   rds(target: RdsTarget): RdsAdapter;
+  cloudwatch(target: RdsTarget): CloudWatchAdapter;
+  /** A SQL URL with the policy's TLS and IAM settings applied (an IAM token is minted per call). */
+  sql(url: string, access: SqlAccess | undefined, target: RdsTarget): Promise<SqlTarget>;
   close(): void;
 }
 
@@ -33,6 +38,14 @@ export function createInfra(environment: Env): Infra {
   const env = (name: string | undefined) => (name && environment[name]?.trim() ? environment[name]!.trim() : undefined);
   const kubes = new WeakMap<KubernetesTarget, KubernetesAdapter>();
   const rdses = new Map<RdsTarget, RdsAdapter>();
+  const cloudwatches = new Map<RdsTarget, CloudWatchAdapter>();
+  const aws = (t: RdsTarget, endpointEnv: string): RdsAccess => ({
+    region: env(t.regionEnv) ?? t.region,
+    endpoint: env(endpointEnv),
+    accessKeyId: env('AWS_ACCESS_KEY_ID'),
+    secretAccessKey: env('AWS_SECRET_ACCESS_KEY'),
+    sessionToken: env('AWS_SESSION_TOKEN'),
+  });
   return {
     env,
     postgres: new PostgresAdapter(),
@@ -49,20 +62,25 @@ export function createInfra(environment: Env): Infra {
     rds(t) {
       let r = rdses.get(t);
       if (!r) {
-        r = new RdsAdapter({
-          region: env(t.regionEnv) ?? t.region,
-          endpoint: env(t.endpointEnv),
-          accessKeyId: env('AWS_ACCESS_KEY_ID'),
-          secretAccessKey: env('AWS_SECRET_ACCESS_KEY'),
-          sessionToken: env('AWS_SESSION_TOKEN'),
-        });
+        r = new RdsAdapter(aws(t, t.endpointEnv));
         rdses.set(t, r);
       }
       return r;
     },
+    cloudwatch(t) {
+      let c = cloudwatches.get(t);
+      if (!c) {
+        c = new CloudWatchAdapter(aws(t, t.cloudwatchEndpointEnv));
+        cloudwatches.set(t, c);
+      }
+      return c;
+    },
+    sql: (url, access, t) => sqlConnection(url, access, aws(t, t.endpointEnv)),
     close() {
       for (const r of rdses.values()) r.destroy();
+      for (const c of cloudwatches.values()) c.destroy();
       rdses.clear();
+      cloudwatches.clear();
     },
   };
 }

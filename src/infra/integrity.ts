@@ -5,6 +5,7 @@
  * savepoint, so one that times out or fails is reported as such and the others still run.
  */
 import pg from 'pg';
+import { pgOptions, type SqlTarget } from './sql-access.js';
 
 export type IntegrityCheckId = 'transactions-24h' | 'orphaned-transactions' | 'qr-codes-without-partner' | 'audit-past-last-known';
 
@@ -45,9 +46,9 @@ const QUERIES: Array<{ id: IntegrityCheckId; sql: string }> = [
 
 const TIMEOUT_CODE = '57014'; // query_canceled: what a statement_timeout raises
 
-export async function runIntegrityQueries(url: string, o: { statementTimeoutMs: number; connectTimeoutMs?: number }): Promise<IntegrityRow[]> {
+export async function runIntegrityQueries(url: SqlTarget, o: { statementTimeoutMs: number; connectTimeoutMs?: number }): Promise<IntegrityRow[]> {
   const timeout = Math.max(1, Math.round(o.statementTimeoutMs));
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: o.connectTimeoutMs ?? 5_000 });
+  const c = new pg.Client({ ...pgOptions(url), connectionTimeoutMillis: o.connectTimeoutMs ?? 5_000 });
   c.on('error', () => undefined); // a dying server surfaces through the query's rejection
   await c.connect();
   const out: IntegrityRow[] = [];

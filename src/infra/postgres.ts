@@ -1,6 +1,7 @@
 /** Self-managed PostgreSQL as a recovery target: health, replication state, promotion, a write check. */
 import pg from 'pg';
 import { runIntegrityQueries, type IntegrityRow } from './integrity.js';
+import { pgOptions, type SqlTarget } from './sql-access.js';
 
 export interface PgNodeStatus {
   inRecovery: boolean;
@@ -19,8 +20,8 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 
 export class PostgresAdapter {
   /** One short-lived connection per call: a recovery tool must not hold a pool on a database that is failing. */
-  private async withClient<T>(url: string, timeoutMs: number, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, statement_timeout: timeoutMs });
+  private async withClient<T>(url: SqlTarget, timeoutMs: number, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+    const c = new pg.Client({ ...pgOptions(url), connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, statement_timeout: timeoutMs });
     c.on('error', () => undefined); // a server dying under us surfaces through the query's rejection
     await c.connect();
     try {
@@ -31,7 +32,7 @@ export class PostgresAdapter {
   }
 
   /** `SELECT 1`, then whether the node is in recovery and how far behind it (or its standbys) are. */
-  async status(url: string, timeoutMs = 4_000): Promise<PgNodeStatus> {
+  async status(url: SqlTarget, timeoutMs = 4_000): Promise<PgNodeStatus> {
     return this.withClient(url, timeoutMs, async (c) => {
       await c.query('SELECT 1');
       const r = await c.query(`
@@ -63,12 +64,12 @@ export class PostgresAdapter {
   }
 
   /** The procedures' integrity SQL, read-only with a statement timeout (integrity.ts). */
-  integrity(url: string, o: { statementTimeoutMs: number; connectTimeoutMs?: number }): Promise<IntegrityRow[]> {
+  integrity(url: SqlTarget, o: { statementTimeoutMs: number; connectTimeoutMs?: number }): Promise<IntegrityRow[]> {
     return runIntegrityQueries(url, o);
   }
 
   /** Proves the node takes writes: one row upserted in a small table of the bot's own. */
-  async writeCheck(url: string, table: string, by: string, timeoutMs = 5_000): Promise<Date> {
+  async writeCheck(url: SqlTarget, table: string, by: string, timeoutMs = 5_000): Promise<Date> {
     if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`bad table name ${table}`);
     return this.withClient(url, timeoutMs, async (c) => {
       await c.query(`CREATE TABLE IF NOT EXISTS ${table} (id int PRIMARY KEY, written_at timestamptz NOT NULL, written_by text NOT NULL)`);

@@ -1,8 +1,10 @@
 /** Amazon RDS: instance status for /dr health, the replica promotion of a failover, snapshots and restores. */
 import {
   CreateDBInstanceReadReplicaCommand,
+  DescribeDBInstanceAutomatedBackupsCommand,
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
+  ModifyDBInstanceCommand,
   PromoteReadReplicaCommand,
   RDSClient,
   RestoreDBInstanceFromDBSnapshotCommand,
@@ -10,27 +12,12 @@ import {
   type DBInstance,
   type DBSnapshot,
 } from '@aws-sdk/client-rds';
+import { isTransient } from '../core/rds-states.js';
+import { RdsCallError, type RdsAutomatedBackup, type RdsInstance, type RdsSnapshot, type RestorePlacement } from './rds-types.js';
+import { waitForInstance, type WaitOptions } from './rds-wait.js';
 
-export interface RdsInstance {
-  id: string;
-  status: string;
-  address?: string;
-  port?: number;
-  /** Set on a read replica: the instance it replicates from. */
-  replicaOf?: string;
-  replicas: string[];
-  /** Point-in-time restore window: up to this time, back `backupRetentionDays` days (0 = no PITR). */
-  latestRestorableTime?: Date;
-  backupRetentionDays?: number;
-}
-
-export interface RdsSnapshot {
-  id: string;
-  instance: string;
-  status: string;
-  type: string;
-  createdAt?: Date;
-}
+export type { RdsAutomatedBackup, RdsInstance, RdsSnapshot, RestorePlacement } from './rds-types.js';
+export { RdsCallError } from './rds-types.js';
 
 const toSnapshot = (s: DBSnapshot): RdsSnapshot => ({
   id: s.DBSnapshotIdentifier ?? '',
@@ -38,10 +25,32 @@ const toSnapshot = (s: DBSnapshot): RdsSnapshot => ({
   status: s.Status ?? 'unknown',
   type: s.SnapshotType ?? 'unknown',
   createdAt: s.SnapshotCreateTime,
+  encrypted: s.Encrypted === true,
+  kmsKeyId: s.KmsKeyId,
+  allocatedStorage: s.AllocatedStorage,
+  storageType: s.StorageType,
+  resourceId: s.DbiResourceId,
 });
 
-/** RDS' error code, whichever field the SDK put it in. */
-export const rdsErrorCode = (err: unknown): string | undefined => (err as { name?: string; Code?: string })?.Code ?? (err as { name?: string })?.name;
+/**
+ * RDS' error code: the wire's `Code` when the SDK kept it, else the exception's name with the model's
+ * `Fault` suffix off ("DBInstanceNotFoundFault" → "DBInstanceNotFound"); InvalidRestoreFault is a code as is.
+ */
+export const rdsErrorCode = (err: unknown): string | undefined => {
+  if (err instanceof RdsCallError) return err.code;
+  const e = err as { name?: string; Code?: string; code?: string };
+  const name = e?.name === 'InvalidRestoreFault' ? e.name : e?.name?.replace(/Fault$/, '');
+  return e?.Code ?? e?.code ?? name;
+};
+
+/** Every SDK failure leaves this adapter as an RdsCallError: code, HTTP status, and whether asking again may help. */
+function callError(err: unknown): RdsCallError {
+  if (err instanceof RdsCallError) return err;
+  const code = rdsErrorCode(err);
+  const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  const message = (err as Error)?.message ?? String(err);
+  return new RdsCallError(code, message, status, isTransient(code, status) || (status === undefined && /timed? ?out|socket|ECONN/i.test(message)));
+}
 
 export interface RdsAccess {
   region: string;
@@ -57,9 +66,43 @@ const toInstance = (d: DBInstance): RdsInstance => ({
   address: d.Endpoint?.Address,
   port: d.Endpoint?.Port,
   replicaOf: d.ReadReplicaSourceDBInstanceIdentifier || undefined,
+  replicaOfCluster: d.ReadReplicaSourceDBClusterIdentifier || undefined,
   replicas: d.ReadReplicaDBInstanceIdentifiers ?? [],
   latestRestorableTime: d.LatestRestorableTime,
   backupRetentionDays: d.BackupRetentionPeriod,
+  statusInfos: (d.StatusInfos ?? []).map((s) => ({ type: s.StatusType ?? '', status: s.Status ?? '', normal: s.Normal !== false, message: s.Message })),
+  resourceId: d.DbiResourceId,
+  engine: d.Engine,
+  subnetGroup: d.DBSubnetGroup?.DBSubnetGroupName,
+  vpcId: d.DBSubnetGroup?.VpcId,
+  securityGroups: (d.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId ?? '').filter(Boolean),
+  parameterGroup: d.DBParameterGroups?.[0]?.DBParameterGroupName,
+  instanceClass: d.DBInstanceClass,
+  availabilityZone: d.AvailabilityZone,
+  multiAZ: d.MultiAZ === true,
+  publiclyAccessible: d.PubliclyAccessible === true,
+  deletionProtection: d.DeletionProtection === true,
+  iamAuth: d.IAMDatabaseAuthenticationEnabled === true,
+  storageType: d.StorageType,
+  allocatedStorage: d.AllocatedStorage,
+  iops: d.Iops,
+  encrypted: d.StorageEncrypted === true,
+  kmsKeyId: d.KmsKeyId,
+});
+
+/** The restore request's placement fields; a field left undefined is left to RDS (its default). */
+const placementParams = (p: RestorePlacement) => ({
+  DBSubnetGroupName: p.subnetGroup,
+  VpcSecurityGroupIds: p.securityGroups,
+  DBParameterGroupName: p.parameterGroup,
+  DBInstanceClass: p.instanceClass,
+  MultiAZ: p.multiAZ,
+  PubliclyAccessible: p.publiclyAccessible,
+  DeletionProtection: p.deletionProtection,
+  EnableIAMDatabaseAuthentication: p.iamAuth,
+  StorageType: p.storageType,
+  AllocatedStorage: p.allocatedStorage,
+  Iops: p.iops,
 });
 
 export class RdsAdapter {
@@ -69,77 +112,98 @@ export class RdsAdapter {
       region: a.region,
       ...(a.endpoint ? { endpoint: a.endpoint } : {}),
       ...(a.accessKeyId && a.secretAccessKey ? { credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey, sessionToken: a.sessionToken } } : {}),
-      // A promotion must never be sent twice because the SDK retried it; reads are polled by our own loops.
+      // A promotion must never be sent twice because the SDK retried it; reads are retried by the waits (rds-wait.ts).
       maxAttempts: 1,
     });
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw callError(err);
+    }
   }
 
   /** The instance, or undefined when RDS says there is no such instance. */
   async describe(id: string, timeoutMs = 10_000): Promise<RdsInstance | undefined> {
     try {
-      const r = await this.client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+      const r = await this.call(() => this.client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), { abortSignal: AbortSignal.timeout(timeoutMs) }));
       const d = r.DBInstances?.[0];
       return d ? toInstance(d) : undefined;
     } catch (err) {
-      const e = err as { name?: string; Code?: string };
-      if (e.name === 'DBInstanceNotFoundFault' || e.name === 'DBInstanceNotFound' || e.Code === 'DBInstanceNotFound') return undefined;
+      if ((err as RdsCallError).code === 'DBInstanceNotFound') return undefined;
       throw err;
     }
   }
 
-  async promote(id: string): Promise<RdsInstance> {
-    const r = await this.client.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id }));
+  /** PromoteReadReplica; `backupRetentionDays` so the new primary keeps the old one's retention, not the API's default of 1 day. */
+  async promote(id: string, o: { backupRetentionDays?: number } = {}): Promise<RdsInstance> {
+    const r = await this.call(() => this.client.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id, BackupRetentionPeriod: o.backupRetentionDays })));
+    return toInstance(r.DBInstance ?? { DBInstanceIdentifier: id });
+  }
+
+  /** ModifyDBInstance MultiAZ=true, applied now (RDS builds the standby in the background: `modifying`). */
+  async makeMultiAZ(id: string): Promise<RdsInstance> {
+    const r = await this.call(() => this.client.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, MultiAZ: true, ApplyImmediately: true })));
     return toInstance(r.DBInstance ?? { DBInstanceIdentifier: id });
   }
 
   async createReplica(id: string, source: string): Promise<RdsInstance> {
-    const r = await this.client.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: id, SourceDBInstanceIdentifier: source }));
+    const r = await this.call(() => this.client.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: id, SourceDBInstanceIdentifier: source })));
     return toInstance(r.DBInstance ?? { DBInstanceIdentifier: id });
   }
 
-  /** Snapshots, newest first: of one instance (`automated` by default), or the one named. */
+  /** Snapshots, newest first: of one instance (automated and manual unless a type is given), or the one named. */
   async snapshots(q: { instance?: string; id?: string; type?: 'automated' | 'manual' }, timeoutMs = 10_000): Promise<RdsSnapshot[]> {
     try {
-      const r = await this.client.send(
-        new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: q.instance, DBSnapshotIdentifier: q.id, SnapshotType: q.id ? undefined : (q.type ?? 'automated') }),
-        { abortSignal: AbortSignal.timeout(timeoutMs) },
+      const r = await this.call(() =>
+        this.client.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: q.instance, DBSnapshotIdentifier: q.id, SnapshotType: q.id ? undefined : q.type }), { abortSignal: AbortSignal.timeout(timeoutMs) }),
       );
       return (r.DBSnapshots ?? []).map(toSnapshot).sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
     } catch (err) {
-      if (/DBSnapshotNotFound/.test(rdsErrorCode(err) ?? '')) return [];
+      if (/DBSnapshotNotFound/.test((err as RdsCallError).code ?? '')) return [];
       throw err;
     }
   }
 
-  /** `aws rds restore-db-instance-from-db-snapshot` into a NEW instance. */
-  async restoreFromSnapshot(target: string, snapshot: string): Promise<RdsInstance> {
-    const r = await this.client.send(new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: target, DBSnapshotIdentifier: snapshot }));
+  /** `aws rds restore-db-instance-from-db-snapshot` into a NEW instance, placed as told. */
+  async restoreFromSnapshot(target: string, snapshot: string, p: RestorePlacement): Promise<RdsInstance> {
+    const r = await this.call(() => this.client.send(new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: target, DBSnapshotIdentifier: snapshot, ...placementParams(p) })));
     return toInstance(r.DBInstance ?? { DBInstanceIdentifier: target });
   }
 
-  /** `aws rds restore-db-instance-to-point-in-time` into a NEW instance. */
-  async restoreToTime(source: string, target: string, time: Date): Promise<RdsInstance> {
-    const r = await this.client.send(new RestoreDBInstanceToPointInTimeCommand({ SourceDBInstanceIdentifier: source, TargetDBInstanceIdentifier: target, RestoreTime: time }));
-    return toInstance(r.DBInstance ?? { DBInstanceIdentifier: target });
-  }
-
-  /**
-   * Polls until the instance is `available` (after a promotion it goes `modifying` → `available`); each
-   * other status goes to `onProgress`. Throws after `timeoutMs`.
-   */
-  async waitAvailable(
-    id: string,
-    o: { timeoutMs: number; pollMs: number; done?: (i: RdsInstance) => boolean; onProgress?: (status: string, elapsedMs: number) => void | Promise<void> },
-  ): Promise<RdsInstance> {
-    const started = Date.now();
-    for (;;) {
-      const inst = await this.describe(id);
-      if (!inst) throw new Error(`${id} no longer exists`);
-      if (inst.status === 'available' && (o.done?.(inst) ?? true)) return inst;
-      await o.onProgress?.(inst.status, Date.now() - started);
-      if (Date.now() - started > o.timeoutMs) throw new Error(`${id} is still ${inst.status} after ${Math.round(o.timeoutMs / 1000)} s`);
-      await new Promise((r) => setTimeout(r, o.pollMs));
+  /** The automated backups of an instance (by name), including the `retained` ones of a deleted instance. */
+  async automatedBackups(instance: string, timeoutMs = 10_000): Promise<RdsAutomatedBackup[]> {
+    try {
+      const r = await this.call(() => this.client.send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: instance }), { abortSignal: AbortSignal.timeout(timeoutMs) }));
+      return (r.DBInstanceAutomatedBackups ?? []).map((b) => ({
+        resourceId: b.DbiResourceId ?? '',
+        instance: b.DBInstanceIdentifier ?? instance,
+        status: b.Status ?? 'unknown',
+        earliest: b.RestoreWindow?.EarliestTime,
+        latest: b.RestoreWindow?.LatestTime,
+        retentionDays: b.BackupRetentionPeriod,
+        encrypted: b.Encrypted === true,
+        kmsKeyId: b.KmsKeyId,
+        storageType: b.StorageType,
+      }));
+    } catch (err) {
+      if (/DBInstanceAutomatedBackupNotFound/.test((err as RdsCallError).code ?? '')) return [];
+      throw err;
     }
+  }
+
+  /** `aws rds restore-db-instance-to-point-in-time` into a NEW instance, placed as told; from an instance, or from the retained backups of a deleted one. */
+  async restoreToTime(source: string | { resourceId: string }, target: string, time: Date, p: RestorePlacement): Promise<RdsInstance> {
+    const from = typeof source === 'string' ? { SourceDBInstanceIdentifier: source } : { SourceDbiResourceId: source.resourceId };
+    const r = await this.call(() => this.client.send(new RestoreDBInstanceToPointInTimeCommand({ ...from, TargetDBInstanceIdentifier: target, RestoreTime: time, ...placementParams(p) })));
+    return toInstance(r.DBInstance ?? { DBInstanceIdentifier: target });
+  }
+
+  /** Waits with the DBInstanceAvailable waiter's success and failure states, through passing errors (rds-wait.ts). */
+  wait(id: string, o: WaitOptions): Promise<RdsInstance> {
+    return waitForInstance((timeoutMs) => this.describe(id, timeoutMs), id, o);
   }
 
   destroy(): void {

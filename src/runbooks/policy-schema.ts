@@ -24,6 +24,39 @@ const replica = z.union([
   z.object({ name: z.string().min(1), connectionEnv: envName.optional(), host: z.string().optional() }).strict(),
 ]);
 
+/** Where a restored instance goes; each key not given is read from the source instance (or snapshot). */
+const placement = z
+  .object({
+    subnetGroup: z.string().min(1).optional(),
+    securityGroups: z.array(z.string().regex(/^sg-[0-9a-z]+$/, 'expected a security group id like sg-0abc123')).min(1).optional(),
+    parameterGroup: z.string().min(1).optional(),
+    instanceClass: z.string().regex(/^db\./, 'expected an instance class like db.r6g.large').optional(),
+    multiAZ: z.boolean().optional(),
+    deletionProtection: z.boolean().optional(),
+    iamAuth: z.boolean().optional(),
+    storageType: z.string().min(1).optional(),
+    /** Never true unless written here: a restored production database is private by default. */
+    publiclyAccessible: z.boolean().default(false),
+  })
+  .strict()
+  .prefault({});
+
+/** How the bot's SQL checks reach an RDS instance: TLS with certificate and host name verification, IAM tokens. */
+const sqlAccess = z
+  .object({
+    /** `verify-full`: the server's certificate must chain to `caBundle` and name the host connected to. */
+    sslMode: z.enum(['verify-full', 'require', 'disable']).default('verify-full'),
+    /** The CA bundle file (the RDS global bundle, https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem). */
+    caBundle: z.string().min(1).optional(),
+    /** Connect as this database user with an IAM authentication token (rds-db:connect) instead of the URL's password. */
+    iamUser: z.string().min(1).optional(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.sslMode === 'verify-full' && !s.caBundle) ctx.addIssue({ code: 'custom', path: ['caBundle'], message: 'sslMode verify-full needs caBundle (the path of the RDS CA bundle)' });
+    if (s.iamUser && s.sslMode === 'disable') ctx.addIssue({ code: 'custom', path: ['iamUser'], message: 'IAM authentication needs TLS (sslMode require or verify-full)' });
+  });
+
 const database = z
   .object({
     provider: z.enum(['postgres', 'rds']),
@@ -31,8 +64,24 @@ const database = z
     replicas: z.array(replica).min(1, 'list at least one replica'),
     /** The platform database as the apps use it: /dr health runs SELECT 1 on it. */
     connectionEnv: envName.optional(),
-    /** A replica further behind than this is promoted only with a warning on the plan. */
+    /** Self-managed: a replica further behind than this is promoted only with a warning. RDS: refused unless forced. */
     maxLagBytes: z.number().int().min(0).default(16 * 1024 * 1024),
+    /** RDS: a replica further behind than this (SQL replay delay, else CloudWatch ReplicaLag) is refused unless forced. */
+    maxLagSeconds: z.number().min(0).default(60),
+    /** Who may promote past the lag limit with `--force` (and whose confirmation then counts). */
+    forceRoles: z.array(z.string().min(1)).min(1).default(['incident_commander']),
+    /**
+     * Fencing: writers scaled to zero before an RDS promotion, so nothing writes to the old primary while the
+     * replica is promoted, and scaled back to their count after the repoint.
+     */
+    fence: z.array(z.object({ namespace: k8sName.optional(), deployment: k8sName }).strict()).default([]),
+    /** TLS and IAM for the SQL checks on RDS; unset: the connection URL as given. */
+    sql: sqlAccess.optional(),
+    /** RDS promotion: the backup retention the new primary gets (default: the old primary's), and a Multi-AZ step after it. */
+    promotion: z
+      .object({ backupRetentionDays: z.number().int().min(1).max(35).optional(), multiAZ: z.boolean().default(false) })
+      .strict()
+      .prefault({}),
     /** How long to wait for pg_promote / RDS to report the new primary. */
     promoteTimeout: duration.default(60_000),
     repoint: z.array(repoint).default([]),
@@ -46,6 +95,8 @@ const database = z
         instance: z.string().min(1).default('boom-card-recovery'),
         /** The restored instance over SQL, for the integrity checks after the restore (its URL is known only once it exists). */
         connectionEnv: envName.optional(),
+        /** Overrides of what is read from the source (subnet group, security groups, parameter group…). */
+        placement,
       })
       .strict()
       .prefault({}),
@@ -107,9 +158,18 @@ const rds = z
     regionEnv: envName.default('AWS_REGION'),
     /** Env variable with an endpoint override (a test peer, a VPC endpoint). */
     endpointEnv: envName.default('AWS_ENDPOINT_URL_RDS'),
-    /** How long to wait for an instance to become available again, and how often to look. */
-    availableTimeout: duration.default(1_800_000),
+    /** Env variable with a CloudWatch endpoint override (ReplicaLag when no SQL connection is configured). */
+    cloudwatchEndpointEnv: envName.default('AWS_ENDPOINT_URL_CLOUDWATCH'),
+    /** One limit for every wait (older policies); a wait named in `timeouts` takes its own. */
+    availableTimeout: duration.optional(),
+    /** How long each operation may take before the bot stops waiting (RDS keeps going): restores of big snapshots take hours. */
+    timeouts: z
+      .object({ promote: duration.optional(), modify: duration.optional(), restore: duration.optional(), createReplica: duration.optional() })
+      .strict()
+      .prefault({}),
     pollEvery: duration.default(5_000),
+    /** Status checks that fail for a passing reason (throttling, a 5xx, a timeout) are retried this many times in a row before a wait gives up. */
+    maxTransientErrors: z.number().int().min(0).default(12),
   })
   .strict();
 
@@ -131,6 +191,9 @@ export const targetsSchema = z
   })
   .strict()
   .superRefine((t, ctx) => {
+    if (t.database?.fence.length && !t.kubernetes) {
+      ctx.addIssue({ code: 'custom', path: ['database', 'fence'], message: 'fencing deployments needs targets.kubernetes (how to reach the cluster)' });
+    }
     if (t.database?.repoint.length && !t.kubernetes) {
       ctx.addIssue({ code: 'custom', path: ['database', 'repoint'], message: 'repointing deployments needs targets.kubernetes (how to reach the cluster)' });
     }
@@ -152,8 +215,16 @@ export type Targets = z.output<typeof targetsSchema>;
 export type DatabaseTarget = NonNullable<Targets['database']>;
 export type KubernetesTarget = NonNullable<Targets['kubernetes']>;
 export type RdsTarget = NonNullable<Targets['rds']>;
+export type RestorePlacement = DatabaseTarget['restore']['placement'];
+export type SqlAccess = NonNullable<DatabaseTarget['sql']>;
+export type RdsOperation = keyof RdsTarget['timeouts'];
 export type RepointTarget = DatabaseTarget['repoint'][number];
 export type ActionSettings = z.output<typeof actionsSchema>;
 
 /** RDS settings when the policy gives none (region, endpoint override variable, waits). */
 export const rdsDefaults: RdsTarget = rds.parse({});
+
+const DEFAULT_TIMEOUTS: Record<RdsOperation, number> = { promote: 1_800_000, modify: 3_600_000, restore: 4 * 3_600_000, createReplica: 3_600_000 };
+
+/** How long the bot waits for one kind of RDS operation: its own timeout, else the policy's one limit, else the default. */
+export const rdsTimeout = (t: RdsTarget, op: RdsOperation): number => t.timeouts[op] ?? t.availableTimeout ?? DEFAULT_TIMEOUTS[op];

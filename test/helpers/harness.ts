@@ -36,7 +36,7 @@ export async function startHarness(o: BotOptions & { env?: Record<string, string
     LOG_LEVEL: 'silent',
     ...o.env,
   });
-  const bot = await createBot(config, { log: createLogger('silent'), slackRetries: 0, ...o });
+  const bot = await createBot(config, { log: createLogger(process.env.TEST_LOG ?? 'silent'), slackRetries: 0, ...o });
   const port = (await bot.start(0))!;
   emulator.botEndpoint = `http://127.0.0.1:${port}/slack/events`;
   return {

@@ -26,20 +26,26 @@ export interface PgInstance {
   destroy(): void;
 }
 
-/** A PostgreSQL server of the test's own (initdb in a temp dir), which it may stop and start at will. */
-export async function createPgInstance(): Promise<PgInstance> {
+/**
+ * A PostgreSQL server of the test's own (initdb in a temp dir), which it may stop and start at will.
+ * `options`: extra `-c name=value` server settings (ssl=on with its files…); `prepare` runs after initdb,
+ * before the first start, with the data directory (to write certificates or pg_hba.conf).
+ */
+export async function createPgInstance(o: { options?: string[]; prepare?: (dir: string, data: string) => void } = {}): Promise<PgInstance> {
   const dir = mkdtempSync(join(tmpdir(), 'drbot-pg-'));
   chmodSync(dir, 0o777);
   const data = join(dir, 'data');
   const port = await freePort();
   if (isRoot) execFileSync('chown', ['postgres', dir]);
   asPostgres(pgBin('initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  o.prepare?.(dir, data);
+  const extra = (o.options ?? []).map((x) => ` -c ${x}`).join('');
   const inst: PgInstance = {
     port,
     dir,
     url: (db = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${db}`,
     start() {
-      asPostgres(pgBin('pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '30', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+      asPostgres(pgBin('pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '30', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off${extra}`, 'start']);
     },
     stop(mode = 'fast') {
       asPostgres(pgBin('pg_ctl'), ['-D', data, '-w', '-t', '30', '-m', mode, 'stop']);

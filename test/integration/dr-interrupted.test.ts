@@ -7,11 +7,13 @@ import { CHANNELS, PEOPLE, SECRET, TOKEN, seedWorkspace } from '../helpers/harne
 import { createTestDatabase } from '../helpers/pg.js';
 import { blockText } from '../helpers/slack-views.js';
 import { K8sPeer } from '../peers/k8s.js';
+import { CloudWatchPeer } from '../peers/cloudwatch.js';
 import { RdsPeer } from '../peers/rds.js';
 
 // The bot as an OS process, killed with SIGKILL while RDS is still `modifying` the promoted replica.
 const rds = new RdsPeer();
 const k8s = new K8sPeer();
+const cw = new CloudWatchPeer();
 let emulator: SlackEmulator;
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 const bots: BotProcess[] = [];
@@ -25,6 +27,8 @@ beforeAll(async () => {
   rds.promoteMs = 120_000; // stays `modifying` for the whole test
   rds.add({ id: 'production-primary', status: 'failed' });
   rds.add({ id: 'production-replica-1', status: 'available', replicaOf: 'production-primary' });
+  await cw.start();
+  cw.setLag('production-replica-1', 0);
   await k8s.start();
   k8s.add('production', 'api-gateway');
   db = await createTestDatabase('drkill');
@@ -36,13 +40,14 @@ beforeAll(async () => {
     },
     actions: { heartbeatEvery: '200ms', staleAfter: '1500ms', staleCheckEvery: '500ms' },
   });
-  env = { DR_POLICY: policy, SCHEDULER_TICK_MS: '100', SCHEDULER_LEASE_MS: '2000', AWS_ENDPOINT_URL_RDS: rds.url, AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTEST', AWS_SECRET_ACCESS_KEY: 'test-secret', KUBE_SERVER: k8s.url };
+  env = { DR_POLICY: policy, SCHEDULER_TICK_MS: '100', SCHEDULER_LEASE_MS: '2000', AWS_ENDPOINT_URL_RDS: rds.url, AWS_ENDPOINT_URL_CLOUDWATCH: cw.url, AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTEST', AWS_SECRET_ACCESS_KEY: 'test-secret', KUBE_SERVER: k8s.url };
 }, 30_000);
 afterAll(async () => {
   await Promise.all(bots.map((b) => b.kill9()));
   await emulator?.stop();
   await rds.close();
   await k8s.close();
+  await cw.close();
   await db?.drop();
 });
 
@@ -68,12 +73,12 @@ describe('kill -9 in the middle of a step', () => {
     let plan;
     for (let i = 0; i < 20 && !plan; i++) {
       await emulator.slashCommand({ command: '/dr', text: 'failover-db', user: PEOPLE.alice, channel: CHANNELS.incidents });
-      plan = await emulator.waitFor(() => thread().find((m) => m.text.startsWith('Action #')), 2_000).catch(() => undefined);
+      plan = await emulator.waitFor(() => thread().find((m) => m.text.startsWith('Action #')), 8_000).catch(() => undefined);
     }
     expect(plan).toBeDefined();
     await emulator.clickButton({ user: PEOPLE.dmitri, actionId: 'dr_action_confirm', value: '1', channel: CHANNELS.incidents });
     const card = () => blockText(thread().find((m) => m.ts === plan!.ts)!);
-    await emulator.waitFor(() => (/:hourglass_flowing_sand: 2\. Wait until production-replica-1 is available — modifying/.test(card()) ? true : undefined), 10_000);
+    await emulator.waitFor(() => (/:hourglass_flowing_sand: 2\. Wait until production-replica-1 is available and standalone — modifying/.test(card()) ? true : undefined), 10_000);
 
     await first.kill9();
     const calls = { promote: rds.count('PromoteReadReplica'), create: rds.count('CreateDBInstanceReadReplica'), patch: k8s.calls.filter((c) => c.method === 'PATCH').length };
@@ -83,7 +88,7 @@ describe('kill -9 in the middle of a step', () => {
     const second = await startBotProcess({ apiUrl: emulator.apiUrl, databaseUrl: db.url, env });
     bots.push(second);
     emulator.botEndpoint = `http://127.0.0.1:${second.port}/slack/events`;
-    await emulator.waitFor(() => thread().find((m) => m.text.includes('Action #1 (Fail over the database) was interrupted during step 2, "Wait until production-replica-1 is available"')), 10_000);
+    await emulator.waitFor(() => thread().find((m) => m.text.includes('Action #1 (Fail over the database) was interrupted during step 2, "Wait until production-replica-1 is available and standalone"')), 10_000);
     const row = await actionRow();
     expect(row.status).toBe('interrupted');
     expect(row.steps.map((s) => s.status)).toEqual(['ok', 'interrupted', 'pending', 'pending', 'pending']);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import type { Policy } from '../../src/policy.js';
 import { actionDriver } from '../helpers/dr-actions.js';
+import { eventually } from '../helpers/eventually.js';
 import { drPolicy } from '../helpers/dr-policy.js';
 import { PEOPLE, startHarness, type Harness } from '../helpers/harness.js';
 import { createTestDatabase } from '../helpers/pg.js';
@@ -13,6 +15,7 @@ const rds = new RdsPeer();
 const k8s = new K8sPeer();
 let restored: Awaited<ReturnType<typeof createTestDatabase>>;
 let h: Harness;
+let policy: Policy;
 const d = actionDriver(() => h);
 const HOUR = 3_600_000;
 const TARGET = 'boom-card-recovery';
@@ -20,7 +23,7 @@ const TARGET = 'boom-card-recovery';
 beforeAll(async () => {
   await rds.start();
   rds.createMs = 800;
-  rds.add({ id: 'production-primary', status: 'available', latestRestorableTime: Date.now() - 5 * 60_000, backupRetentionDays: 7 });
+  rds.add({ id: 'production-primary', status: 'available', latestRestorableTime: Date.now() - 5 * 60_000, backupRetentionDays: 7, multiAZ: true, iamAuth: true });
   rds.addSnapshot({ id: 'rds:production-primary-2026-01-14-03-00', instance: 'production-primary', createdAt: Date.now() - 30 * HOUR });
   rds.addSnapshot({ id: 'rds:production-primary-2026-01-15-03-00', instance: 'production-primary', createdAt: Date.now() - 6 * HOUR });
   rds.addSnapshot({ id: 'before-migration', instance: 'production-primary', createdAt: Date.now() - 2 * HOUR, type: 'manual' });
@@ -34,14 +37,21 @@ beforeAll(async () => {
     CREATE TABLE qr_codes (id bigint PRIMARY KEY, partner_id bigint); CREATE TABLE audit_log (id bigserial PRIMARY KEY, transaction_id bigint, created_at timestamptz DEFAULT now());
     INSERT INTO users VALUES (1); INSERT INTO partners VALUES (10); INSERT INTO transactions VALUES (1, 1, 10, 9.99); INSERT INTO audit_log (transaction_id) VALUES (1);`);
   await c.end();
-  h = await startHarness({
-    policy: drPolicy({
+  policy = drPolicy({
       targets: {
-        database: { provider: 'rds', primary: 'production-primary', replicas: ['production-replica-1'], repoint: [{ deployment: 'api-gateway' }], restore: { connectionEnv: 'RESTORED_DB_URL' } },
+        database: {
+          provider: 'rds',
+          primary: 'production-primary',
+          replicas: ['production-replica-1'],
+          repoint: [{ deployment: 'api-gateway' }],
+          restore: { connectionEnv: 'RESTORED_DB_URL', placement: { parameterGroup: 'boom-postgres16-recovery' } },
+        },
         kubernetes: { namespace: 'production', serverEnv: 'KUBE_SERVER' },
         rds: { pollEvery: '200ms', availableTimeout: '30s' },
       },
-    }),
+    });
+  h = await startHarness({
+    policy,
     env: { AWS_ENDPOINT_URL_RDS: rds.url, AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTEST', AWS_SECRET_ACCESS_KEY: 'test-secret', KUBE_SERVER: k8s.url, RESTORED_DB_URL: restored.url },
   });
   await d.declare(PEOPLE.alice, 'L1 Production database lost');
@@ -56,6 +66,15 @@ afterAll(async () => {
 const restores = () => rds.calls.filter((c) => c.action.startsWith('Restore'));
 
 describe('/dr verify-backup', () => {
+  it('a snapshot being created (the backup window) is not a failure: the newest available one is judged', async () => {
+    rds.addSnapshot({ id: 'rds:production-primary-in-progress', instance: 'production-primary', createdAt: Date.now() - 60_000, status: 'creating' });
+    try {
+      expect(await d.answer(PEOPLE.dmitri, 'verify-backup')).toMatch(/Backups: all 2 healthy[\s\S]*rds:production-primary-2026-01-15-03-00 is available \(3 automated snapshot\(s\) in all\); rds:production-primary-in-progress is being created now \(backup window\)/);
+    } finally {
+      rds.snapshots.delete('rds:production-primary-in-progress');
+    }
+  });
+
   it('the newest automated snapshot, available and 6 h old, is healthy; past 24 h it is not', async () => {
     expect(await d.answer(PEOPLE.dmitri, 'verify-backup')).toMatch(/Backups: all 2 healthy[\s\S]*rds:production-primary-2026-01-15-03-00 is available \(2 automated snapshot\(s\) in all\)[\s\S]*6\.0 h ago \(limit 24\.0 h\)/);
     const call = rds.calls.find((c) => c.action === 'DescribeDBSnapshots')!;
@@ -83,17 +102,35 @@ describe('/dr restore-db', () => {
     expect(restores()).toHaveLength(0);
   });
 
-  it('snapshot latest: restores the newest automated snapshot into the new instance, waits, checks integrity over SQL', async () => {
+  it('snapshot latest: the newest available snapshot (manual ones too), placed like the source and never public; waits, checks integrity over SQL', async () => {
     await h.run(PEOPLE.alice, '/dr', 'restore-db snapshot latest');
     const plan = await d.planCard(1);
-    expect(d.cardText(plan.ts)).toContain('rds:production-primary-2026-01-15-03-00 of production-primary, automated');
+    const planText = d.cardText(plan.ts);
+    expect(planText).toContain('before-migration of production-primary, manual');
+    expect(planText).toContain('subnet group production-db-subnets, security groups sg-0db0prod, publicly accessible: no');
+    expect(planText).toContain('parameter group boom-postgres16-recovery, db.r6g.large, Multi-AZ: yes, deletion protection: yes, IAM auth: yes');
+    expect(planText).toContain('gp3, encrypted with arn:aws:kms:eu-central-1:111122223333:key/prod-db (follows the snapshot)');
     await d.confirm(PEOPLE.dmitri, 1);
     const text = await d.finished(plan.ts);
     expect(text).toContain('Done in');
+    expect(text).toContain('in production-db-subnets, Multi-AZ, private');
     expect(text).toContain('4 integrity checks healthy');
     expect(restores()).toHaveLength(1);
-    expect(restores()[0]!.params).toMatchObject({ Action: 'RestoreDBInstanceFromDBSnapshot', DBInstanceIdentifier: TARGET, DBSnapshotIdentifier: 'rds:production-primary-2026-01-15-03-00', Version: '2014-10-31' });
-    expect(rds.instances.get(TARGET)).toMatchObject({ status: 'available', restoredFrom: 'rds:production-primary-2026-01-15-03-00' });
+    expect(restores()[0]!.params).toMatchObject({
+      Action: 'RestoreDBInstanceFromDBSnapshot',
+      DBInstanceIdentifier: TARGET,
+      DBSnapshotIdentifier: 'before-migration',
+      Version: '2014-10-31',
+      DBSubnetGroupName: 'production-db-subnets',
+      'VpcSecurityGroupIds.VpcSecurityGroupId.1': 'sg-0db0prod',
+      DBParameterGroupName: 'boom-postgres16-recovery',
+      MultiAZ: 'true',
+      PubliclyAccessible: 'false',
+      DeletionProtection: 'true',
+      EnableIAMDatabaseAuthentication: 'true',
+      DBInstanceClass: 'db.r6g.large',
+    });
+    expect(rds.instances.get(TARGET)).toMatchObject({ status: 'available', restoredFrom: 'before-migration', subnetGroup: 'production-db-subnets', securityGroups: ['sg-0db0prod'], multiAZ: true, publiclyAccessible: false });
     expect(k8s.calls.filter((c) => c.method === 'PATCH')).toHaveLength(0); // the apps move only with repoint
   }, 45_000);
 
@@ -116,7 +153,7 @@ describe('/dr restore-db', () => {
     await d.confirm(PEOPLE.dmitri, 3);
     expect(await d.finished(plan.ts)).toContain('Done in');
     const call = restores().at(-1)!;
-    expect(call.params).toMatchObject({ Action: 'RestoreDBInstanceToPointInTime', SourceDBInstanceIdentifier: 'production-primary', TargetDBInstanceIdentifier: TARGET });
+    expect(call.params).toMatchObject({ Action: 'RestoreDBInstanceToPointInTime', SourceDBInstanceIdentifier: 'production-primary', TargetDBInstanceIdentifier: TARGET, DBSubnetGroupName: 'production-db-subnets', PubliclyAccessible: 'false', MultiAZ: 'true' });
     expect(Math.abs(Date.parse(call.params.RestoreTime!) - (asked - HOUR))).toBeLessThan(60_000);
   }, 45_000);
 
@@ -133,5 +170,59 @@ describe('/dr restore-db', () => {
     expect(await h.emulator.waitFor(() => (/Void/.test(d.cardText(plan.ts)) ? d.cardText(plan.ts) : undefined), 15_000)).toMatch(/Void — the preflight now refuses/);
     expect((await h.bot.actions.mustGet(4)).status).toBe('cancelled');
     expect(rds.instances.has(TARGET)).toBe(false);
+    rds.instances.get('production-primary')!.backupRetentionDays = 7;
+  }, 45_000);
+
+  it('pitr latest restores to the latest restorable time shown on the plan; backups switched off after Confirm: PointInTimeRestoreNotEnabled in plain words', async () => {
+    const latest = new Date(rds.instances.get('production-primary')!.latestRestorableTime!).toISOString().replace('.000Z', 'Z');
+    await h.run(PEOPLE.alice, '/dr', 'restore-db pitr latest');
+    const plan = await d.planCard(5);
+    expect(d.cardText(plan.ts)).toContain(`${latest} UTC`);
+    // Switched off after Confirm (its re-check would void the plan before): RDS's own refusal, in plain words.
+    rds.beforeNext('RestoreDBInstanceToPointInTime', () => (rds.instances.get('production-primary')!.backupRetentionDays = 0));
+    await d.confirm(PEOPLE.dmitri, 5);
+    const text = await d.finished(plan.ts);
+    expect(text).toMatch(/production-primary keeps no automated backups \(backup retention 0\), so it has no point in time to restore\. Use `\/dr restore-db snapshot latest` \(RDS: PointInTimeRestoreNotEnabled: /);
+    expect(restores().at(-1)!.params.RestoreTime).toBe(latest);
+    rds.instances.get('production-primary')!.backupRetentionDays = 7;
+  }, 45_000);
+
+  it('a restore that RDS cannot complete (incompatible-restore) is reported as soon as RDS says so', async () => {
+    rds.createMs = 600;
+    await h.run(PEOPLE.alice, '/dr', 'restore-db snapshot rds:production-primary-2026-01-15-03-00');
+    const plan = await d.planCard(6);
+    await d.confirm(PEOPLE.dmitri, 6);
+    await eventually(async () => rds.instances.get(TARGET));
+    rds.instances.get(TARGET)!.endsIn = 'incompatible-restore';
+    const text = await d.finished(plan.ts);
+    expect(text).toMatch(/:x: 2\. Wait until boom-card-recovery is available — [\d.]+ s — \*boom-card-recovery is incompatible-restore: RDS cannot restore it/);
+    rds.instances.delete(TARGET);
+  }, 45_000);
+
+  it('the primary deleted: without a subnet group in the policy the restore is refused (not put in the default VPC); with one, PITR restores its retained automated backups', async () => {
+    const primary = rds.instances.get('production-primary')!;
+    rds.instances.delete('production-primary');
+    rds.retained.set('db-PRODPRIMARY', { resourceId: 'db-PRODPRIMARY', instance: 'production-primary', earliest: Date.now() - 7 * 24 * HOUR, latest: Date.now() - 10 * 60_000, retentionDays: 7 });
+    const placement = policy.targets.database!.restore.placement;
+    try {
+      expect(await d.answer(PEOPLE.alice, 'restore-db snapshot latest')).toContain('production-primary cannot be read (it is gone) and the policy names no subnet group');
+      expect(await d.answer(PEOPLE.alice, 'restore-db pitr 1 hour ago')).toContain('the policy names no subnet group');
+      Object.assign(placement, { subnetGroup: 'production-db-subnets', securityGroups: ['sg-0db0prod'] });
+      await h.run(PEOPLE.alice, '/dr', 'restore-db pitr 1 hour ago');
+      const plan = await d.planCard(7);
+      expect(d.cardText(plan.ts)).toContain('production-primary is deleted; its retained automated backups (db-PRODPRIMARY)');
+      expect(d.cardText(plan.ts)).toContain('encrypted with arn:aws:kms:eu-central-1:111122223333:key/prod-db (follows the retained backups)');
+      await d.confirm(PEOPLE.dmitri, 7);
+      expect(await d.finished(plan.ts)).toContain('Done in');
+      const call = restores().at(-1)!;
+      expect(call.params).toMatchObject({ Action: 'RestoreDBInstanceToPointInTime', SourceDbiResourceId: 'db-PRODPRIMARY', TargetDBInstanceIdentifier: TARGET, DBSubnetGroupName: 'production-db-subnets', PubliclyAccessible: 'false' });
+      expect(call.params.SourceDBInstanceIdentifier).toBeUndefined();
+      expect(rds.instances.get(TARGET)).toMatchObject({ subnetGroup: 'production-db-subnets', securityGroups: ['sg-0db0prod'], publiclyAccessible: false });
+    } finally {
+      rds.instances.set('production-primary', primary);
+      rds.retained.clear();
+      delete placement.subnetGroup;
+      delete placement.securityGroups;
+    }
   }, 45_000);
 });

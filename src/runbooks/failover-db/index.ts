@@ -3,10 +3,13 @@ import { INCIDENT_COMMANDER } from '../../core/roles.js';
 import type { Runbook } from '../types.js';
 import { databaseTarget } from './common.js';
 import { planPostgres, postgresSteps } from './postgres.js';
-import { planRds, rdsSteps } from './rds.js';
+import { rdsSteps } from './rds.js';
+import { planRds } from './rds-plan.js';
 
 export interface FailoverArgs {
   replica?: string;
+  /** RDS: promote past the lag limit; the command lets only the policy's forceRoles set it. */
+  forcedBy?: string;
 }
 
 export const failoverDb: Runbook<FailoverArgs> = {
@@ -17,7 +20,7 @@ export const failoverDb: Runbook<FailoverArgs> = {
   approveRoles: [INCIDENT_COMMANDER, 'dba'],
   plan(ctx, args) {
     const db = databaseTarget(ctx.policy);
-    return db.provider === 'rds' ? planRds(ctx, db, args.replica) : planPostgres(ctx, db, args.replica);
+    return db.provider === 'rds' ? planRds(ctx, db, args.replica, args.forcedBy) : planPostgres(ctx, db, args.replica);
   },
   steps: (plan) => ((plan.data as { provider?: string }).provider === 'rds' ? rdsSteps(plan) : postgresSteps(plan)),
 };

@@ -1,119 +1,139 @@
 /**
- * Amazon RDS: PromoteReadReplica, wait until available (progress on the card), repoint the apps, verify
- * (over SQL when a connection is configured), then CreateDBInstanceReadReplica for a new standby.
+ * Amazon RDS: PromoteReadReplica (keeping the old primary's backup retention), wait until the instance is
+ * available and standalone, repoint the apps at the endpoint shown on the plan, verify (over SQL with the
+ * policy's TLS/IAM when a connection is configured), optionally make it Multi-AZ, then create a new standby.
+ * A failover that stopped half-way is finished by a fresh plan that proposes only what is left (rds-plan.ts).
  */
-import { UserError } from '../../core/errors.js';
-import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import type { PlanRecord } from '../../store/actions.js';
-import { rdsDefaults, type DatabaseTarget, type RdsTarget } from '../policy-schema.js';
+import { rdsDefaults, rdsTimeout, type RdsTarget } from '../policy-schema.js';
+import { explainRds } from '../rds-explain.js';
 import type { RunbookContext, Step, StepContext } from '../types.js';
-import { chooseReplica, repointFact, repointPlans, repointStep, type RepointPlan } from './common.js';
+import { repointStep, type RepointPlan } from './common.js';
+import { fenceStep, unfenceStep, type FencePlan } from './fence.js';
 
 export interface RdsPlanData {
   provider: 'rds';
   replica: string;
+  /** What the apps are pointed at: exactly what the plan card showed. */
   host: string;
+  /** The endpoint RDS gave at plan time; the run stops if it is different after the promotion. */
+  rdsAddress?: string;
   connectionEnv?: string;
   newReplica: string;
   writeCheckTable: string;
+  /** Only the deployments not already pointing at `host`. */
   repoint: RepointPlan[];
+  /** False when a previous failover already promoted it (resumed by plan). */
+  promote: boolean;
+  backupRetentionDays?: number;
+  multiAZ: boolean;
+  createStandby: boolean;
+  /** The lag the plan saw, for the card and the confirmation's fingerprint. */
+  lag: { source: string; bytes?: number; seconds?: number; notReplicating?: boolean };
+  replicationErrors: string[];
+  /** Who forced the promotion past the lag limit, when someone did. */
+  forcedBy?: string;
+  /** Writers scaled to zero before the promotion and back after the repoint. */
+  fence: FencePlan[];
+  /**
+   * The facts a confirmation must still find true (for the plan fingerprint at Confirm): the raw lag moves
+   * every second, so what counts is whether it is over the limits, not its value.
+   */
+  fingerprint: { replica: string; status: string; promote: boolean; host: string; rdsAddress?: string; lagOverLimit: boolean; lagKnown: boolean; replicationBroken: boolean; repoint: string[]; fence: string[] };
 }
 
 export const rdsTarget = (ctx: RunbookContext): RdsTarget => ctx.policy.targets.rds ?? rdsDefaults;
 
-export async function planRds(ctx: RunbookContext, db: DatabaseTarget, replicaName: string | undefined): Promise<Omit<PlanRecord, 'title'>> {
-  const replica = chooseReplica(db, replicaName);
-  const rds = ctx.infra.rds(rdsTarget(ctx));
-  let inst;
-  try {
-    inst = await rds.describe(replica.name);
-  } catch (err) {
-    throw new UserError(`RDS did not answer about ${escapeMrkdwn(replica.name)} (${escapeMrkdwn((err as Error).message)}); nothing was planned.`);
-  }
-  if (!inst) throw new UserError(`RDS has no instance "${escapeMrkdwn(replica.name)}" (the policy lists it as a replica).`);
-  if (!inst.replicaOf) throw new UserError(`${escapeMrkdwn(replica.name)} is not a read replica: it is already a primary, so there is nothing to promote.`);
-  if (inst.status !== 'available') throw new UserError(`${escapeMrkdwn(replica.name)} is ${escapeMrkdwn(inst.status)}; RDS promotes only an available replica. Try again when it is.`);
-  const facts: Array<[string, string]> = [
-    ['Replica', `${inst.id} is ${inst.status}, replicating from ${inst.replicaOf}`],
-    ['Endpoint', `${inst.address ?? 'unknown'}:${inst.port ?? ''}`],
-  ];
-  const warnings: string[] = [];
-  let primaryState = 'unknown';
-  try {
-    const primary = await rds.describe(db.primary);
-    primaryState = primary ? primary.status : 'gone';
-    facts.push(['Primary', primary ? `${primary.id} is ${primary.status}` : `${db.primary} does not exist any more`]);
-    if (primary?.status === 'available') warnings.push(`${db.primary} is still available: the apps move off a primary RDS reports healthy.`);
-  } catch (err) {
-    facts.push(['Primary', `RDS did not answer about ${db.primary} (${(err as Error).message})`]);
-  }
-  const host = replica.host ?? inst.address ?? replica.name;
-  const repoint = repointPlans(db, ctx.policy);
-  facts.push(...repointFact(repoint, host));
-  const newReplica = db.newReplica.replace('{new}', replica.name).replace('{old}', db.primary);
-  if (!replica.connectionEnv) warnings.push('No SQL connection is configured for this replica: the verify step trusts what RDS reports.');
-  const data: RdsPlanData = { provider: 'rds', replica: replica.name, host, connectionEnv: replica.connectionEnv, newReplica, writeCheckTable: db.writeCheckTable, repoint };
-  return {
-    target: 'database',
-    summary: `Promote the RDS read replica ${replica.name} to a standalone primary, wait until it is available${repoint.length ? `, point ${repoint.length} deployment(s) at it` : ''}, verify it, and create ${newReplica} as its new standby.`,
-    facts,
-    warnings,
-    data: data as unknown as Record<string, unknown>,
-    fingerprint: { replica: inst.id, replicaState: inst.status, replicaOf: inst.replicaOf ?? null, primary: primaryState, host },
-  };
-}
+const waitOpts = (ctx: StepContext, t: RdsTarget, op: 'promote' | 'modify' | 'createReplica') => ({
+  timeoutMs: rdsTimeout(t, op),
+  pollMs: t.pollEvery,
+  maxTransientErrors: t.maxTransientErrors,
+  onProgress: (line: string, ms: number) => ctx.progress(`${line}, ${Math.round(ms / 1000)} s so far`),
+});
 
 export function rdsSteps(plan: PlanRecord): Step[] {
   const d = plan.data as unknown as RdsPlanData;
-  const host = (ctx: StepContext) => (ctx.state.host as string | undefined) ?? d.host;
-  return [
-    {
+  const steps: Step[] = d.fence.filter((f) => !f.fenced && d.promote).map(fenceStep);
+  if (d.promote) {
+    steps.push({
       id: 'promote',
-      title: `Promote ${d.replica} (PromoteReadReplica)`,
+      title: `Promote ${d.replica} (PromoteReadReplica${d.backupRetentionDays ? `, backups kept ${d.backupRetentionDays} days` : ''})`,
       async run(ctx) {
-        const inst = await ctx.infra.rds(rdsTarget(ctx)).promote(d.replica);
-        return `RDS accepted; ${inst.status}`;
+        try {
+          const inst = await ctx.infra.rds(rdsTarget(ctx)).promote(d.replica, { backupRetentionDays: d.backupRetentionDays });
+          return `RDS accepted; ${inst.status}`;
+        } catch (err) {
+          throw explainRds(err, { doing: `promote ${d.replica}`, instance: d.replica });
+        }
       },
+    });
+  }
+  steps.push({
+    id: 'wait-available',
+    title: `Wait until ${d.replica} is available and standalone`,
+    async run(ctx) {
+      const t = rdsTarget(ctx);
+      let inst;
+      try {
+        inst = await ctx.infra.rds(t).wait(d.replica, { ...waitOpts(ctx, t, 'promote'), done: (i) => !i.replicaOf && !i.replicaOfCluster });
+      } catch (err) {
+        throw explainRds(err, { doing: `check on ${d.replica}`, instance: d.replica });
+      }
+      if (d.rdsAddress && inst.address && inst.address !== d.rdsAddress) {
+        throw new Error(`RDS now gives ${d.replica} the endpoint ${inst.address}, not ${d.rdsAddress} as planned; nothing was repointed. Ask for a new plan.`);
+      }
+      return `available, standalone, at ${inst.address ?? d.host}`;
     },
-    {
-      id: 'wait-available',
-      title: `Wait until ${d.replica} is available`,
+  });
+  steps.push(...d.repoint.map((p) => repointStep(p, () => d.host)), ...d.fence.filter((f) => d.promote || f.fenced).map(unfenceStep));
+  steps.push({
+    id: 'verify',
+    title: `Verify ${d.replica} is the new primary`,
+    async run(ctx) {
+      const t = rdsTarget(ctx);
+      const url = ctx.infra.env(d.connectionEnv);
+      if (url) {
+        const conn = await ctx.infra.sql(url, ctx.policy.targets.database?.sql, t);
+        const st = await ctx.infra.postgres.status(conn, 5_000);
+        if (st.inRecovery) throw new Error(`${d.replica} is still in recovery`);
+        await ctx.infra.postgres.writeCheck(conn, d.writeCheckTable, 'dr-bot action');
+        const how = typeof conn === 'string' ? '' : ` (${conn.ssl ? 'TLS' : 'no TLS'}${conn.user ? `, IAM token as ${conn.user}` : ''})`;
+        return `over SQL${how}: not in recovery, a write succeeded`;
+      }
+      const inst = await ctx.infra.rds(t).describe(d.replica);
+      if (!inst || inst.status !== 'available' || inst.replicaOf) throw new Error(`RDS reports ${d.replica} as ${inst ? inst.status : 'missing'}`);
+      return 'RDS reports it available and standalone (no SQL connection configured)';
+    },
+  });
+  if (d.multiAZ) {
+    steps.push({
+      id: 'multi-az',
+      title: `Make ${d.replica} Multi-AZ (ModifyDBInstance)`,
       async run(ctx) {
         const t = rdsTarget(ctx);
-        const inst = await ctx.infra.rds(t).waitAvailable(d.replica, {
-          timeoutMs: t.availableTimeout,
-          pollMs: t.pollEvery,
-          done: (i) => !i.replicaOf,
-          onProgress: (status, ms) => ctx.progress(`${status}, ${Math.round(ms / 1000)} s so far`),
-        });
-        if (inst.address) ctx.state.host = inst.address;
-        return `available, standalone, at ${inst.address ?? d.host}`;
-      },
-    },
-    ...d.repoint.map((p) => repointStep(p, host)),
-    {
-      id: 'verify',
-      title: `Verify ${d.replica} is the new primary`,
-      async run(ctx) {
-        const url = ctx.infra.env(d.connectionEnv);
-        if (url) {
-          const st = await ctx.infra.postgres.status(url, 5_000);
-          if (st.inRecovery) throw new Error(`${d.replica} is still in recovery`);
-          await ctx.infra.postgres.writeCheck(url, d.writeCheckTable, 'dr-bot action');
-          return 'over SQL: not in recovery, a write succeeded';
+        try {
+          await ctx.infra.rds(t).makeMultiAZ(d.replica);
+          const inst = await ctx.infra.rds(t).wait(d.replica, { ...waitOpts(ctx, t, 'modify'), done: (i) => i.multiAZ });
+          return `Multi-AZ in ${inst.availabilityZone ?? 'its AZ'} plus a standby`;
+        } catch (err) {
+          throw explainRds(err, { doing: `make ${d.replica} Multi-AZ`, instance: d.replica });
         }
-        const inst = await ctx.infra.rds(rdsTarget(ctx)).describe(d.replica);
-        if (!inst || inst.status !== 'available' || inst.replicaOf) throw new Error(`RDS reports ${d.replica} as ${inst ? inst.status : 'missing'}`);
-        return 'RDS reports it available and standalone (no SQL connection configured)';
       },
-    },
-    {
+    });
+  }
+  if (d.createStandby) {
+    steps.push({
       id: 'new-standby',
       title: `Create ${d.newReplica} as the new standby`,
       async run(ctx) {
-        const inst = await ctx.infra.rds(rdsTarget(ctx)).createReplica(d.newReplica, d.replica);
-        return `${inst.id} is ${inst.status}; RDS keeps building it after this action ends`;
+        try {
+          const inst = await ctx.infra.rds(rdsTarget(ctx)).createReplica(d.newReplica, d.replica);
+          return `${inst.id} is ${inst.status}; RDS keeps building it after this action ends`;
+        } catch (err) {
+          throw explainRds(err, { doing: `create the read replica ${d.newReplica}`, instance: d.newReplica });
+        }
       },
-    },
-  ];
+    });
+  }
+  return steps;
 }

@@ -5,6 +5,7 @@
  */
 import type { IntegrityRow } from '../../infra/integrity.js';
 import type { Infra } from '../../infra/index.js';
+import type { SqlTarget } from '../../infra/sql-access.js';
 import type { Policy } from '../../policy.js';
 import type { HealthResult } from '../../slack/blocks/health-card.js';
 import type { DatabaseTarget } from '../policy-schema.js';
@@ -47,7 +48,7 @@ function judge(row: IntegrityRow, t: Thresholds): HealthResult {
 }
 
 /** Runs the SQL (read-only, statement timeout) and judges each result; a connection failure is thrown. */
-export async function checkIntegrity(policy: Policy, infra: Infra, url: string): Promise<{ results: HealthResult[]; totalMs: number }> {
+export async function checkIntegrity(policy: Policy, infra: Infra, url: SqlTarget): Promise<{ results: HealthResult[]; totalMs: number }> {
   const t = integrityThresholds(policy);
   const t0 = performance.now();
   const rows = await infra.postgres.integrity(url, { statementTimeoutMs: t.statementTimeout });

@@ -7,13 +7,15 @@
 import { UserError } from '../../core/errors.js';
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import { INCIDENT_COMMANDER } from '../../core/roles.js';
-import { rdsErrorCode } from '../../infra/rds.js';
 import type { Policy } from '../../policy.js';
-import type { DatabaseTarget } from '../policy-schema.js';
+import { rdsTimeout, type DatabaseTarget } from '../policy-schema.js';
+import { explainRds } from '../rds-explain.js';
+import { placeLike, placementFacts, placementParams, type PlannedPlacement } from './restore-placement.js';
 import type { RunbookContext, Runbook, Step } from '../types.js';
 import { rdsTarget } from '../failover-db/rds.js';
 import { repointFact, repointPlans, repointStep, type RepointPlan } from '../failover-db/common.js';
 import { checkIntegrity, integritySummary } from './integrity.js';
+import { pitrSource } from './restore-pitr.js';
 import { parseRestoreTime, resolveRestoreTime } from './restore-time.js';
 
 export type RestoreArgs = { mode: 'snapshot'; snapshot: string } | { mode: 'pitr'; time: string };
@@ -23,8 +25,11 @@ interface RestorePlan {
   target: string;
   snapshot?: string;
   source?: string;
+  /** PITR of a deleted instance: its retained backups. */
+  sourceResourceId?: string;
   time?: string;
   connectionEnv?: string;
+  placement: PlannedPlacement;
 }
 
 export const RESTORE_ROLES = [INCIDENT_COMMANDER, 'dba'] as const;
@@ -37,16 +42,6 @@ export function rdsDatabase(policy: Policy): DatabaseTarget {
   if (!db) throw new UserError('The policy has no database target (`targets.database` in dr-policy.yml), so there is nothing to restore.');
   if (db.provider !== 'rds') throw new UserError('`/dr restore-db` restores Amazon RDS backups; the policy\'s database is self-managed PostgreSQL (`provider: postgres`).');
   return db;
-}
-
-/** RDS' refusals in plain words; the code and RDS' own message stay in brackets for whoever looks it up. */
-function plainRdsError(err: unknown, d: RestorePlan): Error {
-  const code = rdsErrorCode(err);
-  const said = (err as Error).message;
-  if (code === 'InvalidRestoreFault') return new Error(`RDS refused to restore to ${d.time}: that time is no longer inside the instance's restorable window (RDS: ${code}: ${said}). Ask for a new plan with a later time.`);
-  if (code === 'DBInstanceAlreadyExists') return new Error(`an instance named ${d.target} already exists, so RDS did not restore over it (RDS: ${code})`);
-  if (code === 'DBSnapshotNotFound') return new Error(`the snapshot ${d.snapshot} is gone (RDS: ${code}: ${said})`);
-  return err as Error;
 }
 
 async function planRestore(ctx: RunbookContext, args: RestoreArgs) {
@@ -62,30 +57,38 @@ async function planRestore(ctx: RunbookContext, args: RestoreArgs) {
   let data: RestorePlan;
   const facts: Array<[string, string]> = [];
   if (args.mode === 'pitr') {
-    const t = parseRestoreTime(args.time);
-    if (!t) throw new UserError(`"${escapeMrkdwn(args.time)}" is not a time: use ISO 8601 (2024-01-15T10:00:00Z) or "1 hour ago".`);
-    const at = resolveRestoreTime(t, now);
-    const src = await ask(db.primary, rds.describe(db.primary));
-    if (!src) throw new UserError(`RDS has no instance "${escapeMrkdwn(db.primary)}" to restore a point in time of.`);
-    if (!src.latestRestorableTime || !src.backupRetentionDays) throw new UserError(`${escapeMrkdwn(db.primary)} has no automated backups, so it has no point in time to restore; use \`/dr restore-db snapshot latest\`.`);
-    const earliest = new Date(now.getTime() - src.backupRetentionDays * 86_400_000);
-    if (at > src.latestRestorableTime) {
-      throw new UserError(`${iso(at)} is after the latest point RDS can restore ${escapeMrkdwn(db.primary)} to, ${iso(src.latestRestorableTime)} (${ago(now.getTime() - src.latestRestorableTime.getTime())}). Pick a time at or before it.`);
+    const t = args.time.trim().toLowerCase() === 'latest' ? undefined : parseRestoreTime(args.time);
+    if (!t && args.time.trim().toLowerCase() !== 'latest') throw new UserError(`"${escapeMrkdwn(args.time)}" is not a time: use ISO 8601 (2024-01-15T10:00:00Z), "1 hour ago" or "latest".`);
+    const src = await pitrSource(rds, db.primary, now, ask);
+    // "latest" is the latest restorable time as of this plan: the time shown is the time sent.
+    const at = t ? resolveRestoreTime(t, now) : src.latest;
+    if (at > src.latest) {
+      throw new UserError(`${iso(at)} is after the latest point RDS can restore ${escapeMrkdwn(db.primary)} to, ${iso(src.latest)} (${ago(now.getTime() - src.latest.getTime())}). Pick a time at or before it.`);
     }
-    if (at < earliest) throw new UserError(`${iso(at)} is before the restorable window of ${escapeMrkdwn(db.primary)}: it keeps ${src.backupRetentionDays} day(s) of backups, back to ${iso(earliest)}.`);
-    facts.push(['Point in time', `${iso(at)} UTC (${ago(now.getTime() - at.getTime())})`], ['Window', `${iso(earliest)} to ${iso(src.latestRestorableTime)}`], ['Source', `${src.id} (${src.status})`]);
-    data = { mode: 'pitr', target, source: src.id, time: iso(at), connectionEnv: db.restore.connectionEnv };
+    if (at < src.earliest) throw new UserError(`${iso(at)} is before the restorable window of ${escapeMrkdwn(db.primary)}: it keeps ${src.retentionDays ?? '?'} day(s) of backups, back to ${iso(src.earliest)}.`);
+    facts.push(['Point in time', `${iso(at)} UTC (${ago(now.getTime() - at.getTime())})`], ['Window', `${iso(src.earliest)} to ${iso(src.latest)}`], ['Source', src.label]);
+    data = {
+      mode: 'pitr',
+      target,
+      source: 'instance' in src.ref ? src.ref.instance : undefined,
+      sourceResourceId: 'resourceId' in src.ref ? src.ref.resourceId : undefined,
+      time: iso(at),
+      connectionEnv: db.restore.connectionEnv,
+      placement: placeLike(src.instance, src, db.restore.placement, db.primary, src.instance ? 'source' : 'retained backups'),
+    };
   } else {
+    // `latest`: automated AND manual snapshots (the final snapshot RDS takes when an instance is deleted is manual).
     const snaps = args.snapshot === 'latest' ? await ask(`${db.primary}'s snapshots`, rds.snapshots({ instance: db.primary })) : await ask(args.snapshot, rds.snapshots({ id: args.snapshot }));
     const snap = args.snapshot === 'latest' ? snaps.find((s) => s.status === 'available') : snaps[0];
-    if (!snap) throw new UserError(args.snapshot === 'latest' ? `RDS has no available automated snapshot of ${escapeMrkdwn(db.primary)}.` : `RDS has no snapshot "${escapeMrkdwn(args.snapshot)}". \`/dr verify-backup\` shows the newest one.`);
+    if (!snap) throw new UserError(args.snapshot === 'latest' ? `RDS has no available snapshot of ${escapeMrkdwn(db.primary)}.` : `RDS has no snapshot "${escapeMrkdwn(args.snapshot)}". \`/dr verify-backup\` shows the newest one.`);
     if (snap.status !== 'available') throw new UserError(`Snapshot ${escapeMrkdwn(snap.id)} is ${escapeMrkdwn(snap.status)}; RDS restores only an available snapshot.`);
     facts.push(['Snapshot', `${snap.id} of ${snap.instance}, ${snap.type}, taken ${snap.createdAt ? `${iso(snap.createdAt)} (${ago(now.getTime() - snap.createdAt.getTime())})` : 'at an unknown time'}`]);
-    data = { mode: 'snapshot', target, snapshot: snap.id, connectionEnv: db.restore.connectionEnv };
+    const src = await ask(snap.instance, rds.describe(snap.instance));
+    data = { mode: 'snapshot', target, snapshot: snap.id, connectionEnv: db.restore.connectionEnv, placement: placeLike(src, snap, db.restore.placement, snap.instance, 'snapshot') };
   }
   const existing = await ask(target, rds.describe(target));
   if (existing) throw new UserError(`${escapeMrkdwn(target)} already exists (${escapeMrkdwn(existing.status)}): RDS restores only into a new instance. Remove it, or name another one in targets.database.restore.instance.`);
-  facts.push(['New instance', target]);
+  facts.push(['New instance', target], ...placementFacts(data.placement));
   const warnings = db.restore.connectionEnv ? [] : ['targets.database.restore.connectionEnv is not set: the integrity checks on the restored instance are skipped; run them by hand.'];
   return {
     target: 'database-restore',
@@ -102,14 +105,16 @@ function restoreSteps(d: RestorePlan): Step[] {
   return [
     {
       id: 'restore',
-      title: d.mode === 'pitr' ? `Restore ${d.source} at ${d.time} into ${d.target}` : `Restore snapshot ${d.snapshot} into ${d.target}`,
+      title: d.mode === 'pitr' ? `Restore ${d.source ?? `the retained backups ${d.sourceResourceId}`} at ${d.time} into ${d.target}` : `Restore snapshot ${d.snapshot} into ${d.target}`,
       async run(ctx) {
         const rds = ctx.infra.rds(rdsTarget(ctx));
         try {
-          const inst = d.mode === 'pitr' ? await rds.restoreToTime(d.source!, d.target, new Date(d.time!)) : await rds.restoreFromSnapshot(d.target, d.snapshot!);
+          const p = placementParams(d.placement);
+          const from = d.sourceResourceId ? { resourceId: d.sourceResourceId } : d.source!;
+          const inst = d.mode === 'pitr' ? await rds.restoreToTime(from, d.target, new Date(d.time!), p) : await rds.restoreFromSnapshot(d.target, d.snapshot!, p);
           return `RDS accepted; ${inst.status}`;
         } catch (err) {
-          throw plainRdsError(err, d);
+          throw explainRds(err, { doing: `restore into ${d.target}`, instance: d.mode === 'pitr' ? d.source : d.target, snapshot: d.snapshot, time: d.time });
         }
       },
     },
@@ -118,8 +123,14 @@ function restoreSteps(d: RestorePlan): Step[] {
       title: `Wait until ${d.target} is available`,
       async run(ctx) {
         const t = rdsTarget(ctx);
-        const inst = await ctx.infra.rds(t).waitAvailable(d.target, { timeoutMs: t.availableTimeout, pollMs: t.pollEvery, onProgress: (s, ms) => ctx.progress(`${s}, ${Math.round(ms / 1000)} s so far`) });
-        return `available at ${inst.address ?? 'an unknown address'}`;
+        const inst = await ctx.infra
+          .rds(t)
+          .wait(d.target, { timeoutMs: rdsTimeout(t, 'restore'), pollMs: t.pollEvery, maxTransientErrors: t.maxTransientErrors, onProgress: (s, ms) => ctx.progress(`${s}, ${Math.round(ms / 1000)} s so far`) })
+          .catch((err: unknown) => {
+            throw explainRds(err, { doing: `check on ${d.target}`, instance: d.target });
+          });
+        if (inst.publiclyAccessible && !d.placement.publiclyAccessible) throw new Error(`${d.target} came up publicly accessible although the plan said no; do not repoint to it before fixing that`);
+        return `available at ${inst.address ?? 'an unknown address'} in ${inst.subnetGroup ?? 'an unknown subnet group'}, ${inst.multiAZ ? 'Multi-AZ' : 'Single-AZ'}, ${inst.publiclyAccessible ? 'PUBLIC' : 'private'}`;
       },
     },
     {
@@ -128,7 +139,8 @@ function restoreSteps(d: RestorePlan): Step[] {
       async run(ctx) {
         const url = ctx.infra.env(d.connectionEnv);
         if (!url) return 'skipped: no SQL connection to the restored instance is configured (targets.database.restore.connectionEnv)';
-        const r = integritySummary((await checkIntegrity(ctx.policy, ctx.infra, url)).results);
+        const conn = await ctx.infra.sql(url, ctx.policy.targets.database?.sql, rdsTarget(ctx));
+        const r = integritySummary((await checkIntegrity(ctx.policy, ctx.infra, conn)).results);
         if (!r.ok) throw new Error(r.text);
         return `${r.text}. To move the apps to it: \`/dr restore-db repoint\``;
       },
