@@ -21,10 +21,16 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** `npm start`'s entry as a separate OS process, in HTTP mode against the emulator. */
-export async function startBotProcess(o: { apiUrl: string; databaseUrl: string; env?: Record<string, string> }): Promise<BotProcess> {
+/** The compiled entry `npm start` and the image run (`npm run build` makes it). */
+export const COMPILED_ENTRY = 'dist/src/main.js';
+
+/**
+ * The bot as a separate OS process, in HTTP mode against the emulator (Socket Mode when `env` has
+ * SLACK_APP_TOKEN): from source through tsx by default, or `compiled` — dist/, as in production.
+ */
+export async function startBotProcess(o: { apiUrl: string; databaseUrl: string; env?: Record<string, string>; compiled?: boolean; node?: string }): Promise<BotProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(o.node ?? process.execPath, o.compiled ? [COMPILED_ENTRY] : ['--import', 'tsx', 'src/main.ts'], {
     env: {
       ...process.env,
       NODE_OPTIONS: '',
