@@ -1,7 +1,7 @@
 /**
  * The reminder benchmark: 10,000 open incidents whose `reminder` jobs fall due evenly over 25 s, worked
- * off by the bot running as a separate OS process (`node --import tsx src/main.ts`, the normal 1 s tick
- * and 30 s lease) against the Slack emulator, which runs in a worker thread of this process.
+ * off by the bot running as a separate OS process (`node dist/src/main.js`, compiled as in production and
+ * built first when stale; the normal tick and 30 s lease) against the Slack emulator, which runs in a worker thread of this process.
  *
  * - The cards are put into the emulator's #incident-response first and the incidents are seeded with
  *   their ts, so every reminder is a real thread reply under a card Slack knows.
@@ -21,7 +21,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startBotProcess, type BotProcess } from '../test/helpers/bot-process.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { COMPILED_ENTRY, startBotProcess, type BotProcess } from '../test/helpers/bot-process.js';
 import { CHANNELS, PEOPLE } from '../test/helpers/harness.js';
 import { cpuAccount, histogramDelta, ownChildren, parseHistogram, procSample, scrape, watchProcess } from './bot-probe.js';
 import { heapProbeOptions, heapProbeSeries } from './bot-heap-probe.js';
@@ -80,9 +82,11 @@ export async function runReminderBench(): Promise<{ figures: Figures; details: R
     database = await createBenchDatabase();
     const cardTs = await slack.call<string[]>('cards', { n: L.incidents });
 
+    await promisify(execFile)(process.execPath, ['scripts/build.mjs', '--if-stale'], { timeout: 600_000 });
     bot = await startBotProcess({
       apiUrl,
       databaseUrl: database.url,
+      compiled: true,
       env: {
         DR_POLICY: policy,
         INCIDENT_CHANNEL: CHANNELS.incidents,
@@ -202,7 +206,7 @@ export async function runReminderBench(): Promise<{ figures: Figures; details: R
   } finally {
     await bot?.kill9().catch(() => undefined);
     // A bot that never became healthy: startBotProcess threw and left no handle, but it is our child.
-    for (const pid of ownChildren('src/main.ts')) process.kill(pid, 'SIGKILL');
+    for (const pid of ownChildren(COMPILED_ENTRY)) process.kill(pid, 'SIGKILL');
     await database?.drop().catch((e: unknown) => console.error(`could not drop the benchmark database: ${String(e)}`));
     await slack?.call('stop').catch(() => undefined);
     await slack?.terminate();

@@ -282,6 +282,10 @@ export class SlackEmulator extends EventEmitter {
     return this.socket;
   }
 
+  get socketMode(): SocketModeServer | undefined {
+    return this.socket;
+  }
+
   /** What Slack does with a request for the bot: POST it to the request URL, or send it over the socket. */
   private deliver(body: string, headers?: Record<string, string>): Promise<BotReply> {
     if (this.socket) return this.socket.deliver(toEnvelope(body, headers), this.opts.botTimeoutMs ?? 3000);
