@@ -4,9 +4,10 @@
  * with the image's heap limit (NODE_OPTIONS=--max-old-space-size=256).
  *
  * - cold_start_ms: spawn → first GET /healthz 200 (polled every 10 ms), median of BENCH_COLD_STARTS (5)
- *   starts against an already-migrated database — a pod restart; the very first start, which also runs
- *   the migrations, is cold_start_first_ms. cold_start_tsx_ms: the same from source through tsx, for
- *   comparison with how the bot used to start.
+ *   starts against an already-migrated database — a pod restart (cold_start_min_ms: the fastest); the very
+ *   first start, which also runs the migrations, is cold_start_first_ms. On a shared machine the wall
+ *   time mostly measures the neighbours, so cold_start_cpu_ms is the CPU time (user + system) the process
+ *   used until healthy. cold_start_tsx_*: the same from source through tsx, how the bot used to start.
  * - rest_rss_mb: VmRSS after 100 declares (L3, one card each) and BENCH_IDLE_MS of idling (default 120000,
  *   the 2 minutes of the goal; a shorter idle is for iterating and says so in results.json).
  * - image_size_mb: `docker build` + `docker image inspect`, when a Docker daemon answers; otherwise a line
@@ -31,11 +32,13 @@ const IMAGE_ENV = { NODE_OPTIONS: '--max-old-space-size=256', LOG_LEVEL: 'warn',
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
-async function coldStart(o: { apiUrl: string; databaseUrl: string; compiled: boolean }): Promise<number> {
+/** Wall time spawn → healthy, and the CPU time the process used for it (less at the mercy of a busy machine). */
+async function coldStart(o: { apiUrl: string; databaseUrl: string; compiled: boolean }): Promise<{ ms: number; cpuMs: number }> {
   const bot = await startBotProcess({ ...o, env: IMAGE_ENV, healthPollMs: 10 });
   const ms = bot.healthyAt - bot.spawnedAt;
+  const cpuMs = procSample(bot.child.pid!)?.cpuMs ?? NaN;
   await bot.stop();
-  return ms;
+  return { ms, cpuMs };
 }
 
 async function imageSize(): Promise<{ mb?: number; note: string }> {
@@ -60,9 +63,9 @@ export async function runFootprintBench(): Promise<{ figures: Figures; details: 
   try {
     const base = { apiUrl: emulator.apiUrl, databaseUrl: db.url };
     const first = await coldStart({ ...base, compiled: true });
-    const compiled: number[] = [];
+    const compiled: Array<{ ms: number; cpuMs: number }> = [];
     for (let i = 0; i < COLD_STARTS; i++) compiled.push(await coldStart({ ...base, compiled: true }));
-    const tsx: number[] = [];
+    const tsx: Array<{ ms: number; cpuMs: number }> = [];
     for (let i = 0; i < Math.min(3, COLD_STARTS); i++) tsx.push(await coldStart({ ...base, compiled: false }));
 
     bot = await startBotProcess({ ...base, compiled: true, env: IMAGE_ENV });
@@ -84,9 +87,12 @@ export async function runFootprintBench(): Promise<{ figures: Figures; details: 
     const image = await imageSize().catch((e: unknown) => ({ mb: undefined, note: `docker build failed: ${String(e).slice(0, 300)}` }));
     const figures: Figures = {
       rest_rss_mb: rest.rssMb,
-      cold_start_ms: median(compiled),
-      cold_start_first_ms: first,
-      cold_start_tsx_ms: median(tsx),
+      cold_start_ms: median(compiled.map((c) => c.ms)),
+      cold_start_min_ms: Math.min(...compiled.map((c) => c.ms)),
+      cold_start_cpu_ms: median(compiled.map((c) => c.cpuMs)),
+      cold_start_first_ms: first.ms,
+      cold_start_tsx_ms: median(tsx.map((c) => c.ms)),
+      cold_start_tsx_cpu_ms: median(tsx.map((c) => c.cpuMs)),
       ...(image.mb !== undefined ? { image_size_mb: image.mb } : {}),
     };
     if (image.mb === undefined) console.log(`image_size_mb: not measured — ${image.note}`);
@@ -98,7 +104,7 @@ export async function runFootprintBench(): Promise<{ figures: Figures; details: 
         idleMs: IDLE_MS,
         idleShortened: IDLE_MS < 120_000,
         rssMb: { healthy: started?.rssMb, after100Declares: afterDeclares?.rssMb, idleMax, rest: rest.rssMb, peakHwm: rest.hwmMb },
-        coldStartMs: { compiled, tsx, firstWithMigrations: first },
+        coldStart: { compiled, tsx, firstWithMigrations: first },
         image,
       },
     };
