@@ -16,7 +16,10 @@ FROM node:24-bookworm-slim AS runtime
 WORKDIR /app
 # The heap is sized to the pod: deploy/deployment.yaml limits memory to 512Mi; 256 MB of heap leaves room
 # for the rest of the process (code, buffers, the PostgreSQL driver's sockets).
-ENV NODE_ENV=production PORT=3000 DR_POLICY=/etc/dr-bot/dr-policy.yml NODE_OPTIONS=--max-old-space-size=256
+# NODE_COMPILE_CACHE: V8 keeps the compiled code of every module on disk, warmed below, so a start skips
+# most of the parsing and compiling (about a quarter of a cold start's CPU time).
+ENV NODE_ENV=production PORT=3000 DR_POLICY=/etc/dr-bot/dr-policy.yml NODE_OPTIONS=--max-old-space-size=256 \
+    NODE_COMPILE_CACHE=/app/.node-compile-cache
 COPY package.json package-lock.json ./
 # --ignore-scripts: the production tree needs no install scripts (and npm start's prestart builds, which
 # needs the compiler this stage leaves out).
@@ -24,7 +27,10 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist ./dist
 COPY dr-policy.yml ./
 COPY templates ./templates
+RUN mkdir .node-compile-cache && chown node .node-compile-cache
 USER node
+# Loading the modules (no side effects at import) fills the compile cache for this image's Node.
+RUN node -e "import('./dist/src/app.js')"
 EXPOSE 3000
 # Ready when /healthz answers 200 (the database answers); deploy/ uses the same path for its probes.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
