@@ -54,6 +54,7 @@ export class IncidentService {
       slackOnce?: WebClient;
       clock: Clock;
       log: Logger;
+      /** The incident channel's ID (the start-up check resolved INCIDENT_CHANNEL to it). */
       channel: string;
     },
   ) {}
@@ -100,10 +101,9 @@ export class IncidentService {
   /** Posts the incident's one card and records where it is (also used by the card-retry job). */
   async postCard(incident: Incident, o: { adoptSince?: Date } = {}): Promise<Incident> {
     const card = incidentCard(incident, this.d.policy, this.d.clock.now(), await this.cardExtras(incident));
-    const channelId = this.knownChannelId ?? (/^[CG][A-Z0-9]{2,}$/.test(this.d.channel) ? this.d.channel : undefined);
-    if (o.adoptSince && channelId) {
+    if (o.adoptSince) {
       // A retry: an earlier attempt that timed out on our side may have reached Slack after all.
-      const landed = await findPostedCard(this.d.slack, channelId, incident.id, o.adoptSince);
+      const landed = await findPostedCard(this.d.slack, this.d.channel, incident.id, o.adoptSince);
       if (landed) {
         await this.recordCard(incident.id, landed.channel, landed.ts);
         const adopted = { ...incident, channelId: landed.channel, cardTs: landed.ts };
@@ -118,13 +118,9 @@ export class IncidentService {
       unfurl_links: false,
       unfurl_media: false,
     });
-    this.knownChannelId = posted.channel!;
     await this.recordCard(incident.id, posted.channel!, posted.ts!);
     return { ...incident, channelId: posted.channel!, cardTs: posted.ts! };
   }
-
-  /** The incident channel's id, learnt from Slack's answers (INCIDENT_CHANNEL may be a name). */
-  private knownChannelId?: string;
 
   /** Runs a change that carries a request key; a duplicate delivery is answered by doing nothing. */
   private async once<T>(id: number, change: () => Promise<T>): Promise<T | typeof DUPLICATE> {
@@ -235,18 +231,25 @@ export class IncidentService {
   }
 
   /**
-   * Built from the workspace URL (asked once) rather than a chat.getPermalink call per message: Slack's
-   * permalinks are `<workspace url>archives/<channel>/p<ts without the dot>`.
+   * Slack's own link to the card (chat.getPermalink: no scope needed, any conversation type). A message's
+   * permalink never changes, so each is asked once per process (the App Home asks for every open incident).
    */
   async permalink(inc: Incident): Promise<string | undefined> {
     if (!inc.channelId || !inc.cardTs) return undefined;
-    this.workspaceUrl ??= this.d.slack.auth.test().then((r) => r.url ?? '').catch(() => '');
-    const base = await this.workspaceUrl;
-    if (!base) this.workspaceUrl = undefined;
-    return base ? `${base.endsWith('/') ? base : `${base}/`}archives/${inc.channelId}/p${inc.cardTs.replace('.', '')}` : undefined;
+    const key = `${inc.channelId}/${inc.cardTs}`;
+    const known = this.permalinks.get(key);
+    if (known) return known;
+    try {
+      const link = (await this.d.slack.chat.getPermalink({ channel: inc.channelId, message_ts: inc.cardTs })).permalink;
+      if (link) this.permalinks.set(key, link);
+      return link;
+    } catch (err) {
+      this.d.log.warn({ err, incident: inc.id }, 'no permalink for the card');
+      return undefined;
+    }
   }
 
-  private workspaceUrl?: Promise<string>;
+  private readonly permalinks = new Map<string, string>();
 
   private async thread(inc: Incident, text: string): Promise<void> {
     if (!inc.channelId || !inc.cardTs) return;

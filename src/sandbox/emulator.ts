@@ -18,6 +18,7 @@ import { describeState } from './summary.js';
 import { restoreSnapshot, takeSnapshot, type WorkspaceSnapshot } from './snapshot.js';
 import { createApiListener } from './web-api.js';
 import { SocketModeServer, toEnvelope } from './socket-mode.js';
+import { manifestBotScopes } from '../slack/scopes.js';
 
 export * from './types.js';
 export { signRequest, verifySignature, computeSignature } from './signer.js';
@@ -40,8 +41,9 @@ export class SlackEmulator extends EventEmitter {
   private server?: http.Server;
   private port = 0;
   private mounted: MountedHandler[] = [];
+  private readonly scopes: Set<string>;
   /** Set by useSocketMode(): the bot is then reached over its WebSocket instead of botEndpoint. */
-  private socket?: SocketModeServer;
+  socketMode?: SocketModeServer;
 
   constructor(private readonly opts: EmulatorOptions) {
     super();
@@ -51,6 +53,7 @@ export class SlackEmulator extends EventEmitter {
     this.botUserId = opts.botUserId ?? 'UBOT';
     this.teamId = opts.teamId ?? 'T0BOOM';
     this.tokens = new Tokens(opts.triggerTtlMs ?? 3000);
+    this.scopes = new Set(opts.scopes ?? manifestBotScopes());
     this.state = new WorkspaceState(this.botUserId, () => this.emit('change'));
     this.state.views.configure({ teamId: this.teamId, appId: opts.appId ?? 'A0BOOM', botId: this.botId });
     this.state.users.set(this.botUserId, { id: this.botUserId, name: 'drbot', real_name: 'DR Bot', is_bot: true });
@@ -91,11 +94,11 @@ export class SlackEmulator extends EventEmitter {
     });
     const server = http.createServer((req, res) => {
       for (const handler of this.mounted) if (handler(req, res)) return;
-      if (this.socket?.handle(req, res)) return;
+      if (this.socketMode?.handle(req, res)) return;
       api(req, res);
     });
     server.on('upgrade', (req, sock, head) => {
-      if (this.socket) this.socket.upgrade(req, sock, head);
+      if (this.socketMode) this.socketMode.upgrade(req, sock, head);
       else sock.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
     });
     await new Promise<void>((resolve, reject) => {
@@ -108,7 +111,7 @@ export class SlackEmulator extends EventEmitter {
 
   /** Closes the server, its keep-alive sockets and any request still on its way to the bot. */
   async stop(): Promise<void> {
-    this.socket?.close();
+    this.socketMode?.close();
     for (const req of this.pending) req.destroy();
     this.pending.clear();
     const server = this.server;
@@ -129,6 +132,22 @@ export class SlackEmulator extends EventEmitter {
   /** The bot is a member unless `members` says otherwise (private channels then answer not_in_channel). */
   addChannel(c: Channel): void {
     this.state.channels.set(c.id, { ...c, members: c.members ?? [this.botUserId], created: c.created ?? Date.now() });
+    this.emit('change');
+  }
+
+  // ---- install state tests change: the token's scopes (x-oauth-scopes) and the bot's memberships ----
+  get grantedScopes(): string[] {
+    return [...this.scopes];
+  }
+  /** As if the app were reinstalled without that scope: methods needing it answer missing_scope. */
+  revokeScope = (scope: string): void => void this.scopes.delete(scope);
+  grantScope = (scope: string): void => void this.scopes.add(scope);
+  /** Takes someone (default: the bot) out of a channel, like /kick; addMember is /invite. */
+  removeMember = (channel: string, user = this.botUserId): void => this.setMembers(channel, (m) => m.filter((x) => x !== user));
+  addMember = (channel: string, user = this.botUserId): void => this.setMembers(channel, (m) => [...new Set([...m, user])]);
+  private setMembers(channel: string, change: (members: string[]) => string[]): void {
+    const c = this.channel(channel);
+    c.members = change(c.members ?? []);
     this.emit('change');
   }
 
@@ -272,23 +291,16 @@ export class SlackEmulator extends EventEmitter {
     return this.deliver(body);
   }
 
-  /**
-   * From now on the bot is reached as a Socket Mode app: `apps.connections.open` with `appToken` hands out
-   * a WebSocket URL on this server, and commands, clicks, submissions and events travel as envelopes.
-   */
+  /** From now on the bot is a Socket Mode app: apps.connections.open with `appToken` gives a WebSocket here. */
   useSocketMode(o: { appToken: string; pingEveryMs?: number }): SocketModeServer {
-    this.socket?.close();
-    this.socket = new SocketModeServer({ appToken: o.appToken, appId: this.opts.appId ?? 'A0BOOM', baseUrl: () => this.baseUrl, pingEveryMs: o.pingEveryMs, onChange: () => this.emit('change') });
-    return this.socket;
-  }
-
-  get socketMode(): SocketModeServer | undefined {
-    return this.socket;
+    this.socketMode?.close();
+    this.socketMode = new SocketModeServer({ appToken: o.appToken, appId: this.opts.appId ?? 'A0BOOM', baseUrl: () => this.baseUrl, pingEveryMs: o.pingEveryMs, onChange: () => this.emit('change') });
+    return this.socketMode;
   }
 
   /** What Slack does with a request for the bot: POST it to the request URL, or send it over the socket. */
   private deliver(body: string, headers?: Record<string, string>): Promise<BotReply> {
-    if (this.socket) return this.socket.deliver(toEnvelope(body, headers), this.opts.botTimeoutMs ?? 3000);
+    if (this.socketMode) return this.socketMode.deliver(toEnvelope(body, headers), this.opts.botTimeoutMs ?? 3000);
     return this.postSigned(body, { contentType: /^\s*\{/.test(body) ? 'application/json' : undefined, headers });
   }
 
@@ -307,6 +319,7 @@ export class SlackEmulator extends EventEmitter {
       teamDomain: this.opts.teamDomain ?? 'boomcard',
       appId: this.opts.appId ?? 'A0BOOM',
       actionIdScope: this.opts.actionIdScope ?? 'surface',
+      scopes: this.scopes,
     };
   }
 

@@ -59,6 +59,7 @@ export function registerComms(app: App, deps: Deps): void {
     if (!draft.ok) return void (await ack({ response_action: 'errors', errors: draft.errors }));
     await ack();
     const inc = (await deps.store.incidents.get(m.incident!))!;
+    // An ID either way (the start-up check resolved INCIDENT_CHANNEL): uploads take no channel names.
     const channel = inc.channelId ?? deps.config.INCIDENT_CHANNEL;
     const thread = inc.cardTs ? { thread_ts: inc.cardTs } : {};
     const what = TEMPLATE_TITLES[m.template];
