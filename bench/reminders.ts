@@ -27,6 +27,7 @@ import { COMPILED_ENTRY, startBotProcess, type BotProcess } from '../test/helper
 import { CHANNELS, PEOPLE } from '../test/helpers/harness.js';
 import { cpuAccount, histogramDelta, ownChildren, parseHistogram, procSample, scrape, watchProcess } from './bot-probe.js';
 import { heapProbeOptions, heapProbeSeries } from './bot-heap-probe.js';
+import { BOT_NODE, IMAGE_NODE_OPTIONS } from './image.js';
 import { analysePosts, histogramMs, type Posts } from './reminders-figures.js';
 import { backendPids, createBenchDatabase, dbCounters, explainClaim, jobStats, seedIncidents, type BenchDatabase } from './reminders-seed.js';
 import type { Figures } from './report.js';
@@ -36,7 +37,7 @@ const num = (v: string | undefined, d: number) => (v && Number.isFinite(Number(v
 /**
  * Knobs for iterating (BENCH_REMINDERS_N=1000 npm run bench -- reminders); the defaults are the benchmark.
  * BENCH_REMINDERS_TICK_MS sets the bot's SCHEDULER_TICK_MS; BENCH_REMINDERS_BOT_NODE_OPTIONS goes to the bot
- * as NODE_OPTIONS instead of the image's "--max-old-space-size=256"; BENCH_REMINDERS_HEAP=1 adds the heap probe
+ * as NODE_OPTIONS instead of the image's (bench/image.ts), BENCH_NODE is the bot's node binary; BENCH_REMINDERS_HEAP=1 adds the heap probe
  * (bot-heap-probe.ts); BENCH_REMINDERS_BOT_LOG=<file> saves the bot's output (LOG_LEVEL warn).
  */
 export const REMINDER_LOAD = {
@@ -55,8 +56,6 @@ export const REMINDER_LOAD = {
   leaseMs: 30_000,
 } as const;
 
-/** The image's heap limit (Dockerfile NODE_OPTIONS): the bot is measured as it runs in production. */
-const IMAGE_HEAP = '--max-old-space-size=256';
 const CLAIM = 'drbot_scheduler_claim_seconds';
 const LATENESS = 'drbot_job_lateness_seconds';
 
@@ -89,13 +88,14 @@ export async function runReminderBench(): Promise<{ figures: Figures; details: R
       apiUrl,
       databaseUrl: database.url,
       compiled: true,
+      node: BOT_NODE,
       env: {
         DR_POLICY: policy,
         INCIDENT_CHANNEL: CHANNELS.incidents,
         LOG_LEVEL: 'warn',
         SCHEDULER_TICK_MS: String(L.tickMs),
         SCHEDULER_LEASE_MS: String(L.leaseMs),
-        NODE_OPTIONS: [process.env.BENCH_REMINDERS_BOT_NODE_OPTIONS ?? IMAGE_HEAP, process.env.BENCH_REMINDERS_HEAP ? heapProbeOptions(tmp) : ''].join(' ').trim(),
+        NODE_OPTIONS: [process.env.BENCH_REMINDERS_BOT_NODE_OPTIONS ?? IMAGE_NODE_OPTIONS, process.env.BENCH_REMINDERS_HEAP ? heapProbeOptions(tmp) : ''].join(' ').trim(),
       },
     });
     const pid = bot.child.pid!;

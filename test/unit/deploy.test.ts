@@ -97,7 +97,7 @@ describe('the image', () => {
     expect(pkg.scripts.start).toBe('node dist/src/main.js');
     expect(existsSync('src/main.ts')).toBe(true);
     expect(all(runtime, 'USER').at(-1)).toBe('node');
-    expect(all(runtime, 'ENV').join(' ')).toMatch(/NODE_OPTIONS=--max-old-space-size=\d+/);
+    expect(all(runtime, 'ENV').join(' ')).toMatch(/NODE_OPTIONS="?--max-old-space-size=\d+/);
     expect(all(runtime, 'HEALTHCHECK')).toHaveLength(1);
   });
 
