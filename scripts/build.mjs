@@ -11,9 +11,13 @@ import { join } from 'node:path';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const STAMP = join(ROOT, 'dist', '.build-stamp');
-const SOURCES = ['src', 'commands', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
-/** Read at run time relative to the compiled module (import.meta.url), so they sit beside it in dist/. */
-const ASSETS = ['src/store/migrations', 'src/sandbox/page/static'];
+const SOURCES = ['src', 'commands', 'manifest.yml', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+/**
+ * Read at run time relative to the compiled module (`new URL(…, import.meta.url)`), so they sit at the same
+ * place in dist/: the SQL migrations, the local workspace page, and manifest.yml (src/slack/scopes.ts reads
+ * its scopes from ../../manifest.yml). The compiled-build test checks every such URL resolves in dist/.
+ */
+const ASSETS = ['src/store/migrations', 'src/sandbox/page/static', 'manifest.yml'];
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;

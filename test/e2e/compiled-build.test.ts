@@ -3,9 +3,9 @@
  * starts as its own process, in HTTP mode and in Socket Mode, and declares an incident.
  */
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SlackEmulator } from '../../src/sandbox/emulator.js';
@@ -30,6 +30,15 @@ describe('npm run build', () => {
     expect(files).toContain('dist/commands/incident/declare.js');
     expect(readdirSync('dist/src/store/migrations').filter((f) => f.endsWith('.sql')).sort()).toEqual(readdirSync('src/store/migrations').filter((f) => f.endsWith('.sql')).sort());
     expect(readdirSync('dist/src/sandbox/page/static')).toContain('index.html');
+  });
+
+  it('every file the compiled code reads beside itself (new URL(…, import.meta.url)) is there in dist/', () => {
+    const wanted: string[] = [];
+    for (const file of jsFiles('dist')) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/new URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url\s*\)/g)) wanted.push(join(dirname(file), m[1]!));
+    }
+    expect(wanted).toEqual(expect.arrayContaining([join('dist', 'manifest.yml'), join('dist/src/store/migrations') + '/']));
+    expect(wanted.filter((p) => !existsSync(p))).toEqual([]);
   });
 
   it('the compiled code imports only Node built-ins and production dependencies (what npm ci --omit=dev installs)', () => {
