@@ -1,14 +1,42 @@
 # The DR bot as a container: several replicas share one PostgreSQL (DATABASE_URL is required then).
-FROM node:20-bookworm-slim
+# Two stages: the build stage has the dev dependencies and compiles TypeScript to dist/; the runtime stage
+# has only the production dependencies and the compiled JavaScript (no tsx, no TypeScript, no compiler).
+
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
-ENV NODE_ENV=production PORT=3000 DR_POLICY=/etc/dr-bot/dr-policy.yml
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY tsconfig.json dr-policy.yml ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json manifest.yml ./
+COPY scripts ./scripts
 COPY src ./src
 COPY commands ./commands
+RUN npm run build
+
+FROM node:24-bookworm-slim AS runtime
+WORKDIR /app
+# The heap is sized to the pod: deploy/deployment.yaml limits memory to 512Mi; 256 MB of old space leaves
+# room for the rest of the process (code, buffers, the PostgreSQL driver's sockets). Node 22+ lets V8 grow
+# the young generation far more than Node 20 did; a 4 MB semi-space keeps the peak down (reminder bench on
+# Node 24: 239 MB peak RSS without it, 145 MB with it) at the cost of more frequent, smaller scavenges.
+# NODE_COMPILE_CACHE: V8 keeps the compiled code of every module on disk, warmed below, so a start skips
+# most of the parsing and compiling (about a quarter of a cold start's CPU time).
+ENV NODE_ENV=production PORT=3000 DR_POLICY=/etc/dr-bot/dr-policy.yml NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=4" \
+    NODE_COMPILE_CACHE=/app/.node-compile-cache
+COPY package.json package-lock.json ./
+# --ignore-scripts: the production tree needs no install scripts (and npm start's prestart builds, which
+# needs the compiler this stage leaves out).
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY dr-policy.yml ./
 COPY templates ./templates
+RUN mkdir .node-compile-cache && chown node .node-compile-cache
 USER node
+# Loading the modules (no side effects at import) fills the compile cache for this image's Node.
+RUN node -e "import('./dist/src/app.js')"
 EXPOSE 3000
-# SIGTERM reaches node directly (no shell): the bot finishes its step, stops ticking and hands back its leases.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+# Ready when /healthz answers 200 (the database answers); deploy/ uses the same path for its probes.
+HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# SIGTERM reaches node directly (no shell, no npm): the bot stops taking requests, lets the acked ones
+# finish, stops ticking and hands back its leases.
+CMD ["node", "dist/src/main.js"]

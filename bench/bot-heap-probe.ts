@@ -5,7 +5,7 @@
  * means garbage V8 has not collected yet (heap headroom), not a leak. The forced GCs lower the RSS figure
  * a little, so the figures of such a run are for diagnosis, not for comparison.
  *
- * The preload must be plain JavaScript: NODE_OPTIONS imports run before the bot's `--import tsx`.
+ * The preload must be plain JavaScript: NODE_OPTIONS imports run before the bot's own modules.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,7 +1,7 @@
 /**
  * The reminder benchmark: 10,000 open incidents whose `reminder` jobs fall due evenly over 25 s, worked
- * off by the bot running as a separate OS process (`node --import tsx src/main.ts`, the normal 1 s tick
- * and 30 s lease) against the Slack emulator, which runs in a worker thread of this process.
+ * off by the bot running as a separate OS process (`node dist/src/main.js`, compiled as in production and
+ * built first when stale; the normal tick and 30 s lease) against the Slack emulator, which runs in a worker thread of this process.
  *
  * - The cards are put into the emulator's #incident-response first and the incidents are seeded with
  *   their ts, so every reminder is a real thread reply under a card Slack knows.
@@ -21,10 +21,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startBotProcess, type BotProcess } from '../test/helpers/bot-process.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { COMPILED_ENTRY, startBotProcess, type BotProcess } from '../test/helpers/bot-process.js';
 import { CHANNELS, PEOPLE } from '../test/helpers/harness.js';
 import { cpuAccount, histogramDelta, ownChildren, parseHistogram, procSample, scrape, watchProcess } from './bot-probe.js';
 import { heapProbeOptions, heapProbeSeries } from './bot-heap-probe.js';
+import { BOT_NODE, IMAGE_NODE_OPTIONS } from './image.js';
 import { analysePosts, histogramMs, type Posts } from './reminders-figures.js';
 import { backendPids, createBenchDatabase, dbCounters, explainClaim, jobStats, seedIncidents, type BenchDatabase } from './reminders-seed.js';
 import type { Figures } from './report.js';
@@ -34,7 +37,7 @@ const num = (v: string | undefined, d: number) => (v && Number.isFinite(Number(v
 /**
  * Knobs for iterating (BENCH_REMINDERS_N=1000 npm run bench -- reminders); the defaults are the benchmark.
  * BENCH_REMINDERS_TICK_MS sets the bot's SCHEDULER_TICK_MS; BENCH_REMINDERS_BOT_NODE_OPTIONS goes to the bot
- * as NODE_OPTIONS (e.g. "--max-old-space-size=128"); BENCH_REMINDERS_HEAP=1 adds the heap probe
+ * as NODE_OPTIONS instead of the image's (bench/image.ts), BENCH_NODE is the bot's node binary; BENCH_REMINDERS_HEAP=1 adds the heap probe
  * (bot-heap-probe.ts); BENCH_REMINDERS_BOT_LOG=<file> saves the bot's output (LOG_LEVEL warn).
  */
 export const REMINDER_LOAD = {
@@ -80,16 +83,19 @@ export async function runReminderBench(): Promise<{ figures: Figures; details: R
     database = await createBenchDatabase();
     const cardTs = await slack.call<string[]>('cards', { n: L.incidents });
 
+    await promisify(execFile)(process.execPath, ['scripts/build.mjs', '--if-stale'], { timeout: 600_000 });
     bot = await startBotProcess({
       apiUrl,
       databaseUrl: database.url,
+      compiled: true,
+      node: BOT_NODE,
       env: {
         DR_POLICY: policy,
         INCIDENT_CHANNEL: CHANNELS.incidents,
         LOG_LEVEL: 'warn',
         SCHEDULER_TICK_MS: String(L.tickMs),
         SCHEDULER_LEASE_MS: String(L.leaseMs),
-        NODE_OPTIONS: [process.env.BENCH_REMINDERS_BOT_NODE_OPTIONS ?? '', process.env.BENCH_REMINDERS_HEAP ? heapProbeOptions(tmp) : ''].join(' ').trim(),
+        NODE_OPTIONS: [process.env.BENCH_REMINDERS_BOT_NODE_OPTIONS ?? IMAGE_NODE_OPTIONS, process.env.BENCH_REMINDERS_HEAP ? heapProbeOptions(tmp) : ''].join(' ').trim(),
       },
     });
     const pid = bot.child.pid!;
@@ -202,7 +208,7 @@ export async function runReminderBench(): Promise<{ figures: Figures; details: R
   } finally {
     await bot?.kill9().catch(() => undefined);
     // A bot that never became healthy: startBotProcess threw and left no handle, but it is our child.
-    for (const pid of ownChildren('src/main.ts')) process.kill(pid, 'SIGKILL');
+    for (const pid of ownChildren(COMPILED_ENTRY)) process.kill(pid, 'SIGKILL');
     await database?.drop().catch((e: unknown) => console.error(`could not drop the benchmark database: ${String(e)}`));
     await slack?.call('stop').catch(() => undefined);
     await slack?.terminate();

@@ -8,15 +8,17 @@
  * - reminders: 10,000 due reminders worked off by the bot as a separate process (reminders.ts).
  * - failover: a bare pg_promote() vs. /dr failover-db Confirm → verified new primary on a real pair (failover.ts).
  * - confirm: Confirm click → first step started, with the preflight re-check against local targets (confirm.ts).
+ * - footprint: the compiled bot's cold start and resting memory, and the image size if Docker runs (footprint.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { runDeclareBench } from './declare-bench.js';
 import { runReminderBench } from './reminders.js';
 import { runFailoverBench } from './failover.js';
 import { runConfirmBench } from './confirm.js';
+import { runFootprintBench } from './footprint.js';
 import { printFigures, warnIfBusy, writeResults, type Figures } from './report.js';
 
-const SECTIONS = { declare: runDeclareBench, reminders: runReminderBench, failover: runFailoverBench, confirm: runConfirmBench } as const;
+const SECTIONS = { declare: runDeclareBench, reminders: runReminderBench, failover: runFailoverBench, confirm: runConfirmBench, footprint: runFootprintBench } as const;
 type Section = keyof typeof SECTIONS;
 
 const asked = [...process.argv.slice(2), ...(process.env.BENCH_ONLY ?? '').split(',')].map((s) => s.trim()).filter(Boolean);

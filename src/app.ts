@@ -15,6 +15,7 @@ import { reportError, unwrap } from './slack/errors.js';
 import { registerComms } from './slack/comms.js';
 import { registerChecklist } from './slack/checklist-actions.js';
 import { ackUnhandled, UNHANDLED_ACK_MS } from './slack/unhandled.js';
+import { InFlight } from './slack/in-flight.js';
 import { Checklist } from './incidents/checklist.js';
 import { checklistProbe } from './incidents/checklist-probes.js';
 import { registerHome } from './slack/home.js';
@@ -119,7 +120,8 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   const routes = [healthRoute(store), metricsRoute(metrics.registry)];
   const app =
     config.mode === 'socket'
-      ? new App({ token: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN, socketMode: true, customRoutes: routes, installerOptions: { port: config.PORT }, clientOptions, logger: boltLogger(log), logLevel: LogLevel.INFO, extendedErrorHandler: true })
+      ? // The Socket Mode client opens its connection through its own WebClient: it needs SLACK_API_URL too.
+        new App({ token: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN, socketMode: true, customRoutes: routes, installerOptions: { port: config.PORT, clientOptions: { slackApiUrl: config.SLACK_API_URL } }, clientOptions, logger: boltLogger(log), logLevel: LogLevel.INFO, extendedErrorHandler: true })
       : new App({
           token: config.SLACK_BOT_TOKEN,
           // Our own receiver only so that whatever no listener acks (an old button, a form no one handles, a
@@ -152,6 +154,8 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   // Paging reads routing/API keys and provider URL overrides by name from the environment.
   const paging = createPaging({ store, policy, slack: app.client, clock, log: log.child({ component: 'paging' }), incidents, env: { ...process.env, ...opts.env }, nudge: () => scheduler?.poke() });
   incidents.on(paging.service);
+  const inFlight = new InFlight();
+  app.use(inFlight.middleware);
   const deps: Deps = { config, policy, store, clock, log, slack: app.client, incidents, templates, infra, actions, checklist, paging: paging.service };
   // Before every listener: buttons and forms that declare no permission, or none for this person, stop here.
   const interactions: InteractionDef[] = [...INTERACTIONS];
@@ -183,11 +187,11 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
       }
     }
     metrics.errors.inc({ kind: err instanceof Error ? err.name : 'unknown' });
-    await reportError(err, { responseUrl: b.response_url, channel, user: b.user_id ?? b.user?.id }, { slack: app.client, log }, {
+    await inFlight.track(reportError(err, { responseUrl: b.response_url, channel, user: b.user_id ?? b.user?.id }, { slack: app.client, log }, {
       command: b.command ? `${b.command} ${String(b.text ?? '').split(' ')[0]}` : undefined,
       type: b.type,
       user: b.user_id ?? b.user?.id,
-    });
+    }));
   }) as never);
 
   let server: Server | undefined;
@@ -217,10 +221,13 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
       return typeof address === 'object' && address ? address.port : undefined;
     },
     async stop() {
-      await actions.drain(10_000);
-      await scheduler?.stop();
+      // New requests first (HTTP server closed / socket disconnected), then what was acked finishes, then the
+      // actions in hand, then the ticker hands back its leases; the pool closes last.
       await app.stop().catch((err: unknown) => log.warn({ err }, 'stopping the Slack receiver'));
       server?.closeAllConnections?.();
+      if (!(await inFlight.drain(8_000))) log.warn({ inFlight: inFlight.size }, 'stopping with requests still in flight');
+      await actions.drain(10_000);
+      await scheduler?.stop();
       await db.close();
       infra.close();
     },

@@ -28,8 +28,9 @@ function onStop(log: ReturnType<typeof createLogger>, stop: () => Promise<void>)
       if (stopping) return;
       stopping = true;
       log.info({ signal }, 'stopping');
-      // A stop that hangs must not keep a replica from being replaced.
-      setTimeout(() => process.exit(1), 10_000).unref();
+      // A stop that hangs must not keep a replica from being replaced: well inside the pod's 30 s grace
+      // (requests in flight get 8 s, running actions 10 s, then the ticker's jobs in hand).
+      setTimeout(() => process.exit(1), 25_000).unref();
       stop().then(
         () => process.exit(0),
         (err: unknown) => {

@@ -2,7 +2,7 @@
  * Amazon CloudWatch: an RDS read replica's `ReplicaLag` (AWS/RDS, seconds), for the failover plan when no
  * SQL connection to the replica is configured.
  */
-import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { RdsAccess } from './rds.js';
 
 export interface ReplicaLag {
@@ -11,21 +11,32 @@ export interface ReplicaLag {
   at?: Date;
 }
 
+type Sdk = typeof import('@aws-sdk/client-cloudwatch');
+let sdkLoading: Promise<Sdk> | undefined;
+/** Loaded at the first lag query, not at start-up (as the RDS SDK): memory and start time of a bot at rest. */
+const loadSdk = (): Promise<Sdk> => (sdkLoading ??= import('@aws-sdk/client-cloudwatch'));
+
 export class CloudWatchAdapter {
-  private readonly client: CloudWatchClient;
-  constructor(a: RdsAccess) {
-    this.client = new CloudWatchClient({
+  private client?: CloudWatchClient;
+  constructor(private readonly a: RdsAccess) {}
+
+  private async cloudwatch(): Promise<{ sdk: Sdk; client: CloudWatchClient }> {
+    const sdk = await loadSdk();
+    const a = this.a;
+    this.client ??= new sdk.CloudWatchClient({
       region: a.region,
       ...(a.endpoint ? { endpoint: a.endpoint } : {}),
       ...(a.accessKeyId && a.secretAccessKey ? { credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey, sessionToken: a.sessionToken } } : {}),
       maxAttempts: 3, // a read: the SDK's standard retry (throttling, 5xx) is safe here
     });
+    return { sdk, client: this.client };
   }
 
   /** The newest minute's maximum ReplicaLag over the last `windowMs` (RDS publishes it every minute). */
   async replicaLag(instance: string, now: Date, o: { windowMs?: number; timeoutMs?: number } = {}): Promise<ReplicaLag> {
-    const r = await this.client.send(
-      new GetMetricStatisticsCommand({
+    const { sdk, client } = await this.cloudwatch();
+    const r = await client.send(
+      new sdk.GetMetricStatisticsCommand({
         Namespace: 'AWS/RDS',
         MetricName: 'ReplicaLag',
         Dimensions: [{ Name: 'DBInstanceIdentifier', Value: instance }],
@@ -41,6 +52,6 @@ export class CloudWatchAdapter {
   }
 
   destroy(): void {
-    this.client.destroy();
+    this.client?.destroy();
   }
 }

@@ -1,20 +1,13 @@
 /** Amazon RDS: instance status for /dr health, the replica promotion of a failover, snapshots and restores. */
-import {
-  CreateDBInstanceReadReplicaCommand,
-  DescribeDBInstanceAutomatedBackupsCommand,
-  DescribeDBInstancesCommand,
-  DescribeDBSnapshotsCommand,
-  ModifyDBInstanceCommand,
-  PromoteReadReplicaCommand,
-  RDSClient,
-  RestoreDBInstanceFromDBSnapshotCommand,
-  RestoreDBInstanceToPointInTimeCommand,
-  type DBInstance,
-  type DBSnapshot,
-} from '@aws-sdk/client-rds';
+import type { DBInstance, DBSnapshot, RDSClient } from '@aws-sdk/client-rds';
 import { isTransient } from '../core/rds-states.js';
 import { RdsCallError, type RdsAutomatedBackup, type RdsInstance, type RdsSnapshot, type RestorePlacement } from './rds-types.js';
 import { waitForInstance, type WaitOptions } from './rds-wait.js';
+
+type Sdk = typeof import('@aws-sdk/client-rds');
+let sdkLoading: Promise<Sdk> | undefined;
+/** The AWS SDK is loaded at the first RDS call, not at start-up: ~25 MB resident and ~0.4 s of a cold start. */
+const loadSdk = (): Promise<Sdk> => (sdkLoading ??= import('@aws-sdk/client-rds'));
 
 export type { RdsAutomatedBackup, RdsInstance, RdsSnapshot, RestorePlacement } from './rds-types.js';
 export { RdsCallError } from './rds-types.js';
@@ -106,20 +99,27 @@ const placementParams = (p: RestorePlacement) => ({
 });
 
 export class RdsAdapter {
-  private readonly client: RDSClient;
-  constructor(a: RdsAccess) {
-    this.client = new RDSClient({
+  private client?: RDSClient;
+  constructor(private readonly a: RdsAccess) {}
+
+  /** The SDK and this adapter's client, made at the first call. */
+  private async rds(): Promise<{ sdk: Sdk; client: RDSClient }> {
+    const sdk = await loadSdk();
+    const a = this.a;
+    this.client ??= new sdk.RDSClient({
       region: a.region,
       ...(a.endpoint ? { endpoint: a.endpoint } : {}),
       ...(a.accessKeyId && a.secretAccessKey ? { credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey, sessionToken: a.sessionToken } } : {}),
       // A promotion must never be sent twice because the SDK retried it; reads are retried by the waits (rds-wait.ts).
       maxAttempts: 1,
     });
+    return { sdk, client: this.client };
   }
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
+  private async call<T>(fn: (r: { sdk: Sdk; client: RDSClient }) => Promise<T>): Promise<T> {
+    const r = await this.rds();
     try {
-      return await fn();
+      return await fn(r);
     } catch (err) {
       throw callError(err);
     }
@@ -128,7 +128,7 @@ export class RdsAdapter {
   /** The instance, or undefined when RDS says there is no such instance. */
   async describe(id: string, timeoutMs = 10_000): Promise<RdsInstance | undefined> {
     try {
-      const r = await this.call(() => this.client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), { abortSignal: AbortSignal.timeout(timeoutMs) }));
+      const r = await this.call(({ sdk, client }) => client.send(new sdk.DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), { abortSignal: AbortSignal.timeout(timeoutMs) }));
       const d = r.DBInstances?.[0];
       return d ? toInstance(d) : undefined;
     } catch (err) {
@@ -139,26 +139,26 @@ export class RdsAdapter {
 
   /** PromoteReadReplica; `backupRetentionDays` so the new primary keeps the old one's retention, not the API's default of 1 day. */
   async promote(id: string, o: { backupRetentionDays?: number } = {}): Promise<RdsInstance> {
-    const r = await this.call(() => this.client.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id, BackupRetentionPeriod: o.backupRetentionDays })));
+    const r = await this.call(({ sdk, client }) => client.send(new sdk.PromoteReadReplicaCommand({ DBInstanceIdentifier: id, BackupRetentionPeriod: o.backupRetentionDays })));
     return toInstance(r.DBInstance ?? { DBInstanceIdentifier: id });
   }
 
   /** ModifyDBInstance MultiAZ=true, applied now (RDS builds the standby in the background: `modifying`). */
   async makeMultiAZ(id: string): Promise<RdsInstance> {
-    const r = await this.call(() => this.client.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, MultiAZ: true, ApplyImmediately: true })));
+    const r = await this.call(({ sdk, client }) => client.send(new sdk.ModifyDBInstanceCommand({ DBInstanceIdentifier: id, MultiAZ: true, ApplyImmediately: true })));
     return toInstance(r.DBInstance ?? { DBInstanceIdentifier: id });
   }
 
   async createReplica(id: string, source: string): Promise<RdsInstance> {
-    const r = await this.call(() => this.client.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: id, SourceDBInstanceIdentifier: source })));
+    const r = await this.call(({ sdk, client }) => client.send(new sdk.CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: id, SourceDBInstanceIdentifier: source })));
     return toInstance(r.DBInstance ?? { DBInstanceIdentifier: id });
   }
 
   /** Snapshots, newest first: of one instance (automated and manual unless a type is given), or the one named. */
   async snapshots(q: { instance?: string; id?: string; type?: 'automated' | 'manual' }, timeoutMs = 10_000): Promise<RdsSnapshot[]> {
     try {
-      const r = await this.call(() =>
-        this.client.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: q.instance, DBSnapshotIdentifier: q.id, SnapshotType: q.id ? undefined : q.type }), { abortSignal: AbortSignal.timeout(timeoutMs) }),
+      const r = await this.call(({ sdk, client }) =>
+        client.send(new sdk.DescribeDBSnapshotsCommand({ DBInstanceIdentifier: q.instance, DBSnapshotIdentifier: q.id, SnapshotType: q.id ? undefined : q.type }), { abortSignal: AbortSignal.timeout(timeoutMs) }),
       );
       return (r.DBSnapshots ?? []).map(toSnapshot).sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
     } catch (err) {
@@ -169,14 +169,14 @@ export class RdsAdapter {
 
   /** `aws rds restore-db-instance-from-db-snapshot` into a NEW instance, placed as told. */
   async restoreFromSnapshot(target: string, snapshot: string, p: RestorePlacement): Promise<RdsInstance> {
-    const r = await this.call(() => this.client.send(new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: target, DBSnapshotIdentifier: snapshot, ...placementParams(p) })));
+    const r = await this.call(({ sdk, client }) => client.send(new sdk.RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: target, DBSnapshotIdentifier: snapshot, ...placementParams(p) })));
     return toInstance(r.DBInstance ?? { DBInstanceIdentifier: target });
   }
 
   /** The automated backups of an instance (by name), including the `retained` ones of a deleted instance. */
   async automatedBackups(instance: string, timeoutMs = 10_000): Promise<RdsAutomatedBackup[]> {
     try {
-      const r = await this.call(() => this.client.send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: instance }), { abortSignal: AbortSignal.timeout(timeoutMs) }));
+      const r = await this.call(({ sdk, client }) => client.send(new sdk.DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: instance }), { abortSignal: AbortSignal.timeout(timeoutMs) }));
       return (r.DBInstanceAutomatedBackups ?? []).map((b) => ({
         resourceId: b.DbiResourceId ?? '',
         instance: b.DBInstanceIdentifier ?? instance,
@@ -197,7 +197,7 @@ export class RdsAdapter {
   /** `aws rds restore-db-instance-to-point-in-time` into a NEW instance, placed as told; from an instance, or from the retained backups of a deleted one. */
   async restoreToTime(source: string | { resourceId: string }, target: string, time: Date, p: RestorePlacement): Promise<RdsInstance> {
     const from = typeof source === 'string' ? { SourceDBInstanceIdentifier: source } : { SourceDbiResourceId: source.resourceId };
-    const r = await this.call(() => this.client.send(new RestoreDBInstanceToPointInTimeCommand({ ...from, TargetDBInstanceIdentifier: target, RestoreTime: time, ...placementParams(p) })));
+    const r = await this.call(({ sdk, client }) => client.send(new sdk.RestoreDBInstanceToPointInTimeCommand({ ...from, TargetDBInstanceIdentifier: target, RestoreTime: time, ...placementParams(p) })));
     return toInstance(r.DBInstance ?? { DBInstanceIdentifier: target });
   }
 
@@ -207,6 +207,6 @@ export class RdsAdapter {
   }
 
   destroy(): void {
-    this.client.destroy();
+    this.client?.destroy();
   }
 }

@@ -4,7 +4,6 @@
  * when the policy says so, an IAM authentication token (rds-db:connect, valid 15 min) as the password.
  */
 import { readFileSync } from 'node:fs';
-import { Signer } from '@aws-sdk/rds-signer';
 import type { ConnectionOptions } from 'node:tls';
 import type { SqlAccess } from '../runbooks/policy-schema.js';
 import type { RdsAccess } from './rds.js';
@@ -47,6 +46,8 @@ export async function sqlConnection(url: string, a: SqlAccess | undefined, aws: 
   const port = Number(u.port || 5432);
   const conn: SqlConnection = { url: withoutSslParams(url), ssl: tlsOptions(a) };
   if (a.iamUser) {
+    // Loaded only when the policy asks for IAM tokens: most set-ups never need the signer in memory.
+    const { Signer } = await import('@aws-sdk/rds-signer');
     const signer = new Signer({
       hostname: host,
       port,

@@ -17,6 +17,7 @@ import type { BotReply, CallRecord, Channel, EmulatorOptions, Ephemeral, FailSpe
 import { describeState } from './summary.js';
 import { restoreSnapshot, takeSnapshot, type WorkspaceSnapshot } from './snapshot.js';
 import { createApiListener } from './web-api.js';
+import { SocketModeServer, toEnvelope } from './socket-mode.js';
 import { manifestBotScopes } from '../slack/scopes.js';
 
 export * from './types.js';
@@ -41,6 +42,8 @@ export class SlackEmulator extends EventEmitter {
   private port = 0;
   private mounted: MountedHandler[] = [];
   private readonly scopes: Set<string>;
+  /** Set by useSocketMode(): the bot is then reached over its WebSocket instead of botEndpoint. */
+  socketMode?: SocketModeServer;
 
   constructor(private readonly opts: EmulatorOptions) {
     super();
@@ -91,7 +94,12 @@ export class SlackEmulator extends EventEmitter {
     });
     const server = http.createServer((req, res) => {
       for (const handler of this.mounted) if (handler(req, res)) return;
+      if (this.socketMode?.handle(req, res)) return;
       api(req, res);
+    });
+    server.on('upgrade', (req, sock, head) => {
+      if (this.socketMode) this.socketMode.upgrade(req, sock, head);
+      else sock.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -103,6 +111,7 @@ export class SlackEmulator extends EventEmitter {
 
   /** Closes the server, its keep-alive sockets and any request still on its way to the bot. */
   async stop(): Promise<void> {
+    this.socketMode?.close();
     for (const req of this.pending) req.destroy();
     this.pending.clear();
     const server = this.server;
@@ -279,7 +288,20 @@ export class SlackEmulator extends EventEmitter {
       event_id: `Ev${Math.floor(now * 1000).toString(36).toUpperCase()}`,
       event_time: Math.floor(now),
     });
-    return this.postSigned(body, { contentType: 'application/json' });
+    return this.deliver(body);
+  }
+
+  /** From now on the bot is a Socket Mode app: apps.connections.open with `appToken` gives a WebSocket here. */
+  useSocketMode(o: { appToken: string; pingEveryMs?: number }): SocketModeServer {
+    this.socketMode?.close();
+    this.socketMode = new SocketModeServer({ appToken: o.appToken, appId: this.opts.appId ?? 'A0BOOM', baseUrl: () => this.baseUrl, pingEveryMs: o.pingEveryMs, onChange: () => this.emit('change') });
+    return this.socketMode;
+  }
+
+  /** What Slack does with a request for the bot: POST it to the request URL, or send it over the socket. */
+  private deliver(body: string, headers?: Record<string, string>): Promise<BotReply> {
+    if (this.socketMode) return this.socketMode.deliver(toEnvelope(body, headers), this.opts.botTimeoutMs ?? 3000);
+    return this.postSigned(body, { contentType: /^\s*\{/.test(body) ? 'application/json' : undefined, headers });
   }
 
   postSigned(body: string, o: { contentType?: string; timestamp?: number; signature?: string; headers?: Record<string, string> } = {}): Promise<BotReply> {
@@ -306,7 +328,7 @@ export class SlackEmulator extends EventEmitter {
     return {
       ctx,
       workspace: { teamId: ctx.teamId, teamDomain: ctx.teamDomain, appId: ctx.appId, verificationToken: 'sandbox-verification-token' },
-      send: (body, headers) => this.postSigned(body, { headers }),
+      send: (body, headers) => this.deliver(body, headers),
     };
   }
 }

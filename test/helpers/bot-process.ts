@@ -6,6 +6,9 @@ import { SECRET, TOKEN } from './harness.js';
 export interface BotProcess {
   child: ChildProcess;
   port: number;
+  /** performance.now() when the process was spawned and when /healthz first answered 200. */
+  spawnedAt: number;
+  healthyAt: number;
   output(): string;
   /** SIGTERM and wait for the exit code. */
   stop(): Promise<number | null>;
@@ -21,10 +24,17 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** `npm start`'s entry as a separate OS process, in HTTP mode against the emulator. */
-export async function startBotProcess(o: { apiUrl: string; databaseUrl: string; env?: Record<string, string> }): Promise<BotProcess> {
+/** The compiled entry `npm start` and the image run (`npm run build` makes it). */
+export const COMPILED_ENTRY = 'dist/src/main.js';
+
+/**
+ * The bot as a separate OS process, in HTTP mode against the emulator (Socket Mode when `env` has
+ * SLACK_APP_TOKEN): from source through tsx by default, or `compiled` — dist/, as in production.
+ */
+export async function startBotProcess(o: { apiUrl: string; databaseUrl: string; env?: Record<string, string>; compiled?: boolean; node?: string; healthPollMs?: number }): Promise<BotProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const spawnedAt = performance.now();
+  const child = spawn(o.node ?? process.execPath, o.compiled ? [COMPILED_ENTRY] : ['--import', 'tsx', 'src/main.ts'], {
     env: {
       ...process.env,
       NODE_OPTIONS: '',
@@ -44,6 +54,8 @@ export async function startBotProcess(o: { apiUrl: string; databaseUrl: string; 
   const bot: BotProcess = {
     child,
     port,
+    spawnedAt,
+    healthyAt: NaN,
     output: () => out,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
@@ -57,11 +69,12 @@ export async function startBotProcess(o: { apiUrl: string; databaseUrl: string; 
       await once(child, 'exit');
     },
   };
-  await waitHealthy(port, 30_000, () => out);
+  await waitHealthy(port, 30_000, () => out, o.healthPollMs);
+  bot.healthyAt = performance.now();
   return bot;
 }
 
-export async function waitHealthy(port: number, timeoutMs: number, output: () => string = () => ''): Promise<void> {
+export async function waitHealthy(port: number, timeoutMs: number, output: () => string = () => '', pollMs = 100): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -71,6 +84,6 @@ export async function waitHealthy(port: number, timeoutMs: number, output: () =>
       // not listening yet
     }
     if (Date.now() > deadline) throw new Error(`bot on :${port} not healthy after ${timeoutMs} ms\n${output()}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }

@@ -41,16 +41,77 @@ describe('running as several replicas', () => {
     expect(svc.spec.selector).toEqual(deployment.spec.template.metadata.labels);
   });
 
-  it('the Dockerfile runs the same entry as npm start, as non-root, and copies what it needs', () => {
-    const dockerfile = readFileSync('Dockerfile', 'utf8');
-    expect(dockerfile).toMatch(/^FROM node:20/m);
-    expect(dockerfile).toMatch(/CMD \["node", "--import", "tsx", "src\/main.ts"\]/);
-    expect(dockerfile).toMatch(/^USER node$/m);
-    for (const path of ['src', 'commands', 'templates', 'dr-policy.yml', 'package-lock.json']) {
-      expect(dockerfile).toContain(path);
-      expect(existsSync(path)).toBe(true);
+  it('the readiness the image declares is the Deployment\'s: /healthz', () => {
+    const runtime = dockerStages(readFileSync('Dockerfile', 'utf8')).at(-1)!;
+    const check = runtime.find((i) => i.op === 'HEALTHCHECK')!;
+    expect(check.args).toContain('/healthz');
+    expect(container.livenessProbe.httpGet.path).toBe('/healthz');
+  });
+});
+
+interface Instruction {
+  op: string;
+  args: string;
+}
+
+/** Dockerfile → stages of instructions (continuation lines joined, comments dropped), as `docker build` reads it. */
+function dockerStages(text: string): Instruction[][] {
+  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const stages: Instruction[][] = [];
+  for (const line of lines) {
+    const [, op, args] = /^(\S+)\s+(.*)$/.exec(line)!;
+    if (op!.toUpperCase() === 'FROM') stages.push([]);
+    stages.at(-1)!.push({ op: op!.toUpperCase(), args: args! });
+  }
+  return stages;
+}
+
+describe('the image', () => {
+  const stages = dockerStages(readFileSync('Dockerfile', 'utf8'));
+  const runtime = stages.at(-1)!;
+  const all = (stage: Instruction[], op: string) => stage.filter((i) => i.op === op).map((i) => i.args);
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+
+  it('builds in a stage of its own with the dev dependencies, and the runtime copies only dist/ from it', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const build = stages[0]!;
+    expect(build[0]!.args).toMatch(/^node:\S+ AS build$/);
+    expect(all(build, 'RUN')).toContain('npm ci --no-audit --no-fund');
+    expect(all(build, 'RUN')).toContain('npm run build');
+    expect(all(runtime, 'COPY')).toContain('--from=build /app/dist ./dist');
+    expect(all(runtime, 'COPY').filter((c) => c.startsWith('--from='))).toHaveLength(1);
+  });
+
+  it('runs on a current Node LTS, slim, with production dependencies only and no tsx', () => {
+    const [, major] = /^node:(\d+)-bookworm-slim AS runtime$/.exec(runtime[0]!.args) ?? [];
+    expect(Number(major)).toBeGreaterThanOrEqual(24);
+    expect(all(runtime, 'RUN').join(' ')).toMatch(/npm ci --omit=dev/);
+    expect(runtime.map((i) => i.args).join('\n')).not.toMatch(/tsx|typescript/);
+    expect(pkg.dependencies.tsx).toBeUndefined();
+    expect(pkg.dependencies.typescript).toBeUndefined();
+  });
+
+  it('starts dist/src/main.js with node directly (signals reach it), as non-root, with a sized heap', () => {
+    const cmd = JSON.parse(all(runtime, 'CMD').at(-1)!);
+    expect(cmd).toEqual(['node', 'dist/src/main.js']);
+    // exec: the shell npm runs the script in is replaced by node, so Ctrl-C and SIGTERM to npm reach the bot.
+    expect(pkg.scripts.start).toBe('exec node dist/src/main.js');
+    expect(existsSync('src/main.ts')).toBe(true);
+    expect(all(runtime, 'USER').at(-1)).toBe('node');
+    expect(all(runtime, 'ENV').join(' ')).toMatch(/NODE_OPTIONS="?--max-old-space-size=\d+/);
+    expect(all(runtime, 'HEALTHCHECK')).toHaveLength(1);
+  });
+
+  it('copies what exists and what the compiled bot reads at run time', () => {
+    for (const stage of stages) {
+      for (const c of all(stage, 'COPY').filter((x) => !x.startsWith('--from='))) {
+        for (const path of c.split(/\s+/).slice(0, -1)) expect(existsSync(path)).toBe(true);
+      }
     }
-    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-    expect(pkg.dependencies.tsx).toBeDefined(); // the runtime, installed by npm ci --omit=dev
+    expect(all(runtime, 'COPY')).toEqual(expect.arrayContaining(['dr-policy.yml ./', 'templates ./templates']));
+  });
+
+  it('supports Node 22 and newer', () => {
+    expect(pkg.engines.node).toBe('>=22');
   });
 });
