@@ -29,6 +29,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist ./dist
 COPY dr-policy.yml ./
 COPY templates ./templates
+# The RDS CA bundle the policy's SQL checks verify against (targets.database.sql: verify-full), from AWS's trust store.
+ADD --chmod=644 https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /etc/ssl/certs/rds-global-bundle.pem
 RUN mkdir .node-compile-cache && chown node .node-compile-cache
 USER node
 # Loading the modules (no side effects at import) fills the compile cache for this image's Node.
