@@ -7,8 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createBot, type Bot } from '../app.js';
 import { loadPolicy, type Policy } from '../policy.js';
@@ -67,15 +65,15 @@ export async function startLocalWorkspace(config: Config, log: Logger, opts: Loc
   await listen(emulator, config.PORT, opts.host ?? '127.0.0.1');
 
   let bot: Bot;
-  let botServer: Server;
+  let botPort: number;
   try {
     bot = await createBot({ ...config, mode: 'http', SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: emulator.apiUrl }, { log, policy: slackOnlyPolicy(loadPolicy(config.DR_POLICY)) });
-    botServer = (await bot.app.start({ port: 0, host: '127.0.0.1' })) as Server;
+    // The whole bot, as in production: the ticker runs DMs, escalations, reminders, cards and actions.
+    botPort = (await bot.start({ port: 0, host: '127.0.0.1' }))!;
   } catch (err) {
     await emulator.stop();
     throw err;
   }
-  const botPort = (botServer.address() as AddressInfo).port;
   emulator.botEndpoint = `http://127.0.0.1:${botPort}/slack/events`;
 
   page = createPage({
@@ -104,7 +102,6 @@ export async function startLocalWorkspace(config: Config, log: Logger, opts: Loc
     page?.close();
     // The bot first (it closes the database), then the last messages are saved, then the page's port.
     await bot.stop();
-    botServer.closeAllConnections();
     await file.close();
     await emulator.stop();
   };
