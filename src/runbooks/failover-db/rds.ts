@@ -8,6 +8,7 @@ import type { PlanRecord } from '../../store/actions.js';
 import { rdsDefaults, type DatabaseTarget, type RdsTarget } from '../policy-schema.js';
 import type { RunbookContext, Step, StepContext } from '../types.js';
 import { chooseReplica, repointFact, repointPlans, repointStep, type RepointPlan } from './common.js';
+import { rdsUnreachable } from '../target-hints.js';
 
 export interface RdsPlanData {
   provider: 'rds';
@@ -28,7 +29,7 @@ export async function planRds(ctx: RunbookContext, db: DatabaseTarget, replicaNa
   try {
     inst = await rds.describe(replica.name);
   } catch (err) {
-    throw new UserError(`RDS did not answer about ${escapeMrkdwn(replica.name)} (${escapeMrkdwn((err as Error).message)}); nothing was planned.`);
+    throw rdsUnreachable(ctx.infra, rdsTarget(ctx), replica.name, err);
   }
   if (!inst) throw new UserError(`RDS has no instance "${escapeMrkdwn(replica.name)}" (the policy lists it as a replica).`);
   if (!inst.replicaOf) throw new UserError(`${escapeMrkdwn(replica.name)} is not a read replica: it is already a primary, so there is nothing to promote.`);

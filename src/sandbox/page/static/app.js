@@ -9,6 +9,7 @@ const $ = (id) => document.getElementById(id);
 const ui = {
   person: $('person'),
   channels: $('channels'),
+  dms: $('dms'),
   channelName: $('channel-name'),
   connection: $('connection'),
   messages: $('messages'),
@@ -99,20 +100,31 @@ function ctx() {
 function render() {
   const s = page.state;
   document.title = `${s.channel.is_im ? 'DR Bot' : `#${s.channel.name}`} · DR bot local workspace`;
-  replace(
-    ui.channels,
-    s.channels.map((c) =>
-      h(
-        'li',
-        {},
-        h('button', { type: 'button', class: c.id === s.channel.id ? 'channel-link active' : 'channel-link', onclick: () => openChannel(c.id) }, c.is_im ? '● DR Bot' : `# ${c.name}`),
-      ),
-    ),
-  );
+  markRead(s.channel);
+  const link = (c, label) => {
+    const unread = c.id !== s.channel.id && isUnread(c);
+    const cls = ['channel-link', c.id === s.channel.id && 'active', unread && 'unread'].filter(Boolean).join(' ');
+    return h('li', {}, h('button', { type: 'button', class: cls, 'data-channel': c.id, 'aria-label': unread ? `${label} (unread)` : label, onclick: () => openChannel(c.id) }, label, unread ? h('span', { class: 'unread-dot', 'aria-hidden': 'true' }) : null));
+  };
+  replace(ui.channels, s.channels.filter((c) => !c.is_im).map((c) => link(c, `# ${c.name}`)));
+  // The bot's DMs to whoever you act as: pages (with Acknowledge), reminders meant for one person.
+  const dms = s.channels.filter((c) => c.is_im);
+  replace(ui.dms, dms.length ? dms.map((c) => link(c, 'DR Bot')) : h('li', { class: 'sidebar-empty' }, 'No messages yet'));
   replace(ui.channelName, s.channel.is_im ? 'DR Bot' : `# ${s.channel.name}`);
   renderMessages();
   renderThread();
   renderView();
+}
+
+/** Read marks are this browser's, per person: the newest message seen in each conversation. */
+const readKey = (c) => `dr-local-read:${page.me}:${c.id}`;
+function isUnread(c) {
+  const seen = localStorage.getItem(readKey(c));
+  return !!c.latest && (!seen || Number(c.latest) > Number(seen));
+}
+function markRead(c) {
+  const latest = page.state.channels.find((x) => x.id === c.id)?.latest;
+  if (latest) localStorage.setItem(readKey(c), latest);
 }
 
 function openChannel(id) {

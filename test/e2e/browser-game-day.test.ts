@@ -1,0 +1,109 @@
+/**
+ * A whole DR game day in the local workspace, in a real browser (Debian's chromium): an L1 drill is
+ * declared, the page reaches a person's DMs and Acknowledge stops the escalation, a reminder comes at the
+ * policy's 1-minute cadence, and so on. Nothing is driven behind the page's back: the bot runs its own
+ * ticker as `npm start` does. Every step leaves a screenshot in test-artifacts/game-day/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { DEMO_PEOPLE, PEOPLE } from '../../src/sandbox/demo-workspace.js';
+import { startLocalWorkspace, type LocalWorkspace } from '../../src/sandbox/local-workspace.js';
+import { openBrowser, type Browser } from '../helpers/browser.js';
+import { writeDrPolicy } from '../helpers/dr-policy.js';
+
+const ARTIFACTS = join('test-artifacts', 'game-day');
+let dir: string;
+let ws: LocalWorkspace;
+let b: Browser;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dr-game-day-'));
+  await mkdir(ARTIFACTS, { recursive: true });
+  // The shipped policy and targets, with L1's update cadence and acknowledgement timeout at one minute.
+  const shipped = parse(readFileSync('dr-policy.yml', 'utf8')) as { targets: Record<string, unknown> };
+  const policyFile = writeDrPolicy({ targets: shipped.targets, levels: { 1: { updateEvery: '1m', ackTimeout: '1m' } } });
+  const config = loadConfig({ DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', DR_POLICY: policyFile });
+  [ws, b] = await Promise.all([startLocalWorkspace(config, createLogger('silent'), { fresh: false, print: () => undefined }), openBrowser()]);
+}, 120_000);
+
+afterAll(async () => {
+  await b?.close();
+  await ws?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const card = () => b.page.locator('#messages article.message', { hasText: 'INC-1' }).first();
+const asPerson = (id: string) => b.page.selectOption('#person', id);
+const shot = (name: string) => b.page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+const nameOf = (id: string) => DEMO_PEOPLE.find((p) => p.id === id)!.name;
+
+async function send(text: string): Promise<void> {
+  const box = b.page.locator('#command');
+  await box.fill(text);
+  await box.press('Enter');
+  await b.page.waitForFunction(() => (document.querySelector('#command') as HTMLTextAreaElement).value === '');
+}
+
+/** The people the bot has DMed a page to, from the emulator's DM channels. */
+function pagedPeople(): string[] {
+  return [...ws.emulator.channels.values()]
+    .filter((c) => c.is_im && ws.emulator.messages(c.id).some((m) => JSON.stringify(m.blocks ?? []).includes('Acknowledge')))
+    .map((c) => c.name);
+}
+
+let paged: string;
+
+describe('a DR game day in the local workspace', () => {
+  it('1. declares an L1 drill from the command box', async () => {
+    await b.page.goto(`${ws.url}?as=alice`);
+    await b.page.locator('#connection.live').waitFor();
+    await send('/incident declare L1 Game day: primary database down --drill --services payment-processing,api-gateway');
+    await card().locator('.b-header', { hasText: 'INC-1 · L1 Critical' }).waitFor();
+    expect(await card().innerText()).toMatch(/drill/i);
+    await shot('1-declared');
+  });
+
+  it('2. the page reaches a person\'s DMs; Acknowledge there stops the escalation', async () => {
+    // The ticker sends the pages on its own: nothing in this test runs a job.
+    const deadline = Date.now() + 30_000;
+    while (pagedPeople().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const people = pagedPeople();
+    expect(people.length).toBeGreaterThan(0);
+    paged = people[0]!;
+    await asPerson(paged);
+    const dm = b.page.locator('#dms .channel-link', { hasText: 'DR Bot' });
+    await dm.and(b.page.locator('.unread')).waitFor();
+    await shot('2a-dm-unread');
+    await dm.click();
+    await b.page.locator('#channel-name', { hasText: 'DR Bot' }).waitFor();
+    const pageMsg = b.page.locator('#messages article.message', { hasText: 'INC-1' }).last();
+    await pageMsg.getByRole('button', { name: 'Acknowledge' }).click();
+    await pageMsg.getByText(/acknowledged/i).first().waitFor();
+    expect(await b.page.locator('#dms .channel-link.unread').count()).toBe(0);
+    await shot('2b-acknowledged');
+  }, 60_000);
+
+  it('3. a reminder comes at the policy\'s 1-minute cadence; unacknowledged pages escalate, the acknowledged one does not', async () => {
+    await asPerson(PEOPLE.alice);
+    await b.page.locator('#channels .channel-link', { hasText: 'incident-response' }).click();
+    await card().locator('.replies').click();
+    const thread = b.page.locator('#thread');
+    const acked = thread.locator('article.message', { hasText: `@${nameOf(paged)} acknowledged the page for` });
+    await acked.waitFor();
+    // The groups the acknowledgement covered, as the thread names them: "… the page for Communications after 2 s, Standard support after 2 s."
+    const groups = [...(await acked.innerText()).matchAll(/(?:for|,) ([^,]+?) after /g)].map((m) => m[1]!.trim());
+    expect(groups.length).toBeGreaterThan(0);
+    // Both come on their own from the ticker, one minute after the declaration.
+    await thread.locator('article.message', { hasText: 'INC-1 needs a status update' }).waitFor({ timeout: 100_000 });
+    await thread.locator('article.message', { hasText: 'No acknowledgement from' }).first().waitFor({ timeout: 100_000 });
+    await shot('3-reminder-and-escalation');
+    const escalations = await thread.locator('article.message', { hasText: 'No acknowledgement from' }).allInnerTexts();
+    for (const g of groups) expect(escalations.filter((e) => e.includes(`No acknowledgement from ${g}`))).toEqual([]);
+  }, 150_000);
+});
