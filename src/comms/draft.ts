@@ -1,6 +1,6 @@
 import type { Incident } from '../core/incident.js';
 import type { Policy } from '../policy.js';
-import { FIELD_TO_INPUT, fieldsFromForm, type CommsForm } from './fields.js';
+import { FIELD_TO_INPUT, fieldsFromForm, INPUT_LABELS, type CommsForm } from './fields.js';
 import type { TemplateName } from './schemas.js';
 import { TemplateFieldsError, type Templates } from './templates.js';
 
@@ -15,7 +15,8 @@ export function renderDraft(templates: Templates, template: TemplateName, form: 
     const errors: Record<string, string> = {};
     for (const [path, message] of Object.entries(err.fields)) {
       const input = FIELD_TO_INPUT[path.split('.')[0]!] ?? 'title';
-      errors[input] ??= `${path}: ${message}`;
+      // Named by the label on the form (path "affectedServices" is the input "Affected services").
+      errors[input] ??= `${INPUT_LABELS[input]}: ${message}`;
     }
     return { ok: false, errors };
   }

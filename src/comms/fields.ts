@@ -79,6 +79,19 @@ export function fieldsFromForm(template: TemplateName, f: CommsForm, inc: Incide
   }
 }
 
+/** The inputs' labels as the form shows them: errors name these, never a template's field path. */
+export const INPUT_LABELS: Record<keyof CommsForm, string> = {
+  description: 'What customers are experiencing',
+  status: 'Current status',
+  services: 'Affected services',
+  expected: 'Expected resolution',
+  impact: 'Impact on partners',
+  workarounds: 'Temporary workarounds',
+  title: 'Title',
+  update: 'Current status and actions',
+  next: 'Next update in (minutes)',
+};
+
 /** Which inputs each template's form shows, and where a schema path's error belongs in the form. */
 export const FORM_INPUTS: Record<TemplateName, Array<keyof CommsForm>> = {
   customer: ['description', 'status', 'services', 'expected'],

@@ -30,7 +30,7 @@ describe('/incident comms over signed HTTP', () => {
 
     // Preview without the expected resolution: the problem is named, nothing is posted.
     await h.emulator.clickButton({ user: PEOPLE.georgi, viewId: view.id, actionId: 'comms_preview' });
-    const withProblem = await h.emulator.waitFor(() => (blockText(h.emulator.view(view.id)!).includes('expectedResolution: required') ? h.emulator.view(view.id) : undefined));
+    const withProblem = await h.emulator.waitFor(() => (blockText(h.emulator.view(view.id)!).includes('Expected resolution: required') ? h.emulator.view(view.id) : undefined));
     expect(withProblem).toBeDefined();
 
     await h.emulator.clickButton({ user: PEOPLE.georgi, viewId: view.id, actionId: 'comms_preview', values: { expected: 'within 2 hours' } });
@@ -57,8 +57,21 @@ describe('/incident comms over signed HTTP', () => {
     await h.run(PEOPLE.georgi, '/incident', 'comms partner INC-1');
     const view = await openForm(PEOPLE.georgi, 'Partner message');
     const r = await h.emulator.submitView({ user: PEOPLE.georgi, viewId: view.id, values: { impact: 'POS validation fails', expected: '   ' } });
-    expect(r.body).toMatchObject({ response_action: 'errors', errors: { expected: 'expectedResolution: required' } });
+    expect(r.body).toMatchObject({ response_action: 'errors', errors: { expected: 'Expected resolution: required' } });
     expect((await h.bot.store.timeline(1)).filter((e) => e.kind === 'comms_prepared')).toHaveLength(1);
+  });
+
+  it('a placeholder left in a draft (the partner phone "+359 2 XXX XXXX") is flagged: not ready to send', async () => {
+    await h.run(PEOPLE.georgi, '/incident', 'comms partner INC-1');
+    const view = await openForm(PEOPLE.georgi, 'Partner message');
+    await h.emulator.clickButton({ user: PEOPLE.georgi, viewId: view.id, actionId: 'comms_preview', values: { impact: 'POS validation fails', expected: 'within 2 hours' } });
+    const previewed = await h.emulator.waitFor(() => (blockText(h.emulator.view(view.id)!).includes('Dear Partner') ? h.emulator.view(view.id) : undefined));
+    expect(blockText(previewed!)).toContain('Placeholder to fill in: “Phone: +359 2 XXX XXXX” (from `contacts.partnersPhone` in dr-policy.yml)');
+    await h.emulator.submitView({ user: PEOPLE.georgi, viewId: view.id, values: { impact: 'POS validation fails', expected: 'within 2 hours' } });
+    const draft = await h.emulator.waitFor(() => h.emulator.thread(CHANNELS.incidents, card.ts).find((m) => m.text.includes('*Partner message* draft')));
+    expect(draft.text).toContain('not ready to send: a placeholder is left to fill in');
+    expect(draft.text).not.toContain('— ready to send');
+    expect(draft.text).toContain('contacts.partnersPhone');
   });
 
   it('status page: posted as a draft and as a markdown file; hostile text neither breaks nor pings', async () => {

@@ -1,6 +1,6 @@
 import { incidentRef, type Incident } from '../../core/incident.js';
 import { escapeMrkdwn, truncate } from '../../core/mrkdwn.js';
-import { CUSTOMER_STATUSES, FORM_INPUTS, PAGE_STATUSES, type CommsForm } from '../../comms/fields.js';
+import { CUSTOMER_STATUSES, FORM_INPUTS, INPUT_LABELS as L, PAGE_STATUSES, type CommsForm } from '../../comms/fields.js';
 import type { TemplateName } from '../../comms/schemas.js';
 import type { Policy } from '../../policy.js';
 import { actions, button, context, input, modal, option, section, type Block } from './kit.js';
@@ -30,26 +30,26 @@ function select(id: string, label: string, values: readonly string[], current: s
 function inputFor(key: keyof CommsForm, template: TemplateName, f: CommsForm, policy: Policy): Block {
   switch (key) {
     case 'description':
-      return text('description', 'What customers are experiencing', f.description, { multiline: true, hint: 'Completes "We are currently experiencing …"' });
+      return text('description', L.description, f.description, { multiline: true, hint: 'Completes "We are currently experiencing …"' });
     case 'status':
-      return select('status', 'Current status', template === 'customer' ? CUSTOMER_STATUSES : PAGE_STATUSES, f.status);
+      return select('status', L.status, template === 'customer' ? CUSTOMER_STATUSES : PAGE_STATUSES, f.status);
     case 'services': {
       const opts = policy.services.map((s) => option(truncate(s.name, 75), s.id));
       const initial = opts.filter((o) => f.services.includes(o.value));
-      return input('services', 'Affected services', { type: 'multi_static_select', options: opts, ...(initial.length && { initial_options: initial }) });
+      return input('services', L.services, { type: 'multi_static_select', options: opts, ...(initial.length && { initial_options: initial }) });
     }
     case 'expected':
-      return text('expected', 'Expected resolution', f.expected, { max: 200, hint: 'e.g. "within 2 hours" or "14:00 EET"' });
+      return text('expected', L.expected, f.expected, { max: 200, hint: 'e.g. "within 2 hours" or "14:00 EET"' });
     case 'impact':
-      return text('impact', 'Impact on partners', f.impact, { multiline: true, hint: 'One point per line' });
+      return text('impact', L.impact, f.impact, { multiline: true, hint: 'One point per line' });
     case 'workarounds':
-      return text('workarounds', 'Temporary workarounds', f.workarounds, { multiline: true, optional: true, hint: 'One per line' });
+      return text('workarounds', L.workarounds, f.workarounds, { multiline: true, optional: true, hint: 'One per line' });
     case 'title':
-      return text('title', 'Title', f.title, { max: 200 });
+      return text('title', L.title, f.title, { max: 200 });
     case 'update':
-      return text('update', 'Current status and actions', f.update, { multiline: true });
+      return text('update', L.update, f.update, { multiline: true });
     case 'next':
-      return text('next', 'Next update in (minutes)', f.next, { max: 4 });
+      return text('next', L.next, f.next, { max: 4 });
   }
 }
 
