@@ -106,4 +106,82 @@ describe('a DR game day in the local workspace', () => {
     const escalations = await thread.locator('article.message', { hasText: 'No acknowledgement from' }).allInnerTexts();
     for (const g of groups) expect(escalations.filter((e) => e.includes(`No acknowledgement from ${g}`))).toEqual([]);
   }, 150_000);
+
+  it('4. Break something → primary down; /dr failover-db requested by the DBA, confirmed by the commander, runs on the simulated estate', async () => {
+    await b.page.locator('#thread-close').click();
+    await b.page.locator('#break-button').click();
+    await b.page.locator('.break-item', { hasText: 'Primary database down' }).click();
+    await b.page.locator('#messages article.message', { hasText: 'production-primary as failed' }).waitFor();
+    await b.page.locator('#estate .estate-line.bad', { hasText: 'production-primary' }).waitFor();
+    await shot('4a-primary-down');
+
+    await asPerson(PEOPLE.dmitri);
+    await send('/dr failover-db');
+    const plan = b.page.locator('#messages article.message', { hasText: 'Promote the RDS read replica production-replica-1' }).last();
+    await plan.waitFor();
+    expect(await plan.innerText()).toContain('production-primary is failed');
+    await shot('4b-plan');
+    // The requester may not confirm their own destructive action at L1; someone else must.
+    await asPerson(PEOPLE.alice);
+    await plan.getByRole('button', { name: 'Confirm' }).click();
+    await b.page.locator('#messages article.message', { hasText: 'Promote the RDS read replica production-replica-1' }).last().getByText(/Create production-replica-1-standby as the new standby/).waitFor();
+    await b.page.locator('#messages article.message', { hasText: /succeeded|completed|done/i }).last().waitFor({ timeout: 60_000 });
+    const card = await b.page.locator('#messages article.message', { hasText: 'Promote the RDS read replica production-replica-1' }).last().innerText();
+    expect(card).toMatch(/available, standalone/);
+    expect(card).toMatch(/RDS reports it available and standalone/);
+    expect(ws.estate.rds!.get('production-replica-1')).toMatchObject({ status: 'available', replicaOf: undefined });
+    await b.page.locator('#estate .estate-line.ok', { hasText: 'API health URL' }).waitFor();
+    await shot('4c-failed-over');
+  }, 120_000);
+
+  it('5. a comms draft from the drill: Preview keeps what was typed, placeholders are flagged, the draft carries its DRILL mark', async () => {
+    await asPerson(PEOPLE.georgi);
+    await send('/incident comms partner INC-1');
+    const m = b.page.locator('.modal[data-callback-id="incident_comms"]');
+    await m.locator('[data-block-id="impact"] textarea').fill('POS validation may fail for a few minutes');
+    await m.locator('[data-block-id="expected"] input').fill('within 1 hour');
+    await m.getByRole('button', { name: 'Preview' }).click();
+    await m.getByText('*** DRILL').waitFor();
+    expect(await m.locator('[data-block-id="impact"] textarea').inputValue()).toBe('POS validation may fail for a few minutes');
+    expect(await m.locator('[data-block-id="expected"] input').inputValue()).toBe('within 1 hour');
+    expect(await m.innerText()).toContain('Placeholder to fill in: “Phone: +359 2 XXX XXXX”');
+    await shot('5a-comms-preview');
+    await m.locator('button.submit').click();
+    await m.waitFor({ state: 'detached' });
+    await card().locator('.replies').click();
+    const draft = b.page.locator('#thread article.message', { hasText: 'Partner message' }).last();
+    await draft.waitFor();
+    expect(await draft.innerText()).toMatch(/DRILL[\s\S]*do not send/);
+    await shot('5b-comms-draft');
+  }, 60_000);
+
+  it('6. resolve: the checklist ticks its probes against the simulated estate', async () => {
+    await asPerson(PEOPLE.alice);
+    await card().getByRole('button', { name: 'Resolve' }).click();
+    const m = b.page.locator('.modal[data-callback-id="incident_resolve"]');
+    await m.locator('[data-block-id="summary"] textarea').fill('Promoted production-replica-1; the API is healthy again.');
+    await m.locator('button.submit').click();
+    await m.waitFor({ state: 'detached' });
+    await card().locator('.b-field', { hasText: 'Resolved after' }).waitFor();
+    await card().locator('.replies').click();
+    const checklist = b.page.locator('#thread article.message', { hasText: 'All services responding normally' }).last();
+    await checklist.getByText(/All services responding normally — 1\/1 healthy/).waitFor({ timeout: 30_000 });
+    await checklist.getByText(/Cache hit rates > 90% — hit rate 9\d\.\d%/).waitFor({ timeout: 30_000 });
+    await shot('6-checklist');
+  }, 60_000);
+
+  it('7. the postmortem file is visible and downloadable', async () => {
+    await send('/incident timeline INC-1');
+    const file = b.page.locator('#thread .file', { hasText: 'INC-1-postmortem.md' });
+    await file.waitFor();
+    expect(await file.locator('.file-title').innerText()).toBe('INC-1 postmortem draft');
+    const href = await file.locator('a.file-download').getAttribute('href');
+    const res = await fetch(new URL(href!, ws.url));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('INC-1-postmortem.md');
+    expect(await res.text()).toContain('INC-1');
+    await file.locator('summary').click();
+    await shot('7-postmortem');
+    expect(b.problems).toEqual([]);
+  }, 60_000);
 });

@@ -81,6 +81,21 @@ export class K8sPeer {
     d.history.push({ revision: d.revision, containers: structuredClone(d.containers) });
   }
 
+  /** A new image for a deployment's first container, rolled out as `kubectl set image` would (a new revision). */
+  deploy(namespace: string, name: string, image: string): void {
+    const d = this.deployments.get(`${namespace}/${name}`);
+    if (!d) throw new Error(`no deployment ${namespace}/${name}`);
+    d.containers[0]!.image = image;
+    Object.assign(d, { generation: d.generation + 1, changedAt: Date.now() });
+    this.newRevision(d);
+  }
+
+  /** The deployment as the API server reports it (status included). */
+  read(namespace: string, name: string) {
+    const d = this.deployments.get(`${namespace}/${name}`);
+    return d ? this.view(d) : undefined;
+  }
+
   /** The next request with this method fails with `status`. */
   failNext(method: string, status: number, message: string): void {
     this.faults.push({ method, status, message });

@@ -21,7 +21,12 @@ export interface PageMessage {
   latest_reply?: string;
   replies: PageMessage[];
   broadcast: boolean;
+  /** Files shared in the message: what the page lists, with the start of each for a preview. */
+  files: Array<{ id: string; name: string; title: string; size: number; preview: string }>;
 }
+
+/** How much of a file the page previews; the whole file is a download (GET /ws/files/<id>). */
+const PREVIEW_CHARS = 1_500;
 
 function pageMessage(m: Message, replies: Message[] = []): PageMessage {
   return {
@@ -37,6 +42,7 @@ function pageMessage(m: Message, replies: Message[] = []): PageMessage {
     latest_reply: m.latest_reply,
     replies: replies.map((r) => pageMessage(r)),
     broadcast: !!m.reply_broadcast,
+    files: (m.files ?? []).map((f) => ({ id: f.id, name: f.name, title: f.title, size: Buffer.byteLength(f.content), preview: f.content.slice(0, PREVIEW_CHARS) })),
   };
 }
 

@@ -1,6 +1,7 @@
 // The local workspace page: #incident-response as Slack shows it to the person you act as, kept live
 // by server-sent events. Everything is rendered with DOM APIs from the state the server sends.
 import { createComposer } from './composer.js';
+import { createEstate } from './estate.js';
 import { h, replace } from './dom.js';
 import { messageView as drawMessage } from './messages.js';
 import { confirmDialog, renderModal } from './modal.js';
@@ -229,7 +230,10 @@ function renderView() {
 
 function listen() {
   const events = new EventSource('/ws/events');
-  events.addEventListener('change', () => void refresh());
+  events.addEventListener('change', () => {
+    void refresh();
+    page.onChange?.();
+  });
   events.addEventListener('open', () => {
     ui.connection.textContent = '● live';
     ui.connection.className = 'live';
@@ -261,6 +265,8 @@ async function main() {
     meta: page.meta,
     send: (text) => api('/ws/command', { user: page.me, channel: page.channel, text }),
   });
+  const estate = createEstate({ menuButton: $('break-button'), menu: $('break-list'), panel: $('estate'), faults: page.meta.faults ?? [], api, toast });
+  page.onChange = () => estate.refresh();
   setPerson(pickPerson());
   listen();
 }

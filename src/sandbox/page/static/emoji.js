@@ -24,6 +24,7 @@ export const EMOJI = {
   hourglass_flowing_sand: '⏳',
   hourglass: '⌛',
   rotating_light: '🚨',
+  page_facing_up: '📄',
   fire: '🔥',
   sos: '🆘',
   pager: '📟',
