@@ -112,7 +112,7 @@ describe('a DR game day in the local workspace', () => {
     await b.page.locator('#break-button').click();
     await b.page.locator('.break-item', { hasText: 'Primary database down' }).click();
     await b.page.locator('#messages article.message', { hasText: 'production-primary as failed' }).waitFor();
-    await b.page.locator('#estate .estate-line.bad', { hasText: 'production-primary' }).waitFor();
+    await b.page.locator('#estate .estate-line.bad', { hasText: 'RDS production-primary' }).waitFor();
     await shot('4a-primary-down');
 
     await asPerson(PEOPLE.dmitri);
