@@ -117,18 +117,20 @@ describe('a DR game day in the local workspace', () => {
 
     await asPerson(PEOPLE.dmitri);
     await send('/dr failover-db');
-    const plan = b.page.locator('#messages article.message', { hasText: 'Promote the RDS read replica production-replica-1' }).last();
-    await plan.waitFor();
-    expect(await plan.innerText()).toContain('production-primary is failed');
+    // The plan card goes to the incident's thread, with Confirm and Cancel.
+    await card().locator('.replies').click();
+    const plan = () => b.page.locator('#thread article.message', { hasText: 'Promote the RDS read replica production-replica-1' }).last();
+    await plan().waitFor();
+    expect(await plan().innerText()).toContain('production-primary is failed');
     await shot('4b-plan');
     // The requester may not confirm their own destructive action at L1; someone else must.
     await asPerson(PEOPLE.alice);
-    await plan.getByRole('button', { name: 'Confirm' }).click();
-    await b.page.locator('#messages article.message', { hasText: 'Promote the RDS read replica production-replica-1' }).last().getByText(/Create production-replica-1-standby as the new standby/).waitFor();
-    await b.page.locator('#messages article.message', { hasText: /succeeded|completed|done/i }).last().waitFor({ timeout: 60_000 });
-    const card = await b.page.locator('#messages article.message', { hasText: 'Promote the RDS read replica production-replica-1' }).last().innerText();
-    expect(card).toMatch(/available, standalone/);
-    expect(card).toMatch(/RDS reports it available and standalone/);
+    await card().locator('.replies').click();
+    await plan().getByRole('button', { name: 'Confirm' }).click();
+    await plan().getByText(/RDS reports it available and standalone/).waitFor({ timeout: 60_000 });
+    const done = await plan().innerText();
+    expect(done).toMatch(/available, standalone/);
+    expect(done).toMatch(/Create production-replica-1-standby as the new standby/);
     expect(ws.estate.rds!.get('production-replica-1')).toMatchObject({ status: 'available', replicaOf: undefined });
     await b.page.locator('#estate .estate-line.ok', { hasText: 'API health URL' }).waitFor();
     await shot('4c-failed-over');
