@@ -123,10 +123,16 @@ describe('a DR game day in the local workspace', () => {
     await plan().waitFor();
     expect(await plan().innerText()).toContain('production-primary is failed');
     await shot('4b-plan');
+    // The requester's own Confirm is refused: L1 destructive actions need a second person.
+    await plan().getByRole('button', { name: 'Confirm' }).click();
+    await b.page.locator('.overlay.confirm .confirm-yes').click();
+    await b.page.locator('article.message.ephemeral', { hasText: /someone other than|second person|not the requester|cannot confirm/i }).first().waitFor();
     // The requester may not confirm their own destructive action at L1; someone else must.
     await asPerson(PEOPLE.alice);
     await card().locator('.replies').click();
     await plan().getByRole('button', { name: 'Confirm' }).click();
+    // A destructive action asks "are you sure?" first, as its Slack button's confirm dialog does.
+    await b.page.locator('.overlay.confirm .confirm-yes').click();
     await plan().getByText(/RDS reports it available and standalone/).waitFor({ timeout: 60_000 });
     const done = await plan().innerText();
     expect(done).toMatch(/available, standalone/);
