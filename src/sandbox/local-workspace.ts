@@ -14,6 +14,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import { DEMO_PEOPLE, seedWorkspace } from './demo-workspace.js';
 import { SimulatedEstate } from './estate/estate.js';
+import { prepareEmbeddedDatabase } from './embedded-database.js';
 import { SlackEmulator } from './emulator.js';
 import type { PageCommand } from './page/actions.js';
 import { createPage, type Page } from './page/server.js';
@@ -72,7 +73,8 @@ export async function startLocalWorkspace(config: Config, log: Logger, opts: Loc
   const policy = slackOnlyPolicy(loadPolicy(config.DR_POLICY));
   const estate = new SimulatedEstate(policy);
   try {
-    await estate.start(process.env, dataDir);
+    // initdb in a child process, and a small shared_buffers: see embedded-database.ts.
+    await Promise.all([config.DATABASE_URL ? undefined : prepareEmbeddedDatabase(dataDir, log), estate.start(process.env)]);
     bot = await createBot({ ...config, mode: 'http', SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: emulator.apiUrl }, { log, policy, env: estate.env });
     // The whole bot, as in production: the ticker runs DMs, escalations, reminders, cards and actions.
     botPort = (await bot.start({ port: 0, host: '127.0.0.1' }))!;

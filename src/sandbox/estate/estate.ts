@@ -6,7 +6,8 @@
  * environment already configures (AWS credentials or endpoint, KUBECONFIG/serverEnv, the Redis URL, a
  * health URL) is left alone: the drill then acts on that real one.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Policy } from '../../policy.js';
 import { rdsDefaults } from '../../runbooks/policy-schema.js';
@@ -55,8 +56,11 @@ export class SimulatedEstate {
     return this.policy.targets.kubernetes;
   }
 
-  /** Starts a server for each target the environment leaves unconfigured; `dir` holds the simulated kubeconfig. */
-  async start(environment: Env, dir: string): Promise<this> {
+  /** Where the simulated kubeconfig is written (a temporary directory, removed on stop). */
+  private kubeDir?: string;
+
+  /** Starts a server for each target the environment leaves unconfigured. */
+  async start(environment: Env): Promise<this> {
     const set = (name: string | undefined) => Boolean(name && environment[name]?.trim());
     const t = this.policy.targets;
     const rdsT = t.rds ?? rdsDefaults;
@@ -81,8 +85,8 @@ export class SimulatedEstate {
         const stable = k.deployments[name]?.stableImage ?? `boomcard/${name}:stable`;
         this.k8s.add(k.namespace, name, { replicas: 3, previousImages: [stable.replace(/(\d+)$/, (n) => String(Math.max(0, Number(n) - 1)))], containers: [{ name, image: stable, env: [{ name: 'DB_HOST', value: host }, { name: 'LOG_LEVEL', value: 'info' }] }] });
       }
-      const file = join(dir, 'simulated-kubeconfig.yaml');
-      await mkdir(dir, { recursive: true });
+      this.kubeDir = await mkdtemp(join(tmpdir(), 'dr-estate-'));
+      const file = join(this.kubeDir, 'simulated-kubeconfig.yaml');
       await writeFile(file, kubeconfig(this.k8s.url), { mode: 0o600 });
       this.env[k.kubeconfigEnv ?? 'KUBECONFIG'] = file;
       this.simulated.push('Kubernetes');
@@ -183,6 +187,7 @@ export class SimulatedEstate {
 
   async stop(): Promise<void> {
     await Promise.all([this.rds?.close(), this.k8s?.close(), this.redis?.close(), this.health?.close()]);
+    if (this.kubeDir) await rm(this.kubeDir, { recursive: true, force: true });
   }
 }
 
