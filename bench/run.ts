@@ -7,16 +7,18 @@
  * - declare: a bare Bolt app vs. the bot under signed /incident declare load (declare-bench.ts).
  * - reminders: 10,000 due reminders worked off by the bot as a separate process (reminders.ts).
  * - failover: a bare pg_promote() vs. /dr failover-db Confirm → verified new primary on a real pair (failover.ts).
+ * - confirm: Confirm click → first step started, with the preflight re-check against local targets (confirm.ts).
  * - local: the local workspace from `npm start`: first start, restart, memory at rest and over a drill (local-workspace.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { runDeclareBench } from './declare-bench.js';
 import { runReminderBench } from './reminders.js';
 import { runFailoverBench } from './failover.js';
+import { runConfirmBench } from './confirm.js';
 import { runLocalWorkspaceBench } from './local-workspace.js';
 import { printFigures, warnIfBusy, writeResults, type Figures } from './report.js';
 
-const SECTIONS = { declare: runDeclareBench, reminders: runReminderBench, failover: runFailoverBench, local: runLocalWorkspaceBench } as const;
+const SECTIONS = { declare: runDeclareBench, reminders: runReminderBench, failover: runFailoverBench, confirm: runConfirmBench, local: runLocalWorkspaceBench } as const;
 type Section = keyof typeof SECTIONS;
 
 const asked = [...process.argv.slice(2), ...(process.env.BENCH_ONLY ?? '').split(',')].map((s) => s.trim()).filter(Boolean);

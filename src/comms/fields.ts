@@ -79,7 +79,15 @@ export function fieldsFromForm(template: TemplateName, f: CommsForm, inc: Incide
   }
 }
 
-/** The inputs' labels as the form shows them: errors name these, never a template's field path. */
+/** Which inputs each template's form shows, and where a schema path's error belongs in the form. */
+export const FORM_INPUTS: Record<TemplateName, Array<keyof CommsForm>> = {
+  customer: ['description', 'status', 'services', 'expected'],
+  partner: ['services', 'impact', 'workarounds', 'expected'],
+  'status-page': ['title', 'status', 'services', 'update', 'next'],
+  'internal-update': ['title', 'status', 'update', 'next'],
+};
+
+/** The labels people see on the form's inputs: error text names these, never the schema's field names. */
 export const INPUT_LABELS: Record<keyof CommsForm, string> = {
   description: 'What customers are experiencing',
   status: 'Current status',
@@ -90,14 +98,6 @@ export const INPUT_LABELS: Record<keyof CommsForm, string> = {
   title: 'Title',
   update: 'Current status and actions',
   next: 'Next update in (minutes)',
-};
-
-/** Which inputs each template's form shows, and where a schema path's error belongs in the form. */
-export const FORM_INPUTS: Record<TemplateName, Array<keyof CommsForm>> = {
-  customer: ['description', 'status', 'services', 'expected'],
-  partner: ['services', 'impact', 'workarounds', 'expected'],
-  'status-page': ['title', 'status', 'services', 'update', 'next'],
-  'internal-update': ['title', 'status', 'update', 'next'],
 };
 
 export const FIELD_TO_INPUT: Record<string, keyof CommsForm> = {

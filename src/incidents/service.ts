@@ -4,6 +4,7 @@ import { ConflictError, UserError } from '../core/errors.js';
 import { incidentRef, isOpen, statusLabel, type Incident, type OpenStatus } from '../core/incident.js';
 import type { LevelNumber } from '../core/levels.js';
 import { reminderCadence, reminderDueAfter } from '../core/reminders.js';
+import { splitMessage } from '../core/slack-text.js';
 import type { Logger } from '../observability/logger.js';
 import type { Policy } from '../policy.js';
 import type { Store } from '../store/index.js';
@@ -93,7 +94,7 @@ export class IncidentService {
       const why = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
       throw new UserError(`Declared *${incidentRef(incident.id)}*, but Slack did not take its card (${why}). The bot keeps trying and posts it as soon as Slack answers.`);
     }
-    this.d.log.info({ incident: incident.id, level: incident.level, drill: incident.drill, actor }, 'incident declared');
+    this.d.log.info({ incident: incident.id, incidentLevel: incident.level, drill: incident.drill, actor }, 'incident declared');
     await this.emit('declared', withCard, actor);
     return { incident: withCard, created };
   }
@@ -253,7 +254,10 @@ export class IncidentService {
 
   private async thread(inc: Incident, text: string): Promise<void> {
     if (!inc.channelId || !inc.cardTs) return;
-    await this.d.slack.chat.postMessage({ channel: inc.channelId, thread_ts: inc.cardTs, text, unfurl_links: false, unfurl_media: false });
+    // Longer than Slack's 4,000 characters (an update full of `&<>`): several replies, marked "continued".
+    for (const part of splitMessage(text)) {
+      await this.d.slack.chat.postMessage({ channel: inc.channelId, thread_ts: inc.cardTs, text: part, unfurl_links: false, unfurl_media: false });
+    }
   }
 
   private async mustBeOpen(id: number): Promise<Incident> {

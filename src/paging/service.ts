@@ -1,9 +1,12 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../core/clock.js';
-import { ConflictError, UserError } from '../core/errors.js';
+import { decide, PAGED_PERSON, standingRoles, type Grant } from '../core/authz.js';
+import { ConflictError, ForbiddenError, UserError } from '../core/errors.js';
 import { incidentRef, isOpen, type Incident } from '../core/incident.js';
 import type { LevelNumber } from '../core/levels.js';
 import { slackDate, userRef } from '../core/mrkdwn.js';
+import { roleName } from '../core/roles.js';
+import { splitMessage } from '../core/slack-text.js';
 import type { IncidentService } from '../incidents/service.js';
 import type { Logger } from '../observability/logger.js';
 import type { Policy } from '../policy.js';
@@ -16,6 +19,7 @@ import type { OnCallDirectory } from './oncall.js';
 import { dedupKey, levelReach, routesOf } from './plan.js';
 import { PROVIDER_LABEL } from './port.js';
 import type { PagingTeam } from './schema.js';
+import { own } from '../core/own.js';
 
 export interface PagingDeps {
   store: Store;
@@ -71,7 +75,10 @@ export class Paging {
 
   /** Only a raised level reaches more people; a lowered one leaves the pages as they are. */
   async levelChanged(inc: Incident, from: LevelNumber, actor: string): Promise<void> {
-    if (inc.level < from) await this.levelRound(inc, 'level_raised', actor);
+    if (inc.level >= from) return;
+    const again = await this.d.pages.retrigger(inc.id, inc.level, this.d.clock.now());
+    if (again > 0) this.d.log.info({ incident: inc.id, incidentLevel: inc.level, alerts: again }, 'open PagerDuty alerts re-triggered with the new severity');
+    await this.levelRound(inc, 'level_raised', actor);
   }
 
   async resolved(inc: Incident): Promise<void> {
@@ -107,7 +114,7 @@ export class Paging {
     const { created, existing } = await this.d.pages.create(inc.id, wanted, now);
     this.d.nudge?.();
     if (created.length === 0 && existing.length === 0) return;
-    this.d.log.info({ incident: inc.id, level: inc.level, drill: inc.drill, paged: created.map((p) => p.target) }, 'paging');
+    this.d.log.info({ incident: inc.id, incidentLevel: inc.level, drill: inc.drill, paged: created.map((p) => p.target) }, 'paging');
     const items = created.map((p) => this.item(p, wanted));
     await this.thread(inc, pagingLine(inc, this.d.policy, { items, already: existing.map((p) => this.forWhom(p)), ackTimeoutMs: level.ackTimeoutMs }));
   }
@@ -140,7 +147,7 @@ export class Paging {
   /** A page for a team at a tier: its routes unless a drill; tier 1 (the secondary) is a Slack DM only. */
   teamPage(inc: Incident, team: string, tier: number, user: string | undefined, o: { reason: PageReason; actor: string; message?: string; routesTeam?: string }): NewPage {
     const routesTeam = o.routesTeam ?? team;
-    const t = this.d.policy.teams[routesTeam] as PagingTeam | undefined;
+    const t = own(this.d.policy.teams, routesTeam) as PagingTeam | undefined;
     const level = this.d.policy.levels[inc.level];
     return {
       target: team, targetKind: 'team', tier, team: routesTeam, userId: user, level: inc.level, reason: o.reason, message: o.message, drill: inc.drill, pagedBy: o.actor,
@@ -154,12 +161,22 @@ export class Paging {
    * The Acknowledge button. The store's conditional update decides; whoever loses a race is told who
    * won. Slack is brought in line afterwards, best effort: the acknowledgement itself is already kept.
    */
-  async acknowledge(pageIds: number[], user: string): Promise<{ incident: Incident; groups: Array<{ forWhom: string; ackMs: number }> }> {
+  async acknowledge(pageIds: number[], user: string, allowed: readonly Grant[]): Promise<{ incident: Incident; groups: Array<{ forWhom: string; ackMs: number }> }> {
     const clicked = await this.d.pages.byIds(pageIds);
-    if (clicked.length === 0) throw new UserError('This page no longer exists.');
+    if (clicked.length === 0 || clicked.length !== new Set(pageIds).size) throw new UserError('This page no longer exists.');
+    // The button's value only says which rows; who was paged and for which incident come from the rows.
+    if (new Set(clicked.map((p) => p.incidentId)).size > 1) throw new ForbiddenError('This button names pages of different incidents; nothing was acknowledged.');
     const inc = await this.d.store.incidents.get(clicked[0]!.incidentId);
     const ref = incidentRef(clicked[0]!.incidentId);
     if (!inc || !isOpen(inc.status) || clicked.every((p) => p.status === 'resolved')) throw new ConflictError(`${ref} is already resolved — there is nothing left to acknowledge.`);
+    const pagedUsers = clicked.map((p) => p.userId);
+    const may = decide(user, allowed, { standing: standingRoles(user, this.d.policy.teams), pagedUsers, incidentRoles: inc.roles }, (r) => roleName(r, this.d.policy.roles));
+    if (!may.allowed) {
+      await appendTimeline(this.d.store.db, { incidentId: inc.id, at: this.d.clock.now(), actor: user, kind: 'refused', data: { interaction: 'page_acknowledge', pages: clicked.map((p) => p.id), pagedUsers, reason: may.reason } });
+      this.d.log.warn({ incident: inc.id, user, pages: clicked.map((p) => p.id) }, 'acknowledge refused: not the paged person');
+      throw new ForbiddenError(`Only the person who was paged (${[...new Set(pagedUsers)].map((u) => (u ? userRef(u) : 'nobody yet')).join(', ')}) or this incident's Incident Commander can acknowledge this page. Nothing changed; the escalation goes on.`);
+    }
+    const onBehalfOf = may.as === PAGED_PERSON ? undefined : [...new Set(pagedUsers.filter((u): u is string => Boolean(u)))];
     const now = this.d.clock.now();
     const acked = await this.d.pages.acknowledge(pageIds, user, now);
     this.d.nudge?.();
@@ -171,10 +188,10 @@ export class Paging {
     }
     const groups = [...new Map(acked.map((p) => [p.target, { forWhom: this.forWhom(p), ackMs: Math.max(...acked.filter((x) => x.target === p.target).map((x) => x.ackMs ?? 0)) }])).values()];
     await this.d.store.incidents.markAcknowledged(inc.id, now);
-    await appendTimeline(this.d.store.db, { incidentId: inc.id, at: now, actor: user, kind: 'page_acknowledged', data: { targets: [...new Set(acked.map((p) => p.target))], ackMs: groups.map((g) => g.ackMs) } });
-    this.d.log.info({ incident: inc.id, user, groups: groups.map((g) => g.forWhom) }, 'page acknowledged');
+    await appendTimeline(this.d.store.db, { incidentId: inc.id, at: now, actor: user, kind: 'page_acknowledged', data: { targets: [...new Set(acked.map((p) => p.target))], ackMs: groups.map((g) => g.ackMs), ...(onBehalfOf ? { onBehalfOf, as: may.as } : {}) } });
+    this.d.log.info({ incident: inc.id, user, onBehalfOf, groups: groups.map((g) => g.forWhom) }, 'page acknowledged');
     await this.bestEffort('acknowledgement shown in Slack', async () => {
-      await this.thread(inc, ackLine(user, groups));
+      await this.thread(inc, ackLine(user, groups, onBehalfOf));
       await this.d.incidents.refreshCard(inc);
       await this.closeDms(inc, acked, { ackedBy: user, ackedAt: now });
     });
@@ -198,7 +215,7 @@ export class Paging {
 
   // ---- words ----
   forWhom(p: Pick<Page, 'target' | 'targetKind'>): string {
-    return p.targetKind === 'user' ? userRef(p.target) : (this.d.policy.teams[p.target]?.name ?? p.target);
+    return p.targetKind === 'user' ? userRef(p.target) : (own(this.d.policy.teams, p.target)?.name ?? p.target);
   }
 
   private forWhomOf(n: NewPage): string {
@@ -221,7 +238,7 @@ export class Paging {
     const onCall = await this.d.oncall.all(this.d.clock.now(), teamIds);
     const out: string[] = [];
     for (const id of teamIds) {
-      const t = this.d.policy.teams[id] as PagingTeam | undefined;
+      const t = own(this.d.policy.teams, id) as PagingTeam | undefined;
       if (!t) continue;
       if (t.oncall && onCall[id]?.primary) out.push(`${userRef(onCall[id]!.primary!)} (on call, ${t.name})`);
       else if (t.usergroup) out.push(`<!subteam^${t.usergroup}>`);
@@ -232,7 +249,9 @@ export class Paging {
 
   async thread(inc: Incident, text: string): Promise<void> {
     if (!inc.channelId || !inc.cardTs) return;
-    await this.d.slack.chat.postMessage({ channel: inc.channelId, thread_ts: inc.cardTs, text, unfurl_links: false, unfurl_media: false });
+    for (const part of splitMessage(text)) {
+      await this.d.slack.chat.postMessage({ channel: inc.channelId, thread_ts: inc.cardTs, text: part, unfurl_links: false, unfurl_media: false });
+    }
   }
 
   private async bestEffort(what: string, fn: () => Promise<unknown>): Promise<void> {

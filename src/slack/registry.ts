@@ -26,6 +26,15 @@ export class CommandRegistry {
     return this.defs.find((d) => d.path[0] === root && d.path[1] === name.toLowerCase());
   }
 
+  /** Which definition a text is for (no validation): its permission is checked before its input is read. */
+  target(root: string, text: string): CommandDef<unknown> | undefined {
+    const trimmed = text.trim();
+    const name = trimmed.split(/\s/, 1)[0] ?? '';
+    if (name.toLowerCase() === 'help') return undefined;
+    const named = name === '' ? undefined : this.find(root, name);
+    return named ?? this.defs.find((d) => d.path[0] === root && d.fallback);
+  }
+
   parse(root: string, text: string, policy: Policy): Parsed {
     const trimmed = text.trim();
     const space = trimmed.search(/\s/);
@@ -52,7 +61,9 @@ export class CommandRegistry {
     const result = def.args.safeParse(raw);
     if (!result.success) {
       const first = result.error.issues[0];
-      throw new UserError(`${first?.path.join('.') || 'input'}: ${first?.message ?? 'invalid'}`, def.usage);
+      // Named as the usage line names it (`dryRun` → "dry run"), not by the schema's field name.
+      const name = first?.path.map(String).join(' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() || 'the input';
+      throw new UserError(`The ${name} is not right: ${first?.message ?? 'invalid'}.`, def.usage);
     }
     return { kind: 'run', def, args: result.data };
   }

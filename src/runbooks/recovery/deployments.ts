@@ -10,6 +10,7 @@ import type { Policy } from '../../policy.js';
 import type { KubernetesTarget } from '../policy-schema.js';
 import type { RunbookContext, Step } from '../types.js';
 import { kubernetesUnreachable } from '../target-hints.js';
+import { own } from '../../core/own.js';
 
 export const K8S_ROLES = [INCIDENT_COMMANDER, 'technical_lead', 'infrastructure_engineer'] as const;
 
@@ -22,7 +23,7 @@ export function kubernetesTarget(policy: Policy): KubernetesTarget {
 /** Only deployments the policy lists are acted on: a typo must never reach the cluster. */
 export function knownDeployment(policy: Policy, name: string, usage?: string): { name: string; namespace: string; stableImage?: string; min: number; max: number } {
   const k = kubernetesTarget(policy);
-  const d = k.deployments[name];
+  const d = own(k.deployments, name);
   if (!d) {
     const listed = Object.keys(k.deployments);
     throw new UserError(`Unknown deployment "${escapeMrkdwn(name)}". The policy lists: ${listed.length ? listed.join(', ') : 'none (add them under targets.kubernetes.deployments)'}.`, usage);
@@ -37,6 +38,13 @@ export async function readDeployment(ctx: RunbookContext, namespace: string, nam
     throw kubernetesUnreachable(ctx.infra, kubernetesTarget(ctx.policy), `${namespace}/${name}`, err);
   }
 }
+
+/** A deployment's facts an approval is bound to: desired replicas and each container's image. */
+export const deploymentFingerprint = (namespace: string, name: string, s: DeploymentState): Record<string, string | number> => ({
+  deployment: `${namespace}/${name}`,
+  replicas: s.desired,
+  ...Object.fromEntries(Object.entries(s.images).map(([c, i]) => [`image:${c}`, i])),
+});
 
 export const podsFact = (s: DeploymentState): [string, string] => ['Now', `${s.ready}/${s.desired} ready, ${Object.entries(s.images).map(([c, i]) => `${c}=${i}`).join(', ')}`];
 

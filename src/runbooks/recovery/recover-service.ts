@@ -9,8 +9,9 @@ import { UserError } from '../../core/errors.js';
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import type { Policy } from '../../policy.js';
 import type { Runbook } from '../types.js';
-import { K8S_ROLES, kubernetesTarget, rolloutStep } from './deployments.js';
+import { own } from '../../core/own.js';
 import { kubernetesUnreachable } from '../target-hints.js';
+import { deploymentFingerprint, K8S_ROLES, kubernetesTarget, rolloutStep } from './deployments.js';
 
 interface RecoverPlan {
   service: string;
@@ -21,7 +22,7 @@ interface RecoverPlan {
 
 export function recoveryEntry(policy: Policy, service: string, usage?: string): { manifest: string; deployment: string } {
   const k = kubernetesTarget(policy);
-  const r = k.recovery[service];
+  const r = own(k.recovery, service);
   if (!r) {
     const listed = Object.keys(k.recovery);
     throw new UserError(`No recovery manifest for "${escapeMrkdwn(service)}". The policy has: ${listed.length ? listed.join(', ') : 'none (targets.kubernetes.recovery)'}.`, usage);
@@ -78,6 +79,7 @@ export const recoverService: Runbook<{ service: string }> = {
       ],
       warnings: [],
       data: data as unknown as Record<string, unknown>,
+      fingerprint: { deployment: `${namespace}/${entry.deployment}`, ...(now ? deploymentFingerprint(namespace, entry.deployment, now) : { exists: false }), manifest: String(images) },
     };
   },
   steps(plan) {
