@@ -198,4 +198,21 @@ describe('a DR game day in the local workspace', () => {
     await shot('7-postmortem');
     expect(b.problems).toEqual([]);
   }, 60_000);
+
+  it('8. usable narrow: at 820 px with the thread open the channel keeps its width; at 360 px nothing scrolls sideways', async () => {
+    await b.page.setViewportSize({ width: 820, height: 900 });
+    // Narrower than 1100 px the thread lies over the channel (as Slack's does) instead of squeezing it.
+    if (await b.page.locator('#thread').isVisible()) await b.page.locator('#thread-close').click();
+    await card().locator('.replies').click();
+    await b.page.locator('#thread').waitFor();
+    expect((await b.page.locator('#messages').boundingBox())!.width).toBeGreaterThanOrEqual(300);
+    expect(await b.page.locator('#person').evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+    await shot('8a-820px-thread');
+    await b.page.locator('#thread-close').click();
+    await b.page.setViewportSize({ width: 360, height: 740 });
+    expect(await b.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    for (const sel of ['#command', '#break-button', '#person', '#dms']) expect(await b.page.locator(sel).isVisible()).toBe(true);
+    expect((await b.page.locator('#messages').boundingBox())!.width).toBeGreaterThanOrEqual(300);
+    await shot('8b-360px');
+  });
 });

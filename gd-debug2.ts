@@ -1,0 +1,33 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from './src/config.js';
+import { createLogger } from './src/observability/logger.js';
+import { CHANNELS, PEOPLE } from './src/sandbox/demo-workspace.js';
+import { startLocalWorkspace } from './src/sandbox/local-workspace.js';
+const dir = await mkdtemp(join(tmpdir(), 'gd-dbg-'));
+const ws = await startLocalWorkspace(loadConfig({ DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn' }), createLogger('warn'), { fresh: false, print: console.log });
+const e = ws.emulator;
+await e.slashCommand({ command: '/incident', text: 'declare L2 drill test --drill', user: PEOPLE.alice, channel: CHANNELS.incidents });
+const card = await e.waitFor(() => e.messages(CHANNELS.incidents).find((m) => m.text.includes('INC-1')));
+const run = async (n: number, text: string, requester: string, approver: string) => {
+  await e.slashCommand({ command: '/dr', text, user: requester, channel: CHANNELS.incidents });
+  const plan = await e.waitFor(() => e.thread(CHANNELS.incidents, card.ts).find((m) => m.text.startsWith(`Action #${n}`)), 20000).catch(() => undefined);
+  if (!plan) { for (const m of e.ephemerals({}).slice(-2)) console.log('EPH', m.text.slice(0, 400)); return; }
+  await e.clickButton({ user: approver, actionId: 'dr_action_confirm', value: String(n), channel: CHANNELS.incidents });
+  const done = await e.waitFor(() => e.thread(CHANNELS.incidents, card.ts).find((m) => m.ts === plan.ts && /succeeded|failed/.test(m.text)), 60000).catch(() => undefined);
+  console.log(text, '→', done?.text.slice(0, 120), JSON.stringify(done?.blocks ?? []).match(/\*Steps\*[^"]*/)?.[0]?.slice(0, 600));
+};
+ws.estate.break('bad-deploy');
+await new Promise((r) => setTimeout(r, 3500));
+console.log(ws.estate.status().filter((l) => !l.ok));
+await run(1, 'rollback api-gateway', PEOPLE.ivan, PEOPLE.alice);
+ws.estate.break('corrupted-cache');
+await run(2, 'flush-cache', PEOPLE.ivan, PEOPLE.alice);
+await new Promise((r) => setTimeout(r, 3500));
+console.log(ws.estate.status().filter((l) => !l.ok));
+await e.slashCommand({ command: '/dr', text: 'health', user: PEOPLE.alice, channel: CHANNELS.incidents });
+await new Promise((r) => setTimeout(r, 6000));
+for (const m of e.ephemerals({ user: PEOPLE.alice }).slice(-1)) console.log('HEALTH', m.text.slice(0, 200), JSON.stringify(m.blocks ?? []).slice(0, 1500));
+for (const m of e.messages(CHANNELS.incidents).slice(-1)) console.log('LAST', m.text.slice(0, 200), JSON.stringify(m.blocks ?? []).slice(0, 1500));
+await ws.stop();
