@@ -79,8 +79,11 @@ export interface Bot {
   infra: Infra;
   /** The incident channel as the start-up check found it: its ID is what every post uses. */
   incidentChannel: IncidentChannel;
-  /** Starts listening (HTTP mode: on `port`, 0 = any free port) and answers the port it got. */
-  start(port?: number): Promise<number | undefined>;
+  /**
+   * Starts the ticker and listening (HTTP mode: on `port`, 0 = any free port; or `{ port, host }`) and
+   * answers the port it got.
+   */
+  start(listen?: number | { port: number; host?: string }): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -208,7 +211,7 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
     actions,
     infra,
     incidentChannel,
-    async start(port = config.PORT) {
+    async start(listen = config.PORT) {
       // Runs a dead process left behind are marked interrupted and announced before anything else happens.
       await startActions(actions).catch((err: unknown) => log.error({ err }, 'could not check for interrupted actions'));
       scheduler?.start();
@@ -216,7 +219,7 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
         await app.start();
         return config.PORT;
       }
-      server = (await app.start(port)) as Server;
+      server = (await app.start(listen)) as Server;
       const address = server.address();
       return typeof address === 'object' && address ? address.port : undefined;
     },

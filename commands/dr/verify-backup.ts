@@ -6,6 +6,8 @@ import { verifyBackup } from '../../src/runbooks/recovery/backup.js';
 import { rdsDatabase } from '../../src/runbooks/recovery/restore-db.js';
 import { checkReport } from '../../src/slack/blocks/check-report.js';
 import { defineCommand } from '../../src/slack/command.js';
+import { rdsUnreachable } from '../../src/runbooks/target-hints.js';
+import { rdsDefaults } from '../../src/runbooks/policy-schema.js';
 
 const usage = '/dr verify-backup';
 
@@ -28,7 +30,7 @@ export default defineCommand({
       r = await verifyBackup(ctx);
     } catch (err) {
       if (err instanceof UserError) throw err;
-      throw new UserError(`RDS did not answer (${escapeMrkdwn((err as Error).message)}); the backups were not checked.`);
+      throw rdsUnreachable(ctx.infra, ctx.policy.targets.rds ?? rdsDefaults, 'the backups', err, 'the backups were not checked');
     }
     await ctx.reply(checkReport('Backups', r.results, { totalMs: r.totalMs, at: ctx.clock.now(), note: r.note }));
   },

@@ -5,6 +5,7 @@ import { escapeMrkdwn } from '../../src/core/mrkdwn.js';
 import { checkIntegrity } from '../../src/runbooks/recovery/integrity.js';
 import { checkReport } from '../../src/slack/blocks/check-report.js';
 import { defineCommand } from '../../src/slack/command.js';
+import { missingVariable } from '../../src/runbooks/target-hints.js';
 
 const usage = '/dr verify-integrity';
 
@@ -24,7 +25,7 @@ export default defineCommand({
   handle: async (ctx) => {
     const env = ctx.policy.targets.database!.connectionEnv!;
     const url = ctx.infra.env(env);
-    if (!url) throw new UserError(`The environment variable ${env} (how to reach the platform database) is not set on the bot.`);
+    if (!url) throw missingVariable(env, 'targets.database.connectionEnv', 'how to reach the platform database');
     let report;
     try {
       report = await checkIntegrity(ctx.policy, ctx.infra, url);

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { UserError } from '../../src/core/errors.js';
-import { parseUserMention } from '../../src/core/incident-input.js';
+import { notAPerson, parseUserMention } from '../../src/core/incident-input.js';
 import { incidentRef } from '../../src/core/incident.js';
 import { escapeMrkdwn } from '../../src/core/mrkdwn.js';
 import { INCIDENT_COMMANDER, resolveRole, roleName } from '../../src/core/roles.js';
 import { findIncident, looksLikeIncidentRef } from '../../src/incidents/lookup.js';
 import { checkUserExists } from '../../src/incidents/users.js';
 import { defineCommand } from '../../src/slack/command.js';
+import { didYouMean } from '../../src/core/did-you-mean.js';
 
 const usage = '/incident assign <role> @person [INC-n]';
 
@@ -23,9 +24,10 @@ export default defineCommand({
     if (words.length !== 2) throw new UserError('Say which role and who: a role, then an @mention.', usage);
     const role = resolveRole(words[0]!, policy.roles);
     const names = Object.values(policy.roles).map((r) => r.name).join(', ');
-    if (!role) throw new UserError(`"${escapeMrkdwn(words[0]!)}" is not a role. Roles: ${names}.`, usage);
+    const spellings = Object.entries(policy.roles).flatMap(([id, r]) => [id, ...r.aliases]);
+    if (!role) throw new UserError(`"${escapeMrkdwn(words[0]!)}" is not a role.${didYouMean(words[0]!, spellings)} Roles: ${names}.`, usage);
     const user = parseUserMention(words[1]!);
-    if (!user) throw new UserError(`"${escapeMrkdwn(words[1]!)}" is not a person; mention them with @.`, usage);
+    if (!user) throw new UserError(notAPerson(words[1]!), usage);
     return { ref, role, user };
   },
   args: z.object({ ref: z.string().optional(), role: z.string(), user: z.string() }),

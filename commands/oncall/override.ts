@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { standingRoles, TEAM_MEMBER } from '../../src/core/authz.js';
 import { formatDuration, parseDuration } from '../../src/core/duration.js';
 import { ForbiddenError, UserError } from '../../src/core/errors.js';
-import { parseUserMention } from '../../src/core/incident-input.js';
+import { notAPerson, parseUserMention } from '../../src/core/incident-input.js';
 import { escapeMrkdwn, slackDate } from '../../src/core/mrkdwn.js';
 import { INCIDENT_COMMANDER } from '../../src/core/roles.js';
 import { checkPerson } from '../../src/paging/people.js';
@@ -26,7 +26,7 @@ export default defineCommand({
     const team = resolveTeam(teamText, policy.teams);
     if (!team) throw new UserError(`"${escapeMrkdwn(teamText)}" is not a team. Teams: ${teamList(policy.teams)}.`, usage);
     const user = parseUserMention(who);
-    if (!user) throw new UserError(`"${escapeMrkdwn(who)}" is not a person; mention them with @.`, usage);
+    if (!user) throw new UserError(notAPerson(who), usage);
     const ms = parseDuration(howLong);
     if (ms === undefined) throw new UserError(`"${escapeMrkdwn(howLong)}" is not a duration; use e.g. 30m, 4h or 2d.`, usage);
     if (ms < MIN_MS || ms > MAX_MS) throw new UserError(`An override lasts between ${formatDuration(MIN_MS)} and ${formatDuration(MAX_MS)}.`, usage);

@@ -1,8 +1,9 @@
 import { UserError } from './errors.js';
 import { TEXT_MAX, TITLE_MAX } from './incident.js';
-import { MENTION } from './mrkdwn.js';
+import { escapeMrkdwn, MENTION } from './mrkdwn.js';
 import { visible } from './slack-text.js';
 import { refuseControlCharacters } from './tokenize.js';
+import { didYouMean } from './did-you-mean.js';
 
 /**
  * Checks applied to people's text wherever it comes from (command or modal), so both say the same thing.
@@ -28,7 +29,8 @@ export function checkText(raw: string | undefined, what = 'The update'): string 
 export function checkServices(ids: string[], known: readonly { id: string }[]): string[] {
   const unknown = ids.filter((id) => !known.some((s) => s.id === id));
   if (unknown.length > 0) {
-    throw new UserError(`Unknown service ${unknown.map((u) => `"${u}"`).join(', ')}. Services: ${known.map((s) => s.id).join(', ')}.`);
+    const guess = unknown.length === 1 ? didYouMean(unknown[0]!, known.map((s) => s.id)) : '';
+    throw new UserError(`Unknown service ${unknown.map((u) => `"${u}"`).join(', ')}.${guess} Services: ${known.map((s) => s.id).join(', ')}.`);
   }
   return [...new Set(ids)];
 }
@@ -37,4 +39,15 @@ export function checkServices(ids: string[], known: readonly { id: string }[]): 
 export function parseUserMention(text: string): string | undefined {
   const m = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(text.trim()) ?? /^([UW][A-Z0-9]{2,})$/.exec(text.trim());
   return m?.[1];
+}
+
+/**
+ * Why a word is not a person: "@bob" that Slack did not turn into a mention names nobody in this
+ * workspace; anything else was not written as a mention at all.
+ */
+export function notAPerson(word: string): string {
+  const shown = escapeMrkdwn(word);
+  return word.startsWith('@')
+    ? `Nobody called ${shown} is in this workspace; pick the person from the @ suggestions so it becomes a mention.`
+    : `"${shown}" is not a person; mention them with @.`;
 }

@@ -12,6 +12,9 @@ export const PEOPLE = {
   ivan: 'U0INF0001', // infrastructure
 } as const;
 
+/** Who posts the simulated estate's alerts ("Break something"). */
+export const MONITORING = 'U0MONITOR1';
+
 export const CHANNELS = { incidents: 'C0INCIDENT', general: 'C0GENERAL' } as const;
 
 export interface DemoPerson {
@@ -36,4 +39,5 @@ export function seedWorkspace(emulator: SlackEmulator): void {
   emulator.addChannel({ id: CHANNELS.general, name: 'general' });
   for (const p of DEMO_PEOPLE) emulator.addUser({ id: p.id, name: p.name, real_name: p.real_name });
   emulator.addUser({ id: 'U0ROBOT01', name: 'deploybot', real_name: 'Deploy Bot', is_bot: true });
+  emulator.addUser({ id: MONITORING, name: 'monitoring', real_name: 'Monitoring (simulated estate)', is_bot: true });
 }

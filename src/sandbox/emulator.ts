@@ -176,6 +176,11 @@ export class SlackEmulator extends EventEmitter {
   }
 
   // ---- what Slack would show (live objects: later edits show up in them) ----
+  /** A message from a person or an integration (the simulated estate's monitoring), as if posted in Slack. */
+  postAs(user: string, channel: string, text: string): Message {
+    return this.state.post({ channel: this.channel(channel).id, user, text });
+  }
+
   messages(channel: string): Message[] {
     return this.state.channelMessages(this.channel(channel).id);
   }

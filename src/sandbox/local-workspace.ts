@@ -7,14 +7,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createBot, type Bot } from '../app.js';
 import { loadPolicy, type Policy } from '../policy.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import { DEMO_PEOPLE, seedWorkspace } from './demo-workspace.js';
+import { SimulatedEstate } from './estate/estate.js';
+import { prepareEmbeddedDatabase } from './embedded-database.js';
 import { SlackEmulator } from './emulator.js';
 import type { PageCommand } from './page/actions.js';
 import { createPage, type Page } from './page/server.js';
@@ -37,6 +37,8 @@ export interface LocalWorkspace {
   readyMs: number;
   emulator: SlackEmulator;
   bot: Bot;
+  /** The policy's targets the environment does not configure, simulated (see estate/estate.ts). */
+  estate: SimulatedEstate;
   stop(): Promise<void>;
 }
 
@@ -67,15 +69,20 @@ export async function startLocalWorkspace(config: Config, log: Logger, opts: Loc
   await listen(emulator, config.PORT, opts.host ?? '127.0.0.1');
 
   let bot: Bot;
-  let botServer: Server;
+  let botPort: number;
+  const policy = slackOnlyPolicy(loadPolicy(config.DR_POLICY));
+  const estate = new SimulatedEstate(policy);
   try {
-    bot = await createBot({ ...config, mode: 'http', SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: emulator.apiUrl }, { log, policy: slackOnlyPolicy(loadPolicy(config.DR_POLICY)) });
-    botServer = (await bot.app.start({ port: 0, host: '127.0.0.1' })) as Server;
+    // initdb in a child process, and a small shared_buffers: see embedded-database.ts.
+    await Promise.all([config.DATABASE_URL ? undefined : prepareEmbeddedDatabase(dataDir, log), estate.start(process.env)]);
+    bot = await createBot({ ...config, mode: 'http', SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: emulator.apiUrl }, { log, policy, env: estate.env });
+    // The whole bot, as in production: the ticker runs DMs, escalations, reminders, cards and actions.
+    botPort = (await bot.start({ port: 0, host: '127.0.0.1' }))!;
   } catch (err) {
+    await estate.stop();
     await emulator.stop();
     throw err;
   }
-  const botPort = (botServer.address() as AddressInfo).port;
   emulator.botEndpoint = `http://127.0.0.1:${botPort}/slack/events`;
 
   page = createPage({
@@ -84,6 +91,7 @@ export async function startLocalWorkspace(config: Config, log: Logger, opts: Loc
     people: DEMO_PEOPLE,
     defaultChannel: bot.incidentChannel.id,
     botUrl: () => `http://127.0.0.1:${botPort}`,
+    estate,
     onError: (err) => log.error({ err }, 'local workspace page'),
   });
   file.watch();
@@ -94,9 +102,10 @@ export async function startLocalWorkspace(config: Config, log: Logger, opts: Loc
   const database = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${dataDir}`;
   // Both figures: this function's own time, and since the process started (module loading included).
   const uptimeMs = Math.round(process.uptime() * 1000);
-  log.info({ url, readyMs, uptimeMs, botPort, database, restoredMessages: restored }, 'local workspace ready');
+  const simulated = estate.simulated.length ? ` · simulated estate: ${estate.simulated.join(', ')}` : '';
+  log.info({ url, readyMs, uptimeMs, botPort, database, restoredMessages: restored, simulated: estate.simulated }, 'local workspace ready');
   (opts.print ?? ((line: string) => process.stdout.write(`${line}\n`)))(
-    `Local workspace: ${url}  (nothing here reaches Slack) · ready in ${(readyMs / 1000).toFixed(2)} s (${(uptimeMs / 1000).toFixed(2)} s since the process started) · data: ${database}`,
+    `Local workspace: ${url}  (nothing here reaches Slack) · ready in ${(readyMs / 1000).toFixed(2)} s (${(uptimeMs / 1000).toFixed(2)} s since the process started) · data: ${database}${simulated}`,
   );
 
   let stopping: Promise<void> | undefined;
@@ -104,11 +113,11 @@ export async function startLocalWorkspace(config: Config, log: Logger, opts: Loc
     page?.close();
     // The bot first (it closes the database), then the last messages are saved, then the page's port.
     await bot.stop();
-    botServer.closeAllConnections();
+    await estate.stop();
     await file.close();
     await emulator.stop();
   };
-  return { url, port, botPort, readyMs, emulator, bot, stop: () => (stopping ??= stop()) };
+  return { url, port, botPort, readyMs, emulator, bot, estate, stop: () => (stopping ??= stop()) };
 }
 
 /** The registry's subcommands, for the command box's completion. */

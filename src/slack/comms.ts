@@ -2,9 +2,11 @@ import type { App } from '@slack/bolt';
 import { COMMUNICATIONS_COORDINATOR, INCIDENT_COMMANDER } from '../core/roles.js';
 import { defineInteraction } from './authorize.js';
 import { renderDraft } from '../comms/draft.js';
+import { findPlaceholders, placeholderWarnings, withDrillBanner } from '../comms/drill-safety.js';
 import type { CommsForm } from '../comms/fields.js';
 import { incidentRef, type Incident } from '../core/incident.js';
 import type { LevelNumber } from '../core/levels.js';
+import { escapeMrkdwn } from '../core/mrkdwn.js';
 import { appendTimeline } from '../store/timeline.js';
 import { COMMS, commsModal, escapedChunks, TEMPLATE_TITLES, type CommsMeta } from './blocks/comms-modal.js';
 import type { Deps } from './context.js';
@@ -17,10 +19,12 @@ export interface CommsSnapshot extends CommsMeta {
   declaredAt: string;
   title: string;
   commander?: string;
+  /** Drafts from a drill carry the DRILL banner. */
+  drill?: boolean;
 }
 
 export function snapshotOf(inc: Incident, template: CommsMeta['template'], channel: string): CommsSnapshot {
-  return { channel, incident: inc.id, template, level: inc.level, declaredAt: inc.declaredAt.toISOString(), title: inc.title, commander: inc.roles.incident_commander };
+  return { channel, incident: inc.id, template, level: inc.level, declaredAt: inc.declaredAt.toISOString(), title: inc.title, commander: inc.roles.incident_commander, drill: inc.drill };
 }
 
 /** Enough of an incident, rebuilt from the snapshot, for the templates' fields. */
@@ -64,7 +68,9 @@ export function registerComms(app: App, deps: Deps): void {
     const inc = pseudoIncident(m);
     const form = formOf(stateOf(view));
     const draft = renderDraft(deps.templates, m.template, form, inc, deps.policy, deps.clock.now());
-    const preview = draft.ok ? { text: draft.text } : { problems: Object.values(draft.errors) };
+    const preview = draft.ok
+      ? { text: withDrillBanner(draft.text, !!m.drill), problems: placeholderWarnings(findPlaceholders(draft.text, deps.policy)) }
+      : { problems: Object.values(draft.errors) };
     await deps.slack.views.update({ view_id: view.id, hash: view.hash, view: commsModal(m.template, inc, deps.policy, form, m, preview) as never });
   });
 
@@ -79,13 +85,22 @@ export function registerComms(app: App, deps: Deps): void {
     const channel = inc.channelId ?? deps.config.INCIDENT_CHANNEL;
     const thread = inc.cardTs ? { thread_ts: inc.cardTs } : {};
     const what = TEMPLATE_TITLES[m.template];
-    const head = `:memo: *${what}* draft for ${incidentRef(inc.id)}, prepared by <@${body.user.id}> — ready to send; nothing has been sent.`;
+    const text = withDrillBanner(draft.text, inc.drill);
+    // "Ready to send" only when nothing is left to fill in; a drill's draft is never ready to send.
+    const placeholders = placeholderWarnings(findPlaceholders(draft.text, deps.policy));
+    const state = inc.drill
+      ? 'DRILL: an exercise, do not send'
+      : placeholders.length
+        ? `:warning: not ready to send: ${placeholders.length === 1 ? 'a placeholder is' : `${placeholders.length} placeholders are`} left to fill in`
+        : 'ready to send';
+    const warnings = placeholders.length ? `\n${placeholders.map((p) => `> :warning: ${escapeMrkdwn(p)}`).join('\n')}` : '';
+    const head = `${inc.drill ? ':rotating_light: *DRILL* · ' : ''}:memo: *${what}* draft for ${incidentRef(inc.id)}, prepared by <@${body.user.id}> — ${state}; nothing has been sent.${warnings}`;
     // Drafts go out as fenced plain text, escaped, so that nothing in them pings or formats.
-    const chunks = escapedChunks(draft.text, 3_500);
+    const chunks = escapedChunks(text, 3_500);
     await deps.slack.chat.postMessage({ channel, ...thread, text: `${head}\n\`\`\`${chunks[0]}\`\`\``, unfurl_links: false, unfurl_media: false });
     for (const more of chunks.slice(1)) await deps.slack.chat.postMessage({ channel, ...thread, text: `\`\`\`${more}\`\`\``, unfurl_links: false });
     if (m.template === 'status-page') {
-      await deps.slack.filesUploadV2({ channel_id: channel, ...thread, filename: `${incidentRef(inc.id)}-status-page.md`, title: `${incidentRef(inc.id)} status page update`, content: draft.text } as never);
+      await deps.slack.filesUploadV2({ channel_id: channel, ...thread, filename: `${incidentRef(inc.id)}-status-page.md`, title: `${incidentRef(inc.id)} status page update`, content: text } as never);
     }
     await appendTimeline(deps.store.db, { incidentId: inc.id, at: deps.clock.now(), actor: body.user.id, kind: 'comms_prepared', data: { template: m.template, characters: draft.text.length } });
   });

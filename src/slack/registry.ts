@@ -3,6 +3,7 @@ import { escapeMrkdwn } from '../core/mrkdwn.js';
 import { tokenize } from '../core/tokenize.js';
 import type { Policy } from '../policy.js';
 import type { CommandDef } from './command.js';
+import { didYouMean } from '../core/did-you-mean.js';
 
 export type Parsed =
   | { kind: 'help'; root: string }
@@ -46,7 +47,8 @@ export class CommandRegistry {
     const args = named ? rest : trimmed;
     if (!def) {
       const names = this.list(root).map((d) => d.path[1]).join(', ');
-      throw new UserError(`\`/${root} ${escapeMrkdwn(name)}\` is not a command. Try \`/${root} help\`.`, `/${root} <${names.replace(/, /g, '|')}> …`);
+      const guess = didYouMean(name, this.list(root).map((d) => d.path[1]!), (c) => `\`/${root} ${c}\``);
+      throw new UserError(`\`/${root} ${escapeMrkdwn(name)}\` is not a command.${guess} Try \`/${root} help\`.`, `/${root} <${names.replace(/, /g, '|')}> …`);
     }
     if (args === '' && def.modal) return { kind: 'modal', def };
     let raw: unknown;

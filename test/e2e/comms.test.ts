@@ -61,6 +61,21 @@ describe('/incident comms over signed HTTP', () => {
     expect((await h.bot.store.timeline(1)).filter((e) => e.kind === 'comms_prepared')).toHaveLength(1);
   });
 
+  it('a placeholder left in a draft (the partner phone "+359 2 XXX XXXX") is flagged: not ready to send', async () => {
+    // The form the previous test left open is closed first, so the one found here is the new one.
+    for (const v of h.emulator.openViews(PEOPLE.georgi)) await h.emulator.closeView({ user: PEOPLE.georgi, viewId: v.id });
+    await h.run(PEOPLE.georgi, '/incident', 'comms partner INC-1');
+    const view = await openForm(PEOPLE.georgi, 'Partner message');
+    await h.emulator.clickButton({ user: PEOPLE.georgi, viewId: view.id, actionId: 'comms_preview', values: { impact: 'POS validation fails', expected: 'within 2 hours' } });
+    const previewed = await h.emulator.waitFor(() => (blockText(h.emulator.view(view.id)!).includes('Dear Partner') ? h.emulator.view(view.id) : undefined));
+    expect(blockText(previewed!)).toContain('Placeholder to fill in: “Phone: +359 2 XXX XXXX” (from `contacts.partnersPhone` in dr-policy.yml)');
+    await h.emulator.submitView({ user: PEOPLE.georgi, viewId: view.id, values: { impact: 'POS validation fails', expected: 'within 2 hours' } });
+    const draft = await h.emulator.waitFor(() => h.emulator.thread(CHANNELS.incidents, card.ts).find((m) => m.text.includes('*Partner message* draft')));
+    expect(draft.text).toContain('not ready to send: a placeholder is left to fill in');
+    expect(draft.text).not.toContain('— ready to send');
+    expect(draft.text).toContain('contacts.partnersPhone');
+  });
+
   it('status page: posted as a draft and as a markdown file; hostile text neither breaks nor pings', async () => {
     await h.run(PEOPLE.georgi, '/incident', 'comms status');
     const view = await openForm(PEOPLE.georgi, 'Status page update');

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually } from '../helpers/eventually.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../helpers/harness.js';
+import { DEMO_PEOPLE } from '../../src/sandbox/demo-workspace.js';
 
 /** A clock the test moves, so every duration in the postmortem is known exactly. */
 const clock = { t: Date.parse('2026-11-25T10:00:00Z'), now: () => new Date(clock.t), advance: (min: number) => (clock.t += min * 60_000) };
@@ -78,6 +79,9 @@ describe('a scripted incident exported as a postmortem', () => {
     const cli = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/postmortem-cli.ts', 'INC-1'], {
       env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: h.databaseUrl },
     });
-    expect(cli.stdout).toBe(md);
+    // The same postmortem, with the people's names where the file has their ids (no Slack here: the local workspace's people).
+    expect(cli.stdout).toBe(md.replace(/@(U[A-Z0-9]+)\b/g, (id, u: string) => `@${DEMO_PEOPLE.find((p) => p.id === u)?.name ?? id.slice(1)}`));
+    expect(cli.stdout).toContain('Resolved by @alice: Failed over to production-replica-1');
+    expect(cli.stdout).not.toMatch(/@U0(IC|DBA)/);
   }, 60_000);
 });

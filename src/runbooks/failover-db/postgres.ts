@@ -6,6 +6,7 @@ import type { DatabaseTarget } from '../policy-schema.js';
 import type { RunbookContext, Step, StepContext } from '../types.js';
 import { redactUrls } from '../../core/redact.js';
 import { bytes, chooseReplica, lagBand, repointFact, repointPlans, repointStep, type RepointPlan } from './common.js';
+import { missingVariable } from '../target-hints.js';
 
 export interface PostgresPlanData {
   provider: 'postgres';
@@ -19,7 +20,7 @@ export interface PostgresPlanData {
 
 function replicaUrl(ctx: RunbookContext, env: string, name: string): string {
   const url = ctx.infra.env(env);
-  if (!url) throw new UserError(`The environment variable ${env} (how to reach ${escapeMrkdwn(name)}) is not set on the bot.`);
+  if (!url) throw missingVariable(env, 'targets.database.replicas[].connectionEnv', `how to reach ${escapeMrkdwn(name)}`);
   return url;
 }
 

@@ -13,6 +13,7 @@ import { chooseReplica, repointPlans, type RepointPlan } from './common.js';
 import { fencePlans, fenceText } from './fence.js';
 import { lagText, overLimits, readLag } from './rds-lag.js';
 import { rdsTarget, type RdsPlanData } from './rds.js';
+import { rdsUnreachable } from '../target-hints.js';
 
 type Facts = Array<[string, string]>;
 
@@ -50,9 +51,10 @@ export async function planRds(ctx: RunbookContext, db: DatabaseTarget, replicaNa
   const replica = chooseReplica(db, replicaName);
   const t = rdsTarget(ctx);
   const rds = ctx.infra.rds(t);
+  // A refusal that names what to set (AWS_REGION, credentials, provider: postgres) when RDS is not configured.
   const ask = <T>(what: string, p: Promise<T>) =>
     p.catch((err: unknown) => {
-      throw new UserError(`RDS did not answer about ${escapeMrkdwn(what)} (${escapeMrkdwn((err as Error).message)}); nothing was planned.`);
+      throw rdsUnreachable(ctx.infra, t, what, err);
     });
   const inst = await ask(replica.name, rds.describe(replica.name));
   if (!inst) throw new UserError(`RDS has no instance "${escapeMrkdwn(replica.name)}" in ${escapeMrkdwn(t.region)} (the policy lists it as a replica; a cross-region replica is not supported).`);

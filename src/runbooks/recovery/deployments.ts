@@ -9,6 +9,7 @@ import type { DeploymentState } from '../../infra/kubernetes.js';
 import type { Policy } from '../../policy.js';
 import type { KubernetesTarget } from '../policy-schema.js';
 import type { RunbookContext, Step } from '../types.js';
+import { kubernetesUnreachable } from '../target-hints.js';
 import { own } from '../../core/own.js';
 
 export const K8S_ROLES = [INCIDENT_COMMANDER, 'technical_lead', 'infrastructure_engineer'] as const;
@@ -34,7 +35,7 @@ export async function readDeployment(ctx: RunbookContext, namespace: string, nam
   try {
     return await ctx.infra.kubernetes(kubernetesTarget(ctx.policy)).get(namespace, name);
   } catch (err) {
-    throw new UserError(`Kubernetes did not answer about ${namespace}/${escapeMrkdwn(name)} (${escapeMrkdwn((err as Error).message)}); nothing was planned.`);
+    throw kubernetesUnreachable(ctx.infra, kubernetesTarget(ctx.policy), `${namespace}/${name}`, err);
   }
 }
 

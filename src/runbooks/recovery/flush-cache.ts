@@ -7,6 +7,7 @@ import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import { INCIDENT_COMMANDER } from '../../core/roles.js';
 import type { Policy } from '../../policy.js';
 import type { Runbook, RunbookContext } from '../types.js';
+import { missingVariable } from '../target-hints.js';
 
 export interface FlushArgs {
   db?: number;
@@ -32,7 +33,7 @@ export function parseDbNumber(word: string): number {
 
 function redisUrl(ctx: RunbookContext, env: string): string {
   const url = ctx.infra.env(env);
-  if (!url) throw new UserError(`The environment variable ${env} (how to reach the platform Redis) is not set on the bot.`);
+  if (!url) throw missingVariable(env, 'targets.redis.urlEnv', 'how to reach the platform Redis');
   return url;
 }
 

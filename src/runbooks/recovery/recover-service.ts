@@ -10,6 +10,7 @@ import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import type { Policy } from '../../policy.js';
 import type { Runbook } from '../types.js';
 import { own } from '../../core/own.js';
+import { kubernetesUnreachable } from '../target-hints.js';
 import { deploymentFingerprint, K8S_ROLES, kubernetesTarget, rolloutStep } from './deployments.js';
 
 interface RecoverPlan {
@@ -65,7 +66,7 @@ export const recoverService: Runbook<{ service: string }> = {
     manifest.metadata.namespace = namespace;
     const now = await ctx.infra.kubernetes(k).get(namespace, entry.deployment).catch((err: unknown) => {
       if ((err as { status?: number }).status === 404) return undefined;
-      throw new UserError(`Kubernetes did not answer about ${namespace}/${escapeMrkdwn(entry.deployment)} (${escapeMrkdwn((err as Error).message)}); nothing was planned.`);
+      throw kubernetesUnreachable(ctx.infra, k, `${namespace}/${entry.deployment}`, err);
     });
     const images = (manifest.spec?.template?.spec?.containers ?? []).map((c: { name: string; image: string }) => `${c.name}=${c.image}`).join(', ');
     const data: RecoverPlan = { service: args.service, namespace, deployment: entry.deployment, manifest };

@@ -17,6 +17,7 @@ import { repointFact, repointPlans, repointStep, type RepointPlan } from '../fai
 import { checkIntegrity, integritySummary } from './integrity.js';
 import { pitrSource } from './restore-pitr.js';
 import { parseRestoreTime, resolveRestoreTime } from './restore-time.js';
+import { rdsUnreachable } from '../target-hints.js';
 
 export type RestoreArgs = { mode: 'snapshot'; snapshot: string } | { mode: 'pitr'; time: string };
 
@@ -51,7 +52,7 @@ async function planRestore(ctx: RunbookContext, args: RestoreArgs) {
   const now = ctx.clock.now();
   const ask = <T>(what: string, p: Promise<T>) =>
     p.catch((err: unknown) => {
-      throw new UserError(`RDS did not answer about ${escapeMrkdwn(what)} (${escapeMrkdwn((err as Error).message)}); nothing was planned.`);
+      throw rdsUnreachable(ctx.infra, rdsTarget(ctx), what, err);
     });
   // A point in time outside the window is refused before anything else is looked at or stored.
   let data: RestorePlan;
@@ -170,7 +171,7 @@ export const restoreDbRepoint: Runbook<Record<string, never>> = {
     const repoint = repointPlans(db, ctx.policy);
     if (repoint.length === 0) throw new UserError('The policy lists no deployments to repoint (targets.database.repoint).');
     const inst = await ctx.infra.rds(rdsTarget(ctx)).describe(db.restore.instance).catch((err: unknown) => {
-      throw new UserError(`RDS did not answer about ${escapeMrkdwn(db.restore.instance)} (${escapeMrkdwn((err as Error).message)}); nothing was planned.`);
+      throw rdsUnreachable(ctx.infra, rdsTarget(ctx), db.restore.instance, err);
     });
     if (!inst) throw new UserError(`There is no restored instance ${escapeMrkdwn(db.restore.instance)} yet: \`/dr restore-db snapshot latest\` or \`/dr restore-db pitr <time>\` first.`);
     if (inst.status !== 'available' || !inst.address) throw new UserError(`${escapeMrkdwn(inst.id)} is ${escapeMrkdwn(inst.status)}; the apps are moved only to an available instance.`);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { SlackEmulator } from '../emulator.js';
 import type { BotReply } from '../types.js';
 import { HttpError } from './http.js';
+import { didYouMean } from '../../core/did-you-mean.js';
 
 /** A subcommand the command box can complete, from the bot's own registry. */
 export interface PageCommand {
@@ -93,7 +94,7 @@ export async function runCommand(d: ActionDeps, body: unknown) {
   if (!m) throw new HttpError(400, 'Only slash commands go to the bot from here: start with /incident or /dr.');
   const root = m[1]!.toLowerCase();
   if (!d.roots().includes(root)) {
-    throw new HttpError(400, `/${root} is not a valid command. This app has ${d.roots().map((r) => `/${r}`).join(', ')}.`);
+    throw new HttpError(400, `/${root} is not a valid command.${didYouMean(root, d.roots(), (r) => `/${r}`)} This app has ${d.roots().map((r) => `/${r}`).join(', ')}.`);
   }
   return drive(() =>
     d.emulator.slashCommand({ command: `/${root}`, text: escapeCommandText(m[2] ?? '', d.emulator), user: person(d, b.user), channel: b.channel }),

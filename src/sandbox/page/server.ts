@@ -15,6 +15,7 @@ import { click, close, runCommand, submit, type ActionDeps, type PageCommand } f
 import { ChangeStream } from './events.js';
 import { HttpError, readJson, refusal, sendJson, serveStatic } from './http.js';
 import { pageState } from './state.js';
+import { estateRoutes, type EstateControls } from './estate.js';
 
 export interface PageOptions {
   emulator: SlackEmulator;
@@ -23,6 +24,8 @@ export interface PageOptions {
   defaultChannel: string;
   /** Where the bot listens, e.g. http://127.0.0.1:40123 (for /healthz and /metrics). */
   botUrl: () => string | undefined;
+  /** The simulated estate, for the "Break something" menu and its status panel. */
+  estate?: EstateControls;
   onError?: (err: unknown) => void;
 }
 
@@ -42,9 +45,12 @@ export function createPage(o: PageOptions): Page {
     people: o.people,
     commands: o.commands,
     roots,
+    faults: o.estate?.faults() ?? [],
     defaultChannel: o.emulator.channel(o.defaultChannel).id,
     botUserId: o.emulator.botUserId,
   };
+
+  const estate = estateRoutes(o.emulator, o.estate, meta.defaultChannel);
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
     const why = refusal(req);
@@ -59,6 +65,9 @@ export function createPage(o: PageOptions): Page {
         return void res.end();
       }
       if (path === '/ws/events') return events.attach(req, res);
+      const file = /^\/ws\/files\/([A-Z0-9]+)$/.exec(path);
+      if (file) return sendFile(res, o.emulator, file[1]!);
+      if (path === '/ws/estate') return sendJson(res, 200, estate.status());
       if (path === '/ws/state') {
         const user = query.get('user') ?? o.people[0]!.id;
         if (!o.emulator.users.has(user)) throw new HttpError(400, `no user ${user}`);
@@ -70,6 +79,7 @@ export function createPage(o: PageOptions): Page {
       }
     }
     const action = /^\/ws\/([a-z]+)$/.exec(path)?.[1];
+    if (req.method === 'POST' && action === 'break') return sendJson(res, 200, estate.break(await readJson(req)));
     if (req.method === 'POST' && action && POSTS[action]) return sendJson(res, 200, await POSTS[action](deps, await readJson(req)));
     sendJson(res, 404, { error: `no route ${req.method} ${path}` });
   }
@@ -93,6 +103,15 @@ export function createPage(o: PageOptions): Page {
   };
 
   return { handler, close: () => events.close() };
+}
+
+/** A shared file's whole content, as a download with its own name. */
+function sendFile(res: ServerResponse, emulator: SlackEmulator, id: string): void {
+  const f = emulator.allMessages().flatMap((m) => m.files ?? []).find((x) => x.id === id);
+  if (!f) return sendJson(res, 404, { error: `no file ${id}` });
+  const type = f.name.endsWith('.md') ? 'text/markdown' : 'text/plain';
+  res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'content-disposition': `attachment; filename="${f.name.replace(/[^\w.-]/g, '_')}"`, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+  res.end(f.content);
 }
 
 /** Forwards a GET to the bot and its answer back; 503 when the bot is not (yet) listening. */

@@ -21,7 +21,12 @@ export interface PageMessage {
   latest_reply?: string;
   replies: PageMessage[];
   broadcast: boolean;
+  /** Files shared in the message: what the page lists, with the start of each for a preview. */
+  files: Array<{ id: string; name: string; title: string; size: number; preview: string }>;
 }
+
+/** How much of a file the page previews; the whole file is a download (GET /ws/files/<id>). */
+const PREVIEW_CHARS = 1_500;
 
 function pageMessage(m: Message, replies: Message[] = []): PageMessage {
   return {
@@ -37,6 +42,7 @@ function pageMessage(m: Message, replies: Message[] = []): PageMessage {
     latest_reply: m.latest_reply,
     replies: replies.map((r) => pageMessage(r)),
     broadcast: !!m.reply_broadcast,
+    files: (m.files ?? []).map((f) => ({ id: f.id, name: f.name, title: f.title, size: Buffer.byteLength(f.content), preview: f.content.slice(0, PREVIEW_CHARS) })),
   };
 }
 
@@ -67,7 +73,8 @@ export function pageState(emulator: SlackEmulator, user: string, channelRef: str
     // Public channels, and the DM with the bot of whoever is looking.
     channels: [...emulator.channels.values()]
       .filter((c) => (!c.is_im && !c.is_private) || (c.is_im && (c.members ?? []).includes(user)))
-      .map((c) => ({ id: c.id, name: c.name, is_im: !!c.is_im })),
+      // `latest`: the newest top-level message not written by this person, for the sidebar's unread marks.
+      .map((c) => ({ id: c.id, name: c.name, is_im: !!c.is_im, latest: newestFromOthers(emulator.messages(c.id), user) })),
     users: Object.fromEntries([...emulator.users.values()].map((u) => [u.id, { name: u.name, real_name: u.real_name ?? u.name, is_bot: !!u.is_bot }])),
     messages: top.map((m) => pageMessage(m, m.reply_count > 0 ? emulator.thread(channel.id, m.ts) : [])),
     ephemerals: emulator
@@ -75,6 +82,11 @@ export function pageState(emulator: SlackEmulator, user: string, channelRef: str
       .map((e) => ({ ts: e.ts, text: e.text, blocks: e.blocks, attachments: e.attachments, thread_ts: e.thread_ts, from_slack: e.source === 'slack' })),
     view: view ? { ...pageView(view), stack: stack.length } : null,
   };
+}
+
+function newestFromOthers(messages: Message[], user: string): string | null {
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.user !== user) return messages[i]!.ts;
+  return null;
 }
 
 export type PageState = ReturnType<typeof pageState>;

@@ -1,6 +1,7 @@
 // The local workspace page: #incident-response as Slack shows it to the person you act as, kept live
 // by server-sent events. Everything is rendered with DOM APIs from the state the server sends.
 import { createComposer } from './composer.js';
+import { createEstate } from './estate.js';
 import { h, replace } from './dom.js';
 import { messageView as drawMessage } from './messages.js';
 import { confirmDialog, renderModal } from './modal.js';
@@ -9,6 +10,7 @@ const $ = (id) => document.getElementById(id);
 const ui = {
   person: $('person'),
   channels: $('channels'),
+  dms: $('dms'),
   channelName: $('channel-name'),
   connection: $('connection'),
   messages: $('messages'),
@@ -99,20 +101,31 @@ function ctx() {
 function render() {
   const s = page.state;
   document.title = `${s.channel.is_im ? 'DR Bot' : `#${s.channel.name}`} · DR bot local workspace`;
-  replace(
-    ui.channels,
-    s.channels.map((c) =>
-      h(
-        'li',
-        {},
-        h('button', { type: 'button', class: c.id === s.channel.id ? 'channel-link active' : 'channel-link', onclick: () => openChannel(c.id) }, c.is_im ? '● DR Bot' : `# ${c.name}`),
-      ),
-    ),
-  );
+  markRead(s.channel);
+  const link = (c, label) => {
+    const unread = c.id !== s.channel.id && isUnread(c);
+    const cls = ['channel-link', c.id === s.channel.id && 'active', unread && 'unread'].filter(Boolean).join(' ');
+    return h('li', {}, h('button', { type: 'button', class: cls, 'data-channel': c.id, 'aria-label': unread ? `${label} (unread)` : label, onclick: () => openChannel(c.id) }, label, unread ? h('span', { class: 'unread-dot', 'aria-hidden': 'true' }) : null));
+  };
+  replace(ui.channels, s.channels.filter((c) => !c.is_im).map((c) => link(c, `# ${c.name}`)));
+  // The bot's DMs to whoever you act as: pages (with Acknowledge), reminders meant for one person.
+  const dms = s.channels.filter((c) => c.is_im);
+  replace(ui.dms, dms.length ? dms.map((c) => link(c, 'DR Bot')) : h('li', { class: 'sidebar-empty' }, 'No messages yet'));
   replace(ui.channelName, s.channel.is_im ? 'DR Bot' : `# ${s.channel.name}`);
   renderMessages();
   renderThread();
   renderView();
+}
+
+/** Read marks are this browser's, per person: the newest message seen in each conversation. */
+const readKey = (c) => `dr-local-read:${page.me}:${c.id}`;
+function isUnread(c) {
+  const seen = localStorage.getItem(readKey(c));
+  return !!c.latest && (!seen || Number(c.latest) > Number(seen));
+}
+function markRead(c) {
+  const latest = page.state.channels.find((x) => x.id === c.id)?.latest;
+  if (latest) localStorage.setItem(readKey(c), latest);
 }
 
 function openChannel(id) {
@@ -217,7 +230,10 @@ function renderView() {
 
 function listen() {
   const events = new EventSource('/ws/events');
-  events.addEventListener('change', () => void refresh());
+  events.addEventListener('change', () => {
+    void refresh();
+    page.onChange?.();
+  });
   events.addEventListener('open', () => {
     ui.connection.textContent = '● live';
     ui.connection.className = 'live';
@@ -249,6 +265,8 @@ async function main() {
     meta: page.meta,
     send: (text) => api('/ws/command', { user: page.me, channel: page.channel, text }),
   });
+  const estate = createEstate({ menuButton: $('break-button'), menu: $('break-list'), panel: $('estate'), faults: page.meta.faults ?? [], api, toast });
+  page.onChange = () => estate.refresh();
   setPerson(pickPerson());
   listen();
 }

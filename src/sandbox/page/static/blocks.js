@@ -178,12 +178,14 @@ function textInput(el, common, current, set) {
     placeholder: textOf(el.placeholder) || undefined,
     maxlength: el.max_length ? String(el.max_length) : undefined,
     minlength: el.min_length ? String(el.min_length) : undefined,
-    value: current ?? '',
     oninput: (e) => set(e.target.value),
   };
-  if (el.multiline) return h('textarea', { ...attrs, rows: '4' });
   const type = { email_text_input: 'email', url_text_input: 'url', number_input: 'number' }[el.type] ?? 'text';
-  return h('input', { ...attrs, type });
+  const node = el.multiline ? h('textarea', { ...attrs, rows: '4' }) : h('input', { ...attrs, type });
+  // The property, not the attribute: a textarea has no value attribute, so what was typed (or the
+  // initial value) would vanish whenever the modal is drawn again (a Preview, a field error).
+  node.value = current ?? '';
+  return node;
 }
 
 function select(el, common, current, multi, onPick) {

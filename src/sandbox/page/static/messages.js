@@ -4,6 +4,18 @@ import { h, hue, initials, timeOf } from './dom.js';
 import { renderBlocks } from './blocks.js';
 import { renderMrkdwn } from './mrkdwn.js';
 
+/** A shared file as Slack shows it: a card with its title and name, a preview, and a download link. */
+function fileView(f) {
+  const kb = f.size < 1024 ? `${f.size} B` : `${(f.size / 1024).toFixed(1)} KB`;
+  return h(
+    'div',
+    { class: 'file', dataset: { fileId: f.id } },
+    h('div', { class: 'file-head' }, h('span', { class: 'file-icon', 'aria-hidden': 'true' }, '📄'), h('span', { class: 'file-title' }, f.title || f.name), h('span', { class: 'file-meta' }, `${f.name} · ${kb}`),
+      h('a', { class: 'file-download', href: `/ws/files/${encodeURIComponent(f.id)}`, download: f.name }, 'Download')),
+    h('details', { class: 'file-preview' }, h('summary', {}, 'Preview'), h('pre', {}, f.preview + (f.preview.length < f.size ? '\n…' : ''))),
+  );
+}
+
 function author(state, userId, botId) {
   const u = state.users[userId];
   return { name: u?.real_name ?? userId, bot: !!botId || !!u?.is_bot };
@@ -38,6 +50,7 @@ export function messageView(env, m, o = {}) {
         o.ephemeral ? h('span', { class: 'only-you' }, '👁 Only visible to you') : null,
       ),
       content,
+      (m.files ?? []).map((f) => fileView(f)),
       (m.attachments ?? []).map((a) =>
         h('div', { class: 'attachment', dataset: { color: a.color ?? '' } }, a.blocks ? renderBlocks(a.blocks, { ...ctx, act }) : renderMrkdwn(a.text ?? a.fallback ?? '', ctx)),
       ),
