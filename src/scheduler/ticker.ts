@@ -4,7 +4,8 @@ import { retryDelayMs } from '../core/backoff.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Database } from '../store/db.js';
-import { checkpointJob, claimDueJobs, failJob, finishJob, LeaseLostError, releaseAll, releaseJob, type Job } from '../store/jobs.js';
+import { checkpointJob, claimDueJobs, deadLetterJob, failJob, finishJob, LeaseLostError, releaseAll, releaseJob, type Job } from '../store/jobs.js';
+import { BadPayloadError, type RegisteredJob } from './jobs.js';
 
 /** What a handler answers: a next due time reschedules the job, nothing means it is done. */
 export interface JobResult {
@@ -21,7 +22,8 @@ export interface SchedulerOptions {
   db: Database;
   clock: Clock;
   log: Logger;
-  handlers: Record<string, JobHandler>;
+  /** The typed job registry (scheduler/jobs.ts): kind → definition. */
+  jobs: Record<string, RegisteredJob>;
   owner?: string;
   tickMs?: number;
   leaseMs?: number;
@@ -30,6 +32,8 @@ export interface SchedulerOptions {
   /** Observers for metrics: how long each claim took, and how late each job started. */
   onClaim?: (ms: number, claimed: number) => void;
   onJobStart?: (job: Job, lateMs: number) => void;
+  /** A job was dead-lettered: make it visible (a line in the incident's thread, a counter). */
+  onDeadLetter?: (job: Job, d: { what: string; attempts: number; error: string }) => Promise<void>;
 }
 
 /**
@@ -84,9 +88,8 @@ export class Scheduler {
 
   /** Claims and runs one batch; answers how many jobs it ran. */
   async tick(): Promise<number> {
-    const now = this.o.clock.now();
     const started = performance.now();
-    const jobs = await claimDueJobs(this.o.db, { owner: this.owner, now, leaseUntil: new Date(now.getTime() + this.leaseMs), limit: this.batch });
+    const jobs = await claimDueJobs(this.o.db, { owner: this.owner, leaseMs: this.leaseMs, limit: this.batch });
     this.o.onClaim?.(performance.now() - started, jobs.length);
     let next = 0;
     const worker = async () => {
@@ -126,25 +129,40 @@ export class Scheduler {
   }
 
   private async runJob(job: Job): Promise<void> {
-    const handler = this.o.handlers[job.kind];
+    const def = this.o.jobs[job.kind];
     const log = this.o.log.child({ job: job.id, kind: job.kind, incident: job.incidentId });
     this.o.onJobStart?.(job, this.o.clock.now().getTime() - job.dueAt.getTime());
     let result: JobResult;
     try {
-      if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
-      result = await handler(job, { checkpoint: (patch) => checkpointJob(this.o.db, job, this.owner, patch) });
+      if (!def) throw new BadPayloadError(job.kind, 'no definition for this kind');
+      result = await def.run(job, { checkpoint: (patch) => checkpointJob(this.o.db, job, this.owner, patch) });
     } catch (err) {
       if (err instanceof LeaseLostError) {
         log.warn('job was replanned or taken over meanwhile; this run stops without acting');
         await this.persist(() => releaseJob(this.o.db, job, this.owner), log);
         return;
       }
-      const retryAt = new Date(this.o.clock.now().getTime() + retryDelayMs(job.attempts, { retryAfterMs: retryAfterMs(err) }));
-      log.warn({ err, attempts: job.attempts, retryAt }, 'job failed; will retry');
-      await this.persist(() => failJob(this.o.db, job, { owner: this.owner, retryAt, error: String((err as Error)?.message ?? err) }), log);
+      const error = errorText(err);
+      if (err instanceof BadPayloadError || job.attempts >= (def?.maxAttempts ?? 1)) {
+        await this.deadLetter(job, def, error, log);
+        return;
+      }
+      const retryInMs = retryDelayMs(job.attempts, { retryAfterMs: retryAfterMs(err) });
+      log.warn({ err, attempts: job.attempts, retryInMs }, 'job failed; will retry');
+      await this.persist(() => failJob(this.o.db, job, { owner: this.owner, retryInMs, error }), log);
       return;
     }
     await this.persist(() => finishJob(this.o.db, job, { owner: this.owner, at: this.o.clock.now(), next: result.next, payload: result.payload }), log);
+  }
+
+  /** Out of attempts: stop retrying, and say so where people look (never a silent drop). */
+  private async deadLetter(job: Job, def: RegisteredJob | undefined, error: string, log: Logger): Promise<void> {
+    const what = def ? def.what(job) : `run a ${job.kind} job`;
+    log.error({ attempts: job.attempts, error, what }, 'job dead-lettered: out of attempts');
+    let dead = false;
+    await this.persist(async () => (dead = await deadLetterJob(this.o.db, job, { owner: this.owner, error })), log);
+    if (!dead || !this.o.onDeadLetter) return;
+    await this.o.onDeadLetter(job, { what, attempts: job.attempts, error }).catch((err: unknown) => log.error({ err }, 'could not announce a dead-lettered job'));
   }
 
   /**
@@ -166,6 +184,13 @@ export class Scheduler {
       }
     }
   }
+}
+
+/** Slack's error code when it gave one ("internal_error"), else the message. */
+function errorText(err: unknown): string {
+  const code = (err as { data?: { error?: unknown } })?.data?.error;
+  if (typeof code === 'string') return code;
+  return String((err as Error)?.message ?? err);
 }
 
 /** Slack's 429 carries Retry-After; @slack/web-api surfaces it as `retryAfter` seconds. */

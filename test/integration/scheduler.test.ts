@@ -9,6 +9,7 @@ import { migrate } from '../../src/store/migrate.js';
 import { createPgInstance, type PgInstance } from '../helpers/pg-instance.js';
 import { createTestDatabase } from '../helpers/pg.js';
 import { sleep } from '../helpers/reminders.js';
+import { testJobs } from '../helpers/jobs.js';
 
 const silent = createLogger('silent');
 let pgdb: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -42,7 +43,7 @@ describe('the due-work ticker', () => {
     };
     for (let i = 0; i < 300; i++) await scheduleJob(db, { kind: 'count', key: `k${i}`, dueAt: due(-1000) });
     const others = [openPostgres(pgdb.url), openPostgres(pgdb.url)];
-    const s = others.map((d, i) => new Scheduler({ db: d, clock: systemClock, log: silent, handlers: { count: handler }, tickMs: 10, batch: 25, owner: `s${i}` }));
+    const s = others.map((d, i) => new Scheduler({ db: d, clock: systemClock, log: silent, jobs: testJobs({ count: handler }), tickMs: 10, batch: 25, owner: `s${i}` }));
     s.forEach((x) => x.start());
     await until(() => runs.size === 300);
     await Promise.all(s.map((x) => x.stop()));
@@ -54,10 +55,10 @@ describe('the due-work ticker', () => {
 
   it('a job whose owner died is claimed again once its lease ends, not before', async () => {
     await scheduleJob(db, { kind: 'orphan', key: 'o1', dueAt: due(-10) });
-    const [claimed] = await claimDueJobs(db, { owner: 'dead-replica', now: new Date(), leaseUntil: due(600), limit: 10 });
+    const [claimed] = await claimDueJobs(db, { owner: 'dead-replica', leaseMs: 600, limit: 10 });
     expect(claimed?.key).toBe('o1');
     const seen: number[] = [];
-    const s = new Scheduler({ db, clock: systemClock, log: silent, handlers: { orphan: async () => (seen.push(Date.now()), {}) }, tickMs: 50 });
+    const s = new Scheduler({ db, clock: systemClock, log: silent, jobs: testJobs({ orphan: async () => (seen.push(Date.now()), {}) }), tickMs: 50 });
     const start = Date.now();
     s.start();
     await until(() => seen.length === 1);
@@ -69,7 +70,7 @@ describe('the due-work ticker', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     await scheduleJob(db, { kind: 'slow', key: 's1', dueAt: due(-10) });
-    const s = new Scheduler({ db, clock: systemClock, log: silent, handlers: { slow: async () => (await gate, { next: due(60_000) }) }, tickMs: 20 });
+    const s = new Scheduler({ db, clock: systemClock, log: silent, jobs: testJobs({ slow: async () => (await gate, { next: due(60_000) }) }), tickMs: 20 });
     s.start();
     await until(async () => (await db.query("SELECT 1 FROM jobs WHERE key = 's1' AND locked_by IS NOT NULL")).rowCount === 1);
     const planned = due(5_000);
@@ -89,7 +90,7 @@ describe('the due-work ticker', () => {
       if (attempts.length === 2) throw new Error('An API error occurred: internal_error');
       return {};
     };
-    const s = new Scheduler({ db, clock: systemClock, log: silent, handlers: { flaky: handler }, tickMs: 20 });
+    const s = new Scheduler({ db, clock: systemClock, log: silent, jobs: testJobs({ flaky: handler }), tickMs: 20 });
     s.start();
     await until(() => attempts.length === 3, 15_000);
     await s.stop();
@@ -107,15 +108,15 @@ describe('the due-work ticker', () => {
       clock: systemClock,
       log: silent,
       tickMs: 20,
-      handlers: {
-        fenced: async (job, ctx) => {
+      jobs: testJobs({
+        fenced: async (_job, ctx) => {
           called++;
           await scheduleJob(db, { kind: 'fenced', key: 'x1', dueAt: due(60_000) }); // someone replans meanwhile
           await ctx.checkpoint({ about: 'to act' });
           acted++;
           return {};
         },
-      },
+      }),
     });
     s.start();
     await until(async () => called === 1 && (await db.query("SELECT 1 FROM jobs WHERE key = 'x1' AND locked_by IS NULL")).rowCount === 1);
@@ -140,7 +141,7 @@ describe('a PostgreSQL restart while jobs tick', () => {
     const own = openPostgres(pg.url(), { onError: () => undefined });
     await migrate(own);
     const ran: string[] = [];
-    const s = new Scheduler({ db: own, clock: systemClock, log, handlers: { tick: async (job) => (ran.push(job.key), {}) }, tickMs: 50 });
+    const s = new Scheduler({ db: own, clock: systemClock, log, jobs: testJobs({ tick: async (job) => (ran.push(job.key), {}) }), tickMs: 50 });
     // Outcomes are saved after the handler returns: wait for done_at, not for the handlers.
     const doneCount = async () =>
       (await own.query<{ n: number }>("SELECT count(*)::int AS n FROM jobs WHERE kind = 'tick' AND done_at IS NOT NULL")).rows[0]!.n;

@@ -1,0 +1,52 @@
+import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import type { Logger } from '../observability/logger.js';
+import type { Queryable } from '../store/db.js';
+
+/**
+ * How long the door waits for PostgreSQL before letting a request through unchecked: the ack must not
+ * wait on a database in trouble (the state changes behind it still claim their own keys in their
+ * transactions, so a copy let through this way cannot change anything twice).
+ */
+const DOOR_BUDGET_MS = 300;
+
+/** Slack's id of one request, the same in every copy it re-sends: the trigger of a command, click or form, or the event id. */
+export function requestKeyOf(body: unknown): string | undefined {
+  const b = (body ?? {}) as { trigger_id?: unknown; event_id?: unknown; type?: unknown; view?: { id?: unknown; hash?: unknown } };
+  if (typeof b.trigger_id === 'string' && b.trigger_id) return `req:${b.trigger_id}`;
+  if (typeof b.event_id === 'string' && b.event_id) return `event:${b.event_id}`;
+  return undefined;
+}
+
+/**
+ * Every request Slack may deliver again (it re-sends with `x-slack-retry-num` when an answer was late) acts
+ * once: the first copy claims its key; any other copy, on this replica or another, is answered 200 at once
+ * and dropped, whatever its retry number says.
+ */
+export function actOnce(d: { db: Queryable; log: Logger; budgetMs?: number }): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const key = requestKeyOf(args.body);
+    if (!key) return args.next();
+    const outcome = await claimWithin(d.db, key, d.budgetMs ?? DOOR_BUDGET_MS);
+    if (outcome === 'taken') {
+      d.log.info({ request: key, retryNum: args.context.retryNum, retryReason: args.context.retryReason }, 'request already handled; this copy is answered and dropped');
+      if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+      return;
+    }
+    if (outcome === 'unknown') d.log.warn({ request: key }, 'could not check the request key in time; handling the request');
+    await args.next();
+  };
+}
+
+async function claimWithin(db: Queryable, key: string, ms: number): Promise<'mine' | 'taken' | 'unknown'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'unknown'>((r) => (timer = setTimeout(() => r('unknown'), ms)));
+  const claim = db
+    .query('INSERT INTO handled_requests (key) VALUES ($1) ON CONFLICT DO NOTHING', [key])
+    .then((r): 'mine' | 'taken' => (r.rowCount === 1 ? 'mine' : 'taken'))
+    .catch((): 'unknown' => 'unknown');
+  try {
+    return await Promise.race([claim, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
