@@ -77,7 +77,7 @@ export interface Bot {
 }
 
 export async function openDatabase(config: Config, log: Logger): Promise<Database> {
-  if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL, { onError: (err) => log.warn({ err }, 'idle database connection lost') });
+  if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL, { queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS, onError: (err) => log.warn({ err }, 'idle database connection lost') });
   return openPglite(config.DATA_DIR);
 }
 

@@ -225,6 +225,11 @@ export class SlackEmulator extends EventEmitter {
     this.faults.add(method, how);
   }
 
+  /** Slack is back: drops every queued fault. */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   // ---- the driver ----
   slashCommand(o: SlashCommandInput): Promise<BotReply> {
     return slashCommand(this.driver(), o);
@@ -286,7 +291,15 @@ export class SlackEmulator extends EventEmitter {
     return {
       ctx,
       workspace: { teamId: ctx.teamId, teamDomain: ctx.teamDomain, appId: ctx.appId, verificationToken: 'sandbox-verification-token' },
-      send: (body, headers) => this.postSigned(body, { headers }),
+      send: (body, headers) => (this.delivered.push(body), this.postSigned(body, { headers })),
     };
+  }
+
+  /** Every body the driver sent, in order, so a test can deliver one again the way Slack retries. */
+  readonly delivered: string[] = [];
+
+  /** The same body again with `X-Slack-Retry-Num`, as Slack re-sends a request whose answer was late. */
+  redeliver(body: string, retryNum: number, reason = 'http_timeout'): Promise<BotReply> {
+    return this.postSigned(body, { headers: { 'X-Slack-Retry-Num': String(retryNum), 'X-Slack-Retry-Reason': reason } });
   }
 }
