@@ -126,7 +126,7 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
         });
 
   // Every request Slack may deliver again (x-slack-retry-num) acts once: a copy is acked and dropped.
-  app.use(actOnce({ db, log }));
+  app.use(actOnce({ db, log, takeoverMs: config.REQUEST_TAKEOVER_MS }));
   // Cards and thread lines go out through a client without automatic retries: a timed-out post may still
   // land, and the job then adopts it (message metadata) instead of posting a second one.
   const slackOnce = new WebClient(config.SLACK_BOT_TOKEN, { ...clientOptions, retryConfig: { retries: 0 }, logger: boltLogger(log) });

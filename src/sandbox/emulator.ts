@@ -27,6 +27,8 @@ export type MountedHandler = (req: http.IncomingMessage, res: http.ServerRespons
 
 export class SlackEmulator extends EventEmitter {
   latencyMs: number;
+  /** Per method: Slack acts at once but answers this much later (a post that lands while the caller times out). */
+  answerDelayMs: Record<string, number> = {};
   botEndpoint: string;
   readonly calls: CallRecord[] = [];
   readonly botUserId: string;
@@ -79,6 +81,7 @@ export class SlackEmulator extends EventEmitter {
       context: () => this.context(),
       botToken: this.opts.botToken,
       latencyMs: () => this.latencyMs,
+      answerDelayMs: (method) => this.answerDelayMs[method] ?? 0,
       faults: this.faults,
       record: (call) => {
         this.calls.push(call);

@@ -17,31 +17,45 @@ export function requestKeyOf(body: unknown): string | undefined {
   return undefined;
 }
 
+/** A first copy not finished after this long is taken to have died with its process (Slack retries after ~1 min). */
+export const DEFAULT_TAKEOVER_MS = 30_000;
+
 /**
  * Every request Slack may deliver again (it re-sends with `x-slack-retry-num` when an answer was late) acts
  * once: the first copy claims its key; any other copy, on this replica or another, is answered 200 at once
- * and dropped, whatever its retry number says.
+ * and dropped, whatever its retry number says — unless the first copy never finished and is older than
+ * `takeoverMs` (its process was killed): then the copy does the work (state changes still claim their own
+ * keys in their transactions, so what the first copy did commit is not done twice).
  */
-export function actOnce(d: { db: Queryable; log: Logger; budgetMs?: number }): Middleware<AnyMiddlewareArgs> {
+export function actOnce(d: { db: Queryable; log: Logger; budgetMs?: number; takeoverMs?: number }): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const key = requestKeyOf(args.body);
     if (!key) return args.next();
-    const outcome = await claimWithin(d.db, key, d.budgetMs ?? DOOR_BUDGET_MS);
+    const outcome = await claimWithin(d.db, key, d.budgetMs ?? DOOR_BUDGET_MS, d.takeoverMs ?? DEFAULT_TAKEOVER_MS);
     if (outcome === 'taken') {
       d.log.info({ request: key, retryNum: args.context.retryNum, retryReason: args.context.retryReason }, 'request already handled; this copy is answered and dropped');
       if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
       return;
     }
     if (outcome === 'unknown') d.log.warn({ request: key }, 'could not check the request key in time; handling the request');
-    await args.next();
+    try {
+      await args.next();
+    } finally {
+      await d.db.query('UPDATE handled_requests SET done = true WHERE key = $1', [key]).catch((err: unknown) => d.log.warn({ err, request: key }, 'could not mark the request handled'));
+    }
   };
 }
 
-async function claimWithin(db: Queryable, key: string, ms: number): Promise<'mine' | 'taken' | 'unknown'> {
+async function claimWithin(db: Queryable, key: string, ms: number, takeoverMs: number): Promise<'mine' | 'taken' | 'unknown'> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'unknown'>((r) => (timer = setTimeout(() => r('unknown'), ms)));
   const claim = db
-    .query('INSERT INTO handled_requests (key) VALUES ($1) ON CONFLICT DO NOTHING', [key])
+    .query(
+      `INSERT INTO handled_requests (key, done) VALUES ($1, false)
+       ON CONFLICT (key) DO UPDATE SET handled_at = now()
+       WHERE NOT handled_requests.done AND handled_requests.handled_at < now() - $2 * interval '1 millisecond'`,
+      [key, takeoverMs],
+    )
     .then((r): 'mine' | 'taken' => (r.rowCount === 1 ? 'mine' : 'taken'))
     .catch((): 'unknown' => 'unknown');
   try {

@@ -4,3 +4,6 @@ ALTER TABLE jobs ADD COLUMN dead_at timestamptz;
 CREATE INDEX jobs_kind_key ON jobs (kind, key);
 -- Handled requests are only looked up for minutes (Slack retries within ~1 minute); old ones are swept.
 CREATE INDEX handled_requests_at ON handled_requests (handled_at);
+-- A request key claimed at the door is not done until its handler finished: a copy of a request whose
+-- first delivery died mid-way (the process was killed) may take it over; in-transaction claims are done at once.
+ALTER TABLE handled_requests ADD COLUMN done boolean NOT NULL DEFAULT true;
