@@ -46,7 +46,7 @@ export async function startBotProcess(o: { apiUrl: string; databaseUrl: string; 
     port,
     output: () => out,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       return code as number | null;
