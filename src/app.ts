@@ -40,6 +40,7 @@ import { actionJobs, startActions } from './runbooks/lifecycle.js';
 import { registerActionButtons } from './slack/interactions-actions.js';
 import { ActionStore } from './store/actions.js';
 import { createPaging } from './paging/index.js';
+import { checkSlackInstall, type IncidentChannel } from './slack/install-check.js';
 
 const { App, HTTPReceiver, LogLevel } = bolt;
 
@@ -71,6 +72,8 @@ export interface Bot {
   /** Guarded recovery actions (runbooks) and the adapters they act through. */
   actions: ActionEngine;
   infra: Infra;
+  /** The incident channel as the start-up check found it: its ID is what every post uses. */
+  incidentChannel: IncidentChannel;
   /** Starts listening (HTTP mode: on `port`, 0 = any free port) and answers the port it got. */
   start(port?: number): Promise<number | undefined>;
   stop(): Promise<void>;
@@ -82,13 +85,24 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
 }
 
 /** The composition root: the only place that builds and wires things. */
-export async function createBot(config: Config, opts: BotOptions = {}): Promise<Bot> {
-  if (config.mode === 'sandbox') throw new Error('createBot needs Slack credentials; the local workspace starts through src/sandbox');
-  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+export async function createBot(givenConfig: Config, opts: BotOptions = {}): Promise<Bot> {
+  if (givenConfig.mode === 'sandbox') throw new Error('createBot needs Slack credentials; the local workspace starts through src/sandbox');
+  const log = opts.log ?? createLogger(givenConfig.LOG_LEVEL);
   const clock = opts.clock ?? systemClock;
-  const policy = opts.policy ?? loadPolicy(config.DR_POLICY);
+  const policy = opts.policy ?? loadPolicy(givenConfig.DR_POLICY);
   // Broken templates stop start-up here, before anything listens.
-  const templates = loadTemplates(config.TEMPLATES_DIR);
+  const templates = loadTemplates(givenConfig.TEMPLATES_DIR);
+  const clientOptions = {
+    slackApiUrl: givenConfig.SLACK_API_URL,
+    retryConfig: { retries: opts.slackRetries ?? 3, factor: 2, minTimeout: 250, maxTimeout: 5_000 },
+    timeout: opts.slackTimeoutMs ?? 15_000,
+  };
+  // The Slack install is checked before anything listens: the incident channel (a name or an ID, private
+  // ones included) becomes its ID, the bot must be in it, the token must carry the scopes. From here on
+  // everything uses the ID (a name only works for public channels, and history and uploads take no names).
+  const incidentChannel = await checkSlackInstall(new WebClient(givenConfig.SLACK_BOT_TOKEN, { ...clientOptions, logger: boltLogger(log) }), givenConfig.INCIDENT_CHANNEL);
+  log.info({ channel: incidentChannel.id, name: incidentChannel.name, kind: incidentChannel.kind }, 'incident channel checked');
+  const config: Config = { ...givenConfig, INCIDENT_CHANNEL: incidentChannel.id };
   const db = await openDatabase(config, log);
   const applied = await migrate(db);
   if (applied.length > 0) log.info({ applied }, 'database migrated');
@@ -99,11 +113,6 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
   const registry = new CommandRegistry(commands);
 
   const routes = [healthRoute(store), metricsRoute(metrics.registry)];
-  const clientOptions = {
-    slackApiUrl: config.SLACK_API_URL,
-    retryConfig: { retries: opts.slackRetries ?? 3, factor: 2, minTimeout: 250, maxTimeout: 5_000 },
-    timeout: opts.slackTimeoutMs ?? 15_000,
-  };
   const app =
     config.mode === 'socket'
       ? new App({ token: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN, socketMode: true, customRoutes: routes, installerOptions: { port: config.PORT }, clientOptions, logger: boltLogger(log), logLevel: LogLevel.INFO, extendedErrorHandler: true })
@@ -199,6 +208,7 @@ export async function createBot(config: Config, opts: BotOptions = {}): Promise<
     jobs,
     actions,
     infra,
+    incidentChannel,
     async start(port = config.PORT) {
       // Runs a dead process left behind are marked interrupted and announced before anything else happens.
       await startActions(actions).catch((err: unknown) => log.error({ err }, 'could not check for interrupted actions'));

@@ -3,6 +3,7 @@ import { createBot } from './app.js';
 import { createLogger } from './observability/logger.js';
 import { PolicyError } from './policy.js';
 import { TemplateError } from './comms/templates.js';
+import { SlackSetupError } from './slack/install-check.js';
 
 /** Process entry: config → bot → listen; SIGTERM/SIGINT stop it gracefully. */
 async function main(): Promise<void> {
@@ -41,7 +42,7 @@ function onStop(log: ReturnType<typeof createLogger>, stop: () => Promise<void>)
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof PolicyError || err instanceof TemplateError) {
+  if (err instanceof ConfigError || err instanceof PolicyError || err instanceof TemplateError || err instanceof SlackSetupError) {
     process.stderr.write(`${err.message}\n`);
   } else {
     process.stderr.write(`dr-bot failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

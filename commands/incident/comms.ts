@@ -8,6 +8,7 @@ import { commsModal } from '../../src/slack/blocks/comms-modal.js';
 import { defineCommand } from '../../src/slack/command.js';
 import { snapshotOf } from '../../src/slack/comms.js';
 import { openThenFill } from '../../src/slack/open-modal.js';
+import { own } from '../../src/core/own.js';
 
 const usage = '/incident comms <customer|partner|status|internal> [INC-n]';
 const ALIASES: Record<string, TemplateName> = { customer: 'customer', customers: 'customer', partner: 'partner', partners: 'partner', status: 'status-page', 'status-page': 'status-page', internal: 'internal-update' };
@@ -22,7 +23,7 @@ export default defineCommand({
     const words = t.positionals.filter((w) => !looksLikeIncidentRef(w));
     const ref = t.positionals.find((w) => looksLikeIncidentRef(w));
     if (words.length !== 1) throw new UserError('Say which message: customer, partner, status or internal.', usage);
-    const template = ALIASES[words[0]!.toLowerCase()];
+    const template = own(ALIASES, words[0]!.toLowerCase());
     if (!template) throw new UserError(`"${escapeMrkdwn(words[0]!)}" is not a message kind; use customer, partner, status or internal.`, usage);
     return { template, ref };
   },

@@ -22,14 +22,16 @@ export default defineCommand({
     const inc = a.ref ? await findIncident(ctx.store, ctx.channelId, a.ref, usage) : await findIncident(ctx.store, ctx.channelId, undefined, usage);
     const markdown = (await exportPostmortem(ctx.store, ctx.policy, inc.id, ctx.clock.now()))!;
     const ref = incidentRef(inc.id);
+    // Into the incident channel (by ID, where the bot is a member), never wherever the command was typed:
+    // a DM or a channel the bot is not in would refuse the upload, or show the draft to the wrong people.
     await ctx.slack.filesUploadV2({
-      channel_id: inc.channelId ?? ctx.channelId,
+      channel_id: inc.channelId ?? ctx.config.INCIDENT_CHANNEL,
       ...(inc.cardTs ? { thread_ts: inc.cardTs } : {}),
       filename: `${ref}-postmortem.md`,
       title: `${ref} postmortem draft`,
       content: markdown,
       initial_comment: `:page_facing_up: Postmortem draft for ${ref}, prepared by <@${ctx.userId}>.`,
     } as never);
-    await ctx.reply(`The postmortem draft for *${ref}* is in its thread.`);
+    await ctx.reply(inc.cardTs ? `The postmortem draft for *${ref}* is in its thread.` : `The postmortem draft for *${ref}* is in <#${inc.channelId ?? ctx.config.INCIDENT_CHANNEL}>.`);
   },
 });

@@ -1,8 +1,11 @@
 import type { Incident } from '../core/incident.js';
 import type { Policy } from '../policy.js';
-import { FIELD_TO_INPUT, fieldsFromForm, type CommsForm } from './fields.js';
+import { FIELD_TO_INPUT, fieldsFromForm, INPUT_LABELS, type CommsForm } from './fields.js';
 import type { TemplateName } from './schemas.js';
 import { TemplateFieldsError, type Templates } from './templates.js';
+
+/** zod's "Invalid input: expected string, received undefined" is "required" to a person. */
+const readable = (message: string): string => (/received undefined|^required$/i.test(message) ? 'required' : message);
 
 export type DraftResult = { ok: true; text: string } | { ok: false; errors: Record<string, string> };
 
@@ -14,8 +17,9 @@ export function renderDraft(templates: Templates, template: TemplateName, form: 
     if (!(err instanceof TemplateFieldsError)) throw err;
     const errors: Record<string, string> = {};
     for (const [path, message] of Object.entries(err.fields)) {
-      const input = FIELD_TO_INPUT[path.split('.')[0]!] ?? 'title';
-      errors[input] ??= `${path}: ${message}`;
+      const field = path.split('.')[0]!;
+      const input = Object.hasOwn(FIELD_TO_INPUT, field) ? FIELD_TO_INPUT[field]! : 'title';
+      errors[input] ??= `${INPUT_LABELS[input]}: ${readable(message)}`;
     }
     return { ok: false, errors };
   }

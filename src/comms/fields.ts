@@ -87,6 +87,19 @@ export const FORM_INPUTS: Record<TemplateName, Array<keyof CommsForm>> = {
   'internal-update': ['title', 'status', 'update', 'next'],
 };
 
+/** The labels people see on the form's inputs: error text names these, never the schema's field names. */
+export const INPUT_LABELS: Record<keyof CommsForm, string> = {
+  description: 'What customers are experiencing',
+  status: 'Current status',
+  services: 'Affected services',
+  expected: 'Expected resolution',
+  impact: 'Impact on partners',
+  workarounds: 'Temporary workarounds',
+  title: 'Title',
+  update: 'Current status and actions',
+  next: 'Next update in (minutes)',
+};
+
 export const FIELD_TO_INPUT: Record<string, keyof CommsForm> = {
   description: 'description',
   status: 'status',

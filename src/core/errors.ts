@@ -1,3 +1,4 @@
+import { escapeMrkdwn } from './slack-text.js';
 /** A problem the person can fix: shown to them as an ephemeral message, never logged as a failure. */
 export class UserError extends Error {
   readonly usage?: string;
@@ -25,7 +26,8 @@ export class ConflictError extends UserError {
 }
 
 export function userMessage(err: UserError): string {
-  return err.usage ? `${err.message}\nUsage: \`${err.usage}\`` : err.message;
+  // `<title>` in a usage line would be read by Slack as a link: escaped like any text.
+  return err.usage ? `${err.message}\nUsage: \`${escapeMrkdwn(err.usage)}\`` : err.message;
 }
 
 /** Short, quotable reference for an unexpected error: said in Slack, searchable in the logs. */

@@ -10,7 +10,7 @@ interface Team {
  * otherwise its members. `all-teams` means every team.
  */
 export function escalationMentions(level: LevelPolicy, teams: Record<string, Team>, max = 40): string {
-  const ids = level.notify.includes('all-teams') ? Object.keys(teams) : level.notify.filter((t) => t in teams);
+  const ids = level.notify.includes('all-teams') ? Object.keys(teams) : level.notify.filter((t) => Object.hasOwn(teams, t));
   const out: string[] = [];
   for (const id of ids) {
     const t = teams[id]!;

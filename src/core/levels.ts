@@ -1,3 +1,4 @@
+import { own } from './own.js';
 /** Incident levels as the procedures define them ("Incident Classification"); the policy file can retune them. */
 export type LevelNumber = 1 | 2 | 3 | 4;
 export const LEVEL_NUMBERS: readonly LevelNumber[] = [1, 2, 3, 4];
@@ -29,7 +30,7 @@ const ALIASES: Record<string, LevelNumber> = {
 
 /** `L1`, `1`, `critical`, `sev1`… → 1; anything else → undefined. */
 export function parseLevel(text: string): LevelNumber | undefined {
-  return ALIASES[text.trim().toLowerCase()];
+  return own(ALIASES, text.trim().toLowerCase());
 }
 
 export const levelLabel = (n: LevelNumber, p: LevelPolicy): string => `L${n} ${p.name}`;

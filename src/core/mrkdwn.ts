@@ -2,9 +2,7 @@
  * Slack treats `<…>` as mentions and links and `&` as the start of an entity, so user text must be
  * escaped before it is put into mrkdwn: `<!channel>` typed by a user then shows as text and pings nobody.
  */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+export { escapeMrkdwn } from './slack-text.js';
 
 /**
  * Slack sends slash-command text with `&`, `<` and `>` typed by the person escaped (mentions it made
@@ -18,10 +16,8 @@ export function unescapeSlackText(text: string): string {
 /** Mentions and special links in raw command text, as Slack sends them (`<@U123|bob>`, `<!channel>`, `<!subteam^S1>`). */
 export const MENTION = /<[@!#][^>]*>/;
 
-/** Truncate for a Slack field limit, keeping the end visible as an ellipsis. */
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
+/** Plain text cut to a limit between graphemes, the end shown as an ellipsis (see slack-text.ts). */
+export { cutPlain as truncate } from './slack-text.js';
 
 /** Already-escaped text as a Slack blockquote, every line marked. */
 export function blockquote(text: string): string {

@@ -1,3 +1,4 @@
+import { own } from './own.js';
 /** The recovery team's roles ("Recovery Team Structure"); names and aliases come from the policy. */
 export interface RolePolicy {
   name: string;
@@ -20,4 +21,4 @@ export function resolveRole(text: string, roles: RoleTable): string | undefined 
 
 const normalise = (s: string): string => s.trim().toLowerCase().replace(/[\s-]+/g, '_');
 
-export const roleName = (id: string, roles: RoleTable): string => roles[id]?.name ?? id;
+export const roleName = (id: string, roles: RoleTable): string => own(roles, id)?.name ?? id;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { incidentRef, type Incident } from '../core/incident.js';
 import { JOB } from '../core/job-kinds.js';
+import { splitMessage } from '../core/slack-text.js';
 import { defineJob, type RegisteredJob } from '../scheduler/jobs.js';
 import type { JobResult } from '../scheduler/ticker.js';
 import type { Store } from '../store/index.js';
@@ -81,17 +82,24 @@ export function incidentJobs(d: Deps): RegisteredJob[] {
           [JOB.threadLine, inc.id, job.id],
         );
         if (earlier.rowCount > 0) return { next: new Date(d.clock.now().getTime() + 200) };
+        // Longer than Slack's 4,000 characters (an update full of `&<>`): several replies, marked "continued",
+        // each with its own key, so a retry posts only the parts that did not land.
+        const parts = splitMessage(job.payload.text);
         const since = job.payload.postingSince;
-        if (since && (await threadLineLanded(d.slackOnce, { channel: inc.channelId, threadTs: inc.cardTs, line: job.key, since: new Date(since) }))) return {};
-        await ctx.checkpoint({ postingSince: d.clock.now().toISOString() });
-        await d.slackOnce.chat.postMessage({
-          channel: inc.channelId,
-          thread_ts: inc.cardTs,
-          text: job.payload.text,
-          metadata: { event_type: THREAD_LINE_EVENT, event_payload: { incident: inc.id, line: job.key } },
-          unfurl_links: false,
-          unfurl_media: false,
-        } as never);
+        // Also the lease check: a run that lost its job posts nothing.
+        await ctx.checkpoint({ postingSince: since ?? d.clock.now().toISOString() });
+        for (const [i, text] of parts.entries()) {
+          const line = parts.length === 1 ? job.key : `${job.key}/${i + 1}`;
+          if (since && (await threadLineLanded(d.slackOnce, { channel: inc.channelId, threadTs: inc.cardTs, line, since: new Date(since) }))) continue;
+          await d.slackOnce.chat.postMessage({
+            channel: inc.channelId,
+            thread_ts: inc.cardTs,
+            text,
+            metadata: { event_type: THREAD_LINE_EVENT, event_payload: { incident: inc.id, line } },
+            unfurl_links: false,
+            unfurl_media: false,
+          } as never);
+        }
         return {};
       },
     }),

@@ -48,6 +48,7 @@ export class IncidentService {
       slackOnce?: WebClient;
       clock: Clock;
       log: Logger;
+      /** The incident channel's ID (the start-up check resolved INCIDENT_CHANNEL to it). */
       channel: string;
       /** Tells this process's scheduler that jobs are due now. */
       nudge?: () => void;
@@ -70,7 +71,7 @@ export class IncidentService {
     const reminderAt = reminderDueAfter(at, reminderCadence(this.d.policy.levels[input.level], null));
     const { incident, created } = await this.d.store.incidents.declare({ ...input, declaredBy: actor, at, requestKey, reminderAt });
     if (!created) return { incident, created };
-    this.d.log.info({ incident: incident.id, level: incident.level, drill: incident.drill, actor }, 'incident declared');
+    this.d.log.info({ incident: incident.id, incidentLevel: incident.level, drill: incident.drill, actor }, 'incident declared');
     this.nudge();
     return { incident, created };
   }
@@ -112,9 +113,8 @@ export class IncidentService {
    * Slack took it) — the message metadata names the incident — else post it; then record where it is.
    */
   async postCard(inc: Incident, o: { adopt: boolean; beforePost: () => Promise<void> }): Promise<Incident> {
-    const channelId = await this.channelId();
-    if (o.adopt && channelId) {
-      const landed = await findPostedCard(this.d.slack, channelId, inc.id, new Date(inc.declaredAt.getTime() - 60_000));
+    if (o.adopt) {
+      const landed = await findPostedCard(this.d.slack, this.d.channel, inc.id, new Date(inc.declaredAt.getTime() - 60_000));
       if (landed) {
         this.d.log.info({ incident: inc.id, ts: landed.ts }, 'card had already landed; adopting it');
         return this.recordCard(inc, landed.channel, landed.ts);
@@ -122,13 +122,12 @@ export class IncidentService {
     }
     await o.beforePost();
     const posted = await (this.d.slackOnce ?? this.d.slack).chat.postMessage({
-      channel: channelId ?? this.d.channel,
+      channel: this.d.channel,
       ...(await this.renderCard(inc)),
       metadata: { event_type: CARD_EVENT, event_payload: { incident: inc.id } },
       unfurl_links: false,
       unfurl_media: false,
     } as never);
-    this.knownChannelId = posted.channel!;
     return this.recordCard(inc, posted.channel!, posted.ts!);
   }
 
@@ -141,23 +140,6 @@ export class IncidentService {
     }
     return now;
   }
-
-  /** The incident channel's id (INCIDENT_CHANNEL may be a name: looked up once; history takes only ids). */
-  async channelId(): Promise<string | undefined> {
-    if (this.knownChannelId) return this.knownChannelId;
-    if (/^[CG][A-Z0-9]{2,}$/.test(this.d.channel)) return (this.knownChannelId = this.d.channel);
-    const name = this.d.channel.replace(/^#/, '');
-    let cursor: string | undefined;
-    do {
-      const r = await this.d.slack.conversations.list({ types: 'public_channel,private_channel', exclude_archived: true, limit: 1000, cursor });
-      const hit = r.channels?.find((c) => c.name === name);
-      if (hit?.id) return (this.knownChannelId = hit.id);
-      cursor = r.response_metadata?.next_cursor || undefined;
-    } while (cursor);
-    return undefined;
-  }
-
-  private knownChannelId?: string;
 
   /** The `edit_card` job's work: the card redrawn from what the database says now. */
   async editCard(inc: Incident): Promise<void> {
@@ -289,18 +271,25 @@ export class IncidentService {
   }
 
   /**
-   * Built from the workspace URL (asked once) rather than a chat.getPermalink call per message: Slack's
-   * permalinks are `<workspace url>archives/<channel>/p<ts without the dot>`.
+   * Slack's own link to the card (chat.getPermalink: no scope needed, any conversation type). A message's
+   * permalink never changes, so each is asked once per process (the App Home asks for every open incident).
    */
   async permalink(inc: Incident): Promise<string | undefined> {
     if (!inc.channelId || !inc.cardTs) return undefined;
-    this.workspaceUrl ??= this.d.slack.auth.test().then((r) => r.url ?? '').catch(() => '');
-    const base = await this.workspaceUrl;
-    if (!base) this.workspaceUrl = undefined;
-    return base ? `${base.endsWith('/') ? base : `${base}/`}archives/${inc.channelId}/p${inc.cardTs.replace('.', '')}` : undefined;
+    const key = `${inc.channelId}/${inc.cardTs}`;
+    const known = this.permalinks.get(key);
+    if (known) return known;
+    try {
+      const link = (await this.d.slack.chat.getPermalink({ channel: inc.channelId, message_ts: inc.cardTs })).permalink;
+      if (link) this.permalinks.set(key, link);
+      return link;
+    } catch (err) {
+      this.d.log.warn({ err, incident: inc.id }, 'no permalink for the card');
+      return undefined;
+    }
   }
 
-  private workspaceUrl?: Promise<string>;
+  private readonly permalinks = new Map<string, string>();
 
   /** A line in the card's thread through the outbox (paging's acknowledgement, the checklist's closing line). */
   async threadLine(incidentId: number, key: string, text: string): Promise<void> {

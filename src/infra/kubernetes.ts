@@ -123,10 +123,11 @@ export class KubernetesAdapter {
 
   /**
    * `kubectl set env`: a strategic-merge patch, which merges containers by name and env entries by name,
-   * so the other variables and containers are left as they are.
+   * so the other variables and containers are left as they are. `valueFrom: null` deletes a ConfigMap or
+   * Secret reference the variable had: the API server refuses an entry with both `value` and `valueFrom`.
    */
   async setEnv(namespace: string, name: string, containers: string[], values: Record<string, string>): Promise<DeploymentState> {
-    const env = Object.entries(values).map(([k, v]) => ({ name: k, value: v }));
+    const env = Object.entries(values).map(([k, v]) => ({ name: k, value: v, valueFrom: null }));
     const body = { spec: { template: { spec: { containers: containers.map((c) => ({ name: c, env })) } } } };
     const d = await call(`PATCH ${namespace}/${name}`, async () =>
       (await this.k()).api.patchNamespacedDeployment({ name, namespace, body }, (await this.k()).header('StrategicMergePatch')),

@@ -11,5 +11,15 @@ const REDACT = [
 export type { Logger };
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'dr-bot' } }, destination as never);
+  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'dr-bot' }, formatters: { log: ownLevelApart } }, destination as never);
+}
+
+/**
+ * pino writes its own `level` (the severity); a `level` in the logged object (an incident's L1–L4) would
+ * be a second `level` key on the same line, which log tools read as the severity. Renamed on the way out.
+ */
+function ownLevelApart(obj: Record<string, unknown>): Record<string, unknown> {
+  if (!Object.hasOwn(obj, 'level')) return obj;
+  const { level, ...rest } = obj;
+  return { ...rest, incidentLevel: level };
 }

@@ -13,6 +13,7 @@ import { followUpEvent, triggerEvent } from './plan.js';
 import { PagerError, PROVIDER_LABEL, type Pager, type PageEvent } from './port.js';
 import type { Paging } from './service.js';
 import type { PagingTeam } from './schema.js';
+import { own } from '../core/own.js';
 
 export interface Pagers {
   pagerduty: Pager<PagerDutyRoute>;
@@ -57,7 +58,7 @@ export function pageDeliveryHandler(d: Deps): JobHandler {
     }
     const inc = await d.store.incidents.get(page.incidentId);
     if (!inc) return skip('the incident is gone');
-    const team = page.team ? (d.policy.teams[page.team] as PagingTeam | undefined) : undefined;
+    const team = page.team ? (own(d.policy.teams, page.team) as PagingTeam | undefined) : undefined;
     const route = team?.[delivery.provider];
     const attempts = delivery.attempts + 1;
     let event: PageEvent;
@@ -99,7 +100,7 @@ async function report(d: Deps, delivery: Delivery, page: Page): Promise<{ next?:
     const others = (await d.pages.deliveriesOf([page.id])).filter((x) => x.action === 'trigger' && x.status === 'sent' && x.id !== delivery.id);
     const reachedBy = [...new Set(others.map((x) => PROVIDER_LABEL[x.provider]))];
     if (page.userId && !page.dmError) reachedBy.push('Slack');
-    const forWhom = page.tier >= 2 && page.team ? `${d.policy.teams[page.team]?.name ?? page.team} (escalation for ${d.paging.forWhom(page)})` : d.paging.forWhom(page);
+    const forWhom = page.tier >= 2 && page.team ? `${own(d.policy.teams, page.team)?.name ?? page.team} (escalation for ${d.paging.forWhom(page)})` : d.paging.forWhom(page);
     const facts = { provider: PROVIDER_LABEL[delivery.provider], action: delivery.action, forWhom, error: delivery.lastError ?? 'no reason given', reachedBy };
     await d.paging.thread(inc, `delivery-failed:${delivery.id}`, failureLine(facts));
   } catch (err) {

@@ -36,6 +36,5 @@ export async function postJson(url: string, body: unknown, o: { headers?: Record
 /** 408, 429 and 5xx are worth another try; any other 4xx means the event or the key is wrong. */
 export const retryableStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;
 
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
+/** Provider text limits are cut like Slack's: between graphemes, never inside an emoji (see core/slack-text.ts). */
+export { cutPlain as truncate } from '../core/slack-text.js';

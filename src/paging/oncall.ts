@@ -3,13 +3,14 @@ import { onCallAt, type OnCall } from '../core/oncall.js';
 import type { Policy } from '../policy.js';
 import type { PageStore } from '../store/pages.js';
 import { rotationOf, type PagingTeam } from './schema.js';
+import { own } from '../core/own.js';
 
 /** Who is on call now: the policy's rotations plus the overrides recorded with `/oncall override`. */
 export class OnCallDirectory {
   constructor(private readonly d: { policy: Policy; pages: PageStore; clock: Clock }) {}
 
   team(id: string): PagingTeam | undefined {
-    return this.d.policy.teams[id] as PagingTeam | undefined;
+    return own(this.d.policy.teams, id) as PagingTeam | undefined;
   }
 
   async now(teamId: string, at = this.d.clock.now()): Promise<OnCall> {

@@ -35,12 +35,15 @@ export class OpsgeniePager implements Pager<OpsgenieRoute> {
   }
 
   private create(route: OpsgenieRoute, e: PageEvent): Record<string, unknown> {
-    const responders = route.responders ?? (e.team ? [{ type: 'team', name: e.team }] : []);
+    // Only responders the route declares: an escalation to management is sent over management's route, so it
+    // reaches management, never back to the team that did not answer. Without responders, Opsgenie routes the
+    // alert to the team owning the API integration.
+    const responders = route.responders ?? [];
     return {
       message: truncate(e.summary, OG_LIMITS.message),
       alias: truncate(e.dedupKey, OG_LIMITS.alias),
       description: truncate([e.description, e.link && `Slack: ${e.link}`].filter(Boolean).join('\n\n'), OG_LIMITS.description),
-      responders,
+      ...(responders.length > 0 && { responders }),
       tags: (e.tags ?? []).map((t) => truncate(t, OG_LIMITS.tag)),
       details: Object.fromEntries(Object.entries(e.details).map(([k, v]) => [k, truncate(v, OG_LIMITS.detailValue)])),
       entity: truncate(e.details.incident ?? e.dedupKey, OG_LIMITS.entity),

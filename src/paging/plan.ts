@@ -16,7 +16,7 @@ export interface LevelReach {
 
 /** The level's `notify` teams (`all-teams` = every team), paged when the level pages, else mentioned. */
 export function levelReach(level: LevelPolicy, teams: Record<string, unknown>): LevelReach {
-  const ids = level.notify.includes('all-teams') ? Object.keys(teams) : level.notify.filter((t) => t in teams);
+  const ids = level.notify.includes('all-teams') ? Object.keys(teams) : level.notify.filter((t) => Object.hasOwn(teams, t));
   return level.page ? { page: ids, mention: [] } : { page: [], mention: ids };
 }
 
@@ -60,7 +60,8 @@ export function triggerEvent(f: EventFacts, dedup: string): PageEvent {
     description: [inc.description, f.message && `Message: ${f.message}`].filter(Boolean).join('\n\n') || undefined,
     severity: SEVERITY[inc.level],
     priority: PRIORITY[inc.level],
-    source: 'BOOM Card DR bot',
+    // PagerDuty's `source` is the affected system: the incident's services (policy ids), most critical first.
+    source: inc.services.length > 0 ? inc.services.join(', ') : 'BOOM Card (no service named)',
     team: f.forWhom,
     details: {
       incident: incidentRef(inc.id),

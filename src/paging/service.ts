@@ -17,6 +17,7 @@ import type { OnCallDirectory } from './oncall.js';
 import { dedupKey, levelReach, routesOf } from './plan.js';
 import { PROVIDER_LABEL } from './port.js';
 import type { PagingTeam } from './schema.js';
+import { own } from '../core/own.js';
 
 export interface PagingDeps {
   store: Store;
@@ -68,6 +69,11 @@ export class Paging {
   // ---- jobs the incident's changes queue (page_round, page_resolve) ----
   /** The `page_round` job's work; `key` (the job's) makes a replayed round say who was paged once. */
   async round(inc: Incident, reason: PageReason, actor: string, key: string): Promise<void> {
+    if (reason === 'level_raised') {
+      // Open provider alerts get the new severity under the same dedup key (queued as deliveries, once per level).
+      const again = await this.d.pages.retrigger(inc.id, inc.level, this.d.clock.now());
+      if (again > 0) this.d.log.info({ incident: inc.id, incidentLevel: inc.level, alerts: again }, 'open PagerDuty alerts re-triggered with the new severity');
+    }
     await this.levelRound(inc, reason, actor, `round:${key}`);
   }
 
@@ -109,7 +115,7 @@ export class Paging {
       await queueThreadLine(tx, { incidentId: inc.id, key: lineKey, text });
     });
     this.d.nudge?.();
-    this.d.log.info({ incident: inc.id, level: inc.level, drill: inc.drill, paged: created.map((p) => p.target) }, 'paging');
+    this.d.log.info({ incident: inc.id, incidentLevel: inc.level, drill: inc.drill, paged: created.map((p) => p.target) }, 'paging');
   }
 
   /** `/incident page`: a team's on-call or one person, with a message; escalates like any page. */
@@ -140,7 +146,7 @@ export class Paging {
   /** A page for a team at a tier: its routes unless a drill; tier 1 (the secondary) is a Slack DM only. */
   teamPage(inc: Incident, team: string, tier: number, user: string | undefined, o: { reason: PageReason; actor: string; message?: string; routesTeam?: string }): NewPage {
     const routesTeam = o.routesTeam ?? team;
-    const t = this.d.policy.teams[routesTeam] as PagingTeam | undefined;
+    const t = own(this.d.policy.teams, routesTeam) as PagingTeam | undefined;
     const level = this.d.policy.levels[inc.level];
     return {
       target: team, targetKind: 'team', tier, team: routesTeam, userId: user, level: inc.level, reason: o.reason, message: o.message, drill: inc.drill, pagedBy: o.actor,
@@ -196,7 +202,7 @@ export class Paging {
 
   // ---- words ----
   forWhom(p: Pick<Page, 'target' | 'targetKind'>): string {
-    return p.targetKind === 'user' ? userRef(p.target) : (this.d.policy.teams[p.target]?.name ?? p.target);
+    return p.targetKind === 'user' ? userRef(p.target) : (own(this.d.policy.teams, p.target)?.name ?? p.target);
   }
 
   private forWhomOf(n: NewPage): string {
@@ -219,7 +225,7 @@ export class Paging {
     const onCall = await this.d.oncall.all(this.d.clock.now(), teamIds);
     const out: string[] = [];
     for (const id of teamIds) {
-      const t = this.d.policy.teams[id] as PagingTeam | undefined;
+      const t = own(this.d.policy.teams, id) as PagingTeam | undefined;
       if (!t) continue;
       if (t.oncall && onCall[id]?.primary) out.push(`${userRef(onCall[id]!.primary!)} (on call, ${t.name})`);
       else if (t.usergroup) out.push(`<!subteam^${t.usergroup}>`);

@@ -17,6 +17,7 @@ import type { BotReply, CallRecord, Channel, EmulatorOptions, Ephemeral, FailSpe
 import { describeState } from './summary.js';
 import { restoreSnapshot, takeSnapshot, type WorkspaceSnapshot } from './snapshot.js';
 import { createApiListener } from './web-api.js';
+import { manifestBotScopes } from '../slack/scopes.js';
 
 export * from './types.js';
 export { signRequest, verifySignature, computeSignature } from './signer.js';
@@ -41,6 +42,7 @@ export class SlackEmulator extends EventEmitter {
   private server?: http.Server;
   private port = 0;
   private mounted: MountedHandler[] = [];
+  private readonly scopes: Set<string>;
 
   constructor(private readonly opts: EmulatorOptions) {
     super();
@@ -50,6 +52,7 @@ export class SlackEmulator extends EventEmitter {
     this.botUserId = opts.botUserId ?? 'UBOT';
     this.teamId = opts.teamId ?? 'T0BOOM';
     this.tokens = new Tokens(opts.triggerTtlMs ?? 3000);
+    this.scopes = new Set(opts.scopes ?? manifestBotScopes());
     this.state = new WorkspaceState(this.botUserId, () => this.emit('change'));
     this.state.views.configure({ teamId: this.teamId, appId: opts.appId ?? 'A0BOOM', botId: this.botId });
     this.state.users.set(this.botUserId, { id: this.botUserId, name: 'drbot', real_name: 'DR Bot', is_bot: true });
@@ -123,6 +126,22 @@ export class SlackEmulator extends EventEmitter {
   /** The bot is a member unless `members` says otherwise (private channels then answer not_in_channel). */
   addChannel(c: Channel): void {
     this.state.channels.set(c.id, { ...c, members: c.members ?? [this.botUserId], created: c.created ?? Date.now() });
+    this.emit('change');
+  }
+
+  // ---- install state tests change: the token's scopes (x-oauth-scopes) and the bot's memberships ----
+  get grantedScopes(): string[] {
+    return [...this.scopes];
+  }
+  /** As if the app were reinstalled without that scope: methods needing it answer missing_scope. */
+  revokeScope = (scope: string): void => void this.scopes.delete(scope);
+  grantScope = (scope: string): void => void this.scopes.add(scope);
+  /** Takes someone (default: the bot) out of a channel, like /kick; addMember is /invite. */
+  removeMember = (channel: string, user = this.botUserId): void => this.setMembers(channel, (m) => m.filter((x) => x !== user));
+  addMember = (channel: string, user = this.botUserId): void => this.setMembers(channel, (m) => [...new Set([...m, user])]);
+  private setMembers(channel: string, change: (members: string[]) => string[]): void {
+    const c = this.channel(channel);
+    c.members = change(c.members ?? []);
     this.emit('change');
   }
 
@@ -286,6 +305,7 @@ export class SlackEmulator extends EventEmitter {
       teamDomain: this.opts.teamDomain ?? 'boomcard',
       appId: this.opts.appId ?? 'A0BOOM',
       actionIdScope: this.opts.actionIdScope ?? 'surface',
+      scopes: this.scopes,
     };
   }
 

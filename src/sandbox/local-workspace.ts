@@ -14,7 +14,7 @@ import { createBot, type Bot } from '../app.js';
 import { loadPolicy, type Policy } from '../policy.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
-import { CHANNELS, DEMO_PEOPLE, seedWorkspace } from './demo-workspace.js';
+import { DEMO_PEOPLE, seedWorkspace } from './demo-workspace.js';
 import { SlackEmulator } from './emulator.js';
 import type { PageCommand } from './page/actions.js';
 import { createPage, type Page } from './page/server.js';
@@ -82,7 +82,7 @@ export async function startLocalWorkspace(config: Config, log: Logger, opts: Loc
     emulator,
     commands: pageCommands(bot),
     people: DEMO_PEOPLE,
-    defaultChannel: emulator.channels.has(CHANNELS.incidents) ? CHANNELS.incidents : config.INCIDENT_CHANNEL,
+    defaultChannel: bot.incidentChannel.id,
     botUrl: () => `http://127.0.0.1:${botPort}`,
     onError: (err) => log.error({ err }, 'local workspace page'),
   });

@@ -21,6 +21,11 @@ export interface EmulatorOptions {
   botTimeoutMs?: number;
   /** Where signed requests go, default http://127.0.0.1:3000/slack/events (mutable later). */
   botEndpoint?: string;
+  /**
+   * The OAuth scopes of the bot token; default: exactly those manifest.yml asks for. Methods answer
+   * missing_scope without them, and every answer carries them in x-oauth-scopes.
+   */
+  scopes?: readonly string[];
   /** 'surface' (default): action_ids unique per message/view; 'block': only per block, as Slack documents. */
   actionIdScope?: 'surface' | 'block';
 }

@@ -12,6 +12,14 @@ import { storeUpload } from './methods/files.js';
 import { handleResponsePost } from './response-url.js';
 import type { CallRecord } from './types.js';
 import { SlackApiError } from './types.js';
+import { METHOD_SCOPES } from '../slack/scopes.js';
+import { missingScope } from './methods/access.js';
+
+/** Every scope a method accepts, as Slack's x-accepted-oauth-scopes header lists them. */
+function acceptedScopes(method: string): string {
+  const s = METHOD_SCOPES[method];
+  return s ? [...new Set([...(s.any ?? []), ...(s.public ?? []), ...(s.private ?? []), ...(s.im ?? [])])].join(',') : '';
+}
 
 export interface ApiDeps {
   context(): ApiContext;
@@ -57,15 +65,20 @@ async function handleApi(deps: ApiDeps, method: string, req: IncomingMessage, re
   if (token !== deps.botToken) return finish(200, { ok: false, error: 'invalid_auth' });
   const spec = METHODS[method];
   if (!spec) return finish(200, { ok: false, error: 'unknown_method' });
+  const ctx = deps.context();
+  // Like Slack: every answer to a valid token says which scopes it carries and which the method accepts.
+  const scopeHeaders = { 'x-oauth-scopes': [...ctx.scopes].join(','), 'x-accepted-oauth-scopes': acceptedScopes(method) };
+  const lacking = (METHOD_SCOPES[method]?.any ?? []).find((s) => !ctx.scopes.has(s));
+  if (lacking) return finish(200, { ok: false, error: 'missing_scope', ...missingScope(ctx, lacking).extra }, scopeHeaders);
   for (const [name, error] of Object.entries(spec.required ?? {})) {
     const v = args[name];
-    if (v === undefined || v === null || v === '') return finish(200, { ok: false, error, ...(error === 'invalid_arguments' ? { errors: [`missing required field: ${name}`] } : {}) });
+    if (v === undefined || v === null || v === '') return finish(200, { ok: false, error, ...(error === 'invalid_arguments' ? { errors: [`missing required field: ${name}`] } : {}) }, scopeHeaders);
   }
   try {
-    finish(200, { ok: true, ...spec.run(deps.context(), args) });
+    finish(200, { ok: true, ...spec.run(ctx, args) }, scopeHeaders);
   } catch (e) {
-    if (e instanceof SlackApiError) return finish(200, { ok: false, error: e.code, ...e.extra });
-    finish(200, { ok: false, error: 'internal_error', detail: String(e) });
+    if (e instanceof SlackApiError) return finish(200, { ok: false, error: e.code, ...e.extra }, scopeHeaders);
+    finish(200, { ok: false, error: 'internal_error', detail: String(e) }, scopeHeaders);
   }
 }
 

@@ -11,7 +11,7 @@ import type { JobHandler } from './ticker.js';
 
 /** The team paged last when nobody acknowledges: `paging.management`, else a team called `management`. */
 export function managementTeam(policy: Policy): string | undefined {
-  return policy.paging.management ?? ('management' in policy.teams ? 'management' : undefined);
+  return policy.paging.management ?? (Object.hasOwn(policy.teams, 'management') ? 'management' : undefined);
 }
 
 /**

@@ -7,7 +7,7 @@ import { appendTimeline } from '../store/timeline.js';
 import { COMMS, commsModal, escapedChunks, TEMPLATE_TITLES, type CommsMeta } from './blocks/comms-modal.js';
 import type { Deps } from './context.js';
 import { meta as readMeta } from './interactions.js';
-import { optionOf, optionsOf, textOf, type ViewState } from './view-values.js';
+import { optionOf, optionsOf, stateOf, textOf, type ViewState } from './view-values.js';
 
 /** What the modal keeps of the incident so that a submission can be validated before the ack, without a query. */
 export interface CommsSnapshot extends CommsMeta {
@@ -40,14 +40,22 @@ function formOf(s: ViewState): CommsForm {
   };
 }
 
+/** The form's private_metadata comes back from Slack as sent, but a forged or stale one must not reach a template lookup. */
+function knownTemplate(m: Partial<CommsSnapshot>, deps: Deps): boolean {
+  if (typeof m.template === 'string' && Object.hasOwn(TEMPLATE_TITLES, m.template) && Number.isInteger(m.incident)) return true;
+  deps.log.warn({ template: String(m.template), incident: m.incident }, 'comms form with an unknown template or incident ignored');
+  return false;
+}
+
 export function registerComms(app: App, deps: Deps): void {
   app.action(COMMS.preview, async ({ ack, body }) => {
     await ack();
     const view = (body as { view?: { id: string; hash: string; private_metadata?: string; state: { values: ViewState } } }).view;
     if (!view) return;
     const m = readMeta(view) as CommsSnapshot;
+    if (!knownTemplate(m, deps)) return;
     const inc = pseudoIncident(m);
-    const form = formOf(view.state.values);
+    const form = formOf(stateOf(view));
     const draft = renderDraft(deps.templates, m.template, form, inc, deps.policy, deps.clock.now());
     const preview = draft.ok ? { text: draft.text } : { problems: Object.values(draft.errors) };
     await deps.slack.views.update({ view_id: view.id, hash: view.hash, view: commsModal(m.template, inc, deps.policy, form, m, preview) as never });
@@ -55,10 +63,12 @@ export function registerComms(app: App, deps: Deps): void {
 
   app.view(COMMS.view, async ({ ack, view, body }) => {
     const m = readMeta(view) as CommsSnapshot;
-    const draft = renderDraft(deps.templates, m.template, formOf(view.state.values as ViewState), pseudoIncident(m), deps.policy, deps.clock.now());
+    if (!knownTemplate(m, deps)) return void (await ack());
+    const draft = renderDraft(deps.templates, m.template, formOf(stateOf(view)), pseudoIncident(m), deps.policy, deps.clock.now());
     if (!draft.ok) return void (await ack({ response_action: 'errors', errors: draft.errors }));
     await ack();
     const inc = (await deps.store.incidents.get(m.incident!))!;
+    // An ID either way (the start-up check resolved INCIDENT_CHANNEL): uploads take no channel names.
     const channel = inc.channelId ?? deps.config.INCIDENT_CHANNEL;
     const thread = inc.cardTs ? { thread_ts: inc.cardTs } : {};
     const what = TEMPLATE_TITLES[m.template];

@@ -8,7 +8,7 @@ import type { Block } from './blocks/kit.js';
 import { openThenFill } from './open-modal.js';
 import { assignModal, resolveModal, updateModal, VIEWS, type ModalMeta } from './blocks/modals.js';
 import type { Deps } from './context.js';
-import { collect, optionOf, optionsOf, textOf, userOf, type ViewState } from './view-values.js';
+import { collect, optionOf, optionsOf, stateOf, textOf, userOf } from './view-values.js';
 
 async function openIncident(deps: Deps, value: string | undefined): Promise<Incident> {
   const inc = value ? await deps.store.incidents.get(Number(value)) : undefined;
@@ -33,7 +33,7 @@ export function registerInteractions(app: App, deps: Deps): void {
   }
 
   app.view(VIEWS.declare, async ({ ack, view, body }) => {
-    const s = view.state.values as ViewState;
+    const s = stateOf(view);
     const errors: Record<string, string> = {};
     const level = Number(optionOf(s, 'level')) as LevelNumber;
     if (![1, 2, 3, 4].includes(level)) errors.level = 'Choose a level.';
@@ -49,41 +49,56 @@ export function registerInteractions(app: App, deps: Deps): void {
   });
 
   app.view(VIEWS.update, async ({ ack, view, body }) => {
-    const s = view.state.values as ViewState;
+    const s = stateOf(view);
     const errors: Record<string, string> = {};
     const text = collect(errors, 'text', () => checkText(textOf(s, 'text')));
     const status = parseStatus(optionOf(s, 'status') ?? '');
     if (!status) errors.status = 'Choose a status.';
+    const incident = incidentOf(view);
+    if (incident === undefined) errors.text = LOST_INCIDENT;
     if (Object.keys(errors).length > 0) return void (await ack({ response_action: 'errors', errors }));
     await ack();
-    await deps.incidents.update(meta(view).incident!, { text: text!, status }, body.user.id, `view:${view.id}`);
+    await deps.incidents.update(incident!, { text: text!, status }, body.user.id, `view:${view.id}`);
   });
 
   app.view(VIEWS.assign, async ({ ack, view, body }) => {
-    const s = view.state.values as ViewState;
+    const s = stateOf(view);
     const role = optionOf(s, 'role');
     const user = userOf(s, 'user');
     const errors: Record<string, string> = {};
-    if (!role || !(role in deps.policy.roles)) errors.role = 'Choose a role.';
+    if (!role || !Object.hasOwn(deps.policy.roles, role)) errors.role = 'Choose a role.';
     if (!user) errors.user = 'Choose a person.';
+    const incident = incidentOf(view);
+    if (incident === undefined) errors.role = LOST_INCIDENT;
     if (Object.keys(errors).length > 0) return void (await ack({ response_action: 'errors', errors }));
     await ack();
-    await deps.incidents.assign(meta(view).incident!, role!, user!, body.user.id, `view:${view.id}`);
+    await deps.incidents.assign(incident!, role!, user!, body.user.id, `view:${view.id}`);
   });
 
   app.view(VIEWS.resolve, async ({ ack, view, body }) => {
-    const s = view.state.values as ViewState;
+    const s = stateOf(view);
     const errors: Record<string, string> = {};
     const summary = collect(errors, 'summary', () => (textOf(s, 'summary').trim() ? checkText(textOf(s, 'summary'), 'The summary') : ''));
+    const incident = incidentOf(view);
+    if (incident === undefined) errors.summary = LOST_INCIDENT;
     if (Object.keys(errors).length > 0) return void (await ack({ response_action: 'errors', errors }));
     await ack();
-    await deps.incidents.resolve(meta(view).incident!, summary!, body.user.id, `view:${view.id}`);
+    await deps.incidents.resolve(incident!, summary!, body.user.id, `view:${view.id}`);
   });
+}
+
+const LOST_INCIDENT = 'This form no longer says which incident it is for. Close it and use the card\'s button again.';
+
+/** The incident a form was opened for, from its private_metadata; undefined when missing or not an id. */
+function incidentOf(view: { private_metadata?: string }): number | undefined {
+  const id = meta(view).incident;
+  return Number.isSafeInteger(id) && id! > 0 ? id : undefined;
 }
 
 export function meta(view: { private_metadata?: string }): ModalMeta {
   try {
-    return JSON.parse(view.private_metadata || '{}') as ModalMeta;
+    const m: unknown = JSON.parse(view.private_metadata || '{}');
+    return m && typeof m === 'object' ? (m as ModalMeta) : { channel: '' };
   } catch {
     return { channel: '' };
   }

@@ -50,7 +50,9 @@ export class CommandRegistry {
     const result = def.args.safeParse(raw);
     if (!result.success) {
       const first = result.error.issues[0];
-      throw new UserError(`${first?.path.join('.') || 'input'}: ${first?.message ?? 'invalid'}`, def.usage);
+      // Named as the usage line names it (`dryRun` → "dry run"), not by the schema's field name.
+      const name = first?.path.map(String).join(' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() || 'the input';
+      throw new UserError(`The ${name} is not right: ${first?.message ?? 'invalid'}.`, def.usage);
     }
     return { kind: 'run', def, args: result.data };
   }

@@ -10,19 +10,33 @@ type StateValue = {
 };
 export type ViewState = Record<string, Record<string, StateValue>>;
 
-const element = (state: ViewState, block: string): StateValue | undefined => Object.values(state[block] ?? {})[0];
+/** A submission whose view lacks `state` (forged, or cut short) reads as an empty form: every check then says what is missing. */
+export const stateOf = (view: { state?: { values?: unknown } } | undefined): ViewState => {
+  const v = view?.state?.values;
+  return v && typeof v === 'object' ? (v as ViewState) : {};
+};
+
+const element = (state: ViewState, block: string): StateValue | undefined => {
+  const b = Object.hasOwn(state, block) ? state[block] : undefined;
+  const first = b && typeof b === 'object' ? Object.values(b)[0] : undefined;
+  return first && typeof first === 'object' ? first : undefined;
+};
 
 export function textOf(state: ViewState, block: string): string {
-  return element(state, block)?.value ?? '';
+  const v = element(state, block)?.value;
+  return typeof v === 'string' ? v : '';
 }
 export function optionOf(state: ViewState, block: string): string | undefined {
-  return element(state, block)?.selected_option?.value ?? undefined;
+  const v = element(state, block)?.selected_option?.value;
+  return typeof v === 'string' ? v : undefined;
 }
 export function optionsOf(state: ViewState, block: string): string[] {
-  return (element(state, block)?.selected_options ?? []).map((o) => o.value);
+  const list = element(state, block)?.selected_options;
+  return Array.isArray(list) ? list.map((o) => o?.value).filter((v): v is string => typeof v === 'string') : [];
 }
 export function userOf(state: ViewState, block: string): string | undefined {
-  return element(state, block)?.selected_user ?? undefined;
+  const v = element(state, block)?.selected_user;
+  return typeof v === 'string' ? v : undefined;
 }
 
 /** Runs a check; a UserError becomes that block's error text in the modal instead of a failure. */

@@ -185,6 +185,27 @@ export class PageStore {
     });
   }
 
+  /**
+   * A raised level: the PagerDuty alerts of the incident's open pages are triggered again under the same
+   * dedup_key, so the provider shows the new severity (the event is built from the incident when sent).
+   * Opsgenie does not change an open alert's priority on a repeated create, so only PagerDuty is re-sent.
+   */
+  async retrigger(incidentId: number, level: number, at: Date): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      await tx.query("UPDATE pages SET level = $2 WHERE incident_id = $1 AND status = 'open' AND level > $2", [incidentId, level]);
+      const d = await tx.query<{ id: number }>(
+        `UPDATE page_deliveries d SET status = 'pending', attempts = 0, last_error = NULL, sent_at = NULL, reported = false
+         FROM pages p
+         WHERE d.page_id = p.id AND p.incident_id = $1 AND p.status = 'open' AND NOT p.drill
+           AND d.action = 'trigger' AND d.provider = 'pagerduty' AND d.status = 'sent'
+         RETURNING d.id`,
+        [incidentId],
+      );
+      for (const row of d.rows) await scheduleJob(tx, { kind: PAGE_DELIVERY, key: String(row.id), incidentId, dueAt: at });
+      return d.rows.length;
+    });
+  }
+
   /** One acknowledge/resolve call per alert (provider, route, dedup key) the pages triggered. */
   private async followUp(tx: Queryable, pages: Page[], action: 'acknowledge' | 'resolve', at: Date): Promise<void> {
     if (pages.length === 0) return;

@@ -49,7 +49,7 @@ describe('bad input gets a private answer naming the problem and the usage; noth
     ['a user mention in a title', 'declare L1 Ask <@U123|bob> about payments', /cannot contain mentions/],
     ['unknown service', 'declare L1 Payments down --services mainframe', /Unknown service "mainframe"/],
     ['unknown option', 'declare L1 Payments down --sevrity 1', /Unknown option --sevrity/],
-    ['unclosed quote', 'declare L1 "Payments down', /A quote is not closed/],
+    ['a control character', 'declare L1 Payments\u0000down', /contains NUL \(U\+0000\), an invisible control character/],
     ['unknown subcommand', 'delcare L1 Payments down', /`\/incident delcare` is not a command/],
     ['unknown role', `assign janitor <@${PEOPLE.dmitri}|dmitri>`, /"janitor" is not a role\. Roles: Incident Commander, Technical Lead/],
     ['assign without a person', 'assign dba', /Say which role and who/],

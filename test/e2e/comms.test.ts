@@ -30,7 +30,7 @@ describe('/incident comms over signed HTTP', () => {
 
     // Preview without the expected resolution: the problem is named, nothing is posted.
     await h.emulator.clickButton({ user: PEOPLE.georgi, viewId: view.id, actionId: 'comms_preview' });
-    const withProblem = await h.emulator.waitFor(() => (blockText(h.emulator.view(view.id)!).includes('expectedResolution: required') ? h.emulator.view(view.id) : undefined));
+    const withProblem = await h.emulator.waitFor(() => (blockText(h.emulator.view(view.id)!).includes('Expected resolution: required') ? h.emulator.view(view.id) : undefined));
     expect(withProblem).toBeDefined();
 
     await h.emulator.clickButton({ user: PEOPLE.georgi, viewId: view.id, actionId: 'comms_preview', values: { expected: 'within 2 hours' } });
@@ -57,7 +57,7 @@ describe('/incident comms over signed HTTP', () => {
     await h.run(PEOPLE.georgi, '/incident', 'comms partner INC-1');
     const view = await openForm(PEOPLE.georgi, 'Partner message');
     const r = await h.emulator.submitView({ user: PEOPLE.georgi, viewId: view.id, values: { impact: 'POS validation fails', expected: '   ' } });
-    expect(r.body).toMatchObject({ response_action: 'errors', errors: { expected: 'expectedResolution: required' } });
+    expect(r.body).toMatchObject({ response_action: 'errors', errors: { expected: 'Expected resolution: required' } });
     expect((await h.bot.store.timeline(1)).filter((e) => e.kind === 'comms_prepared')).toHaveLength(1);
   });
 

@@ -95,9 +95,12 @@ describe('who a level pages', () => {
     await h.run(PEOPLE.alice, '/incident', `level INC-${inc.id} L2`);
     await h.emulator.waitFor(() => h.pd.events({ action: 'trigger' }).length === 2);
     await h.run(PEOPLE.alice, '/incident', `level INC-${inc.id} L1`);
-    await h.emulator.waitFor(() => h.pd.events({ action: 'trigger' }).length === 3 && h.opsUs.calls().length === 1);
+    // L1 pages DBA (new); core's and management's open alerts are re-triggered under their dedup_key with the new severity.
+    await h.emulator.waitFor(() => h.pd.events({ action: 'trigger' }).length === 5 && h.opsUs.calls().length === 1);
     await sleep(300);
-    expect(h.pd.events({ action: 'trigger' }).map((e) => e.dedup_key).sort()).toEqual([key(inc.id, 'core'), key(inc.id, 'dba'), key(inc.id, 'management')]);
+    const triggers = h.pd.events({ action: 'trigger' });
+    expect([...new Set(triggers.map((e) => e.dedup_key))].sort()).toEqual([key(inc.id, 'core'), key(inc.id, 'dba'), key(inc.id, 'management')]);
+    expect(triggers.slice(2).map((e) => e.payload.severity)).toEqual(['critical', 'critical', 'critical']);
     await h.emulator.waitFor(() => h.threadText(inc.ts).some((t) => t.includes('Already paged: Core team, Management')) || undefined);
     await resolve(inc.id);
   });

@@ -86,7 +86,7 @@ describe('/dr failover-db on a real PostgreSQL pair', () => {
     const patches = k8s.calls.filter((c) => c.method === 'PATCH');
     expect(patches).toHaveLength(1);
     expect(patches[0]!.contentType).toBe(STRATEGIC_MERGE);
-    expect(patches[0]!.body).toEqual({ spec: { template: { spec: { containers: [{ name: 'api-gateway', env: [{ name: 'DB_HOST', value: '127.0.0.1' }] }] } } } });
+    expect(patches[0]!.body).toEqual({ spec: { template: { spec: { containers: [{ name: 'api-gateway', env: [{ name: 'DB_HOST', value: '127.0.0.1', valueFrom: null }] }] } } } });
     expect(k8s.env('production', 'api-gateway')).toEqual({ DB_HOST: '127.0.0.1', LOG_LEVEL: 'info' });
 
     // The timeline: request, approval, each step, the result; the 49 losing clicks were told why.

@@ -24,7 +24,11 @@ beforeAll(async () => {
   rds.add({ id: 'production-replica-2', status: 'available', replicaOf: 'production-primary' });
   await k8s.start();
   k8s.add('production', 'api-gateway', { replicas: 3 });
-  k8s.add('production', 'consumer-web', { replicas: 2 });
+  // consumer-web reads DB_HOST from a ConfigMap: the repoint must replace that reference, not sit beside it.
+  k8s.add('production', 'consumer-web', {
+    replicas: 2,
+    containers: [{ name: 'consumer-web', image: 'boomcard/consumer-web:v1', env: [{ name: 'DB_HOST', valueFrom: { configMapKeyRef: { name: 'platform-db', key: 'host' } } }, { name: 'LOG_LEVEL', value: 'info' }] }],
+  });
   sqlDb = await createTestDatabase('drrds');
   h = await startHarness({
     policy: drPolicy({
@@ -81,9 +85,10 @@ describe('/dr failover-db on RDS', () => {
     expect(patches.map((p) => p.path)).toEqual(['/apis/apps/v1/namespaces/production/deployments/api-gateway', '/apis/apps/v1/namespaces/production/deployments/consumer-web']);
     for (const p of patches) {
       expect(p.contentType).toBe(STRATEGIC_MERGE);
-      expect(p.body.spec.template.spec.containers[0].env).toEqual([{ name: 'DB_HOST', value: ENDPOINT }]);
+      expect(p.body.spec.template.spec.containers[0].env).toEqual([{ name: 'DB_HOST', value: ENDPOINT, valueFrom: null }]);
     }
     expect(k8s.env('production', 'consumer-web')).toEqual({ DB_HOST: ENDPOINT, LOG_LEVEL: 'info' });
+    expect(k8s.envEntries('production', 'consumer-web')).toEqual([{ name: 'DB_HOST', value: ENDPOINT }, { name: 'LOG_LEVEL', value: 'info' }]);
     const steps = (await h.bot.store.timeline(1)).filter((e) => e.kind === 'action_step').map((e) => e.data.step);
     expect(steps).toEqual(['promote', 'wait-available', 'repoint:production/api-gateway', 'repoint:production/consumer-web', 'verify', 'new-standby']);
   }, 45_000);

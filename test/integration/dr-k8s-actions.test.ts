@@ -44,7 +44,7 @@ describe('Kubernetes recovery actions', () => {
     expect(await d.answer(PEOPLE.alice, 'scale api-gateway 50')).toContain('50 replicas is outside what the policy allows for api-gateway: 1 to 12.');
     expect(await d.answer(PEOPLE.alice, 'scale api-gateway 0')).toContain('outside what the policy allows');
     expect(await d.answer(PEOPLE.alice, 'scale api-gateway lots')).toContain('"lots" is not a number of replicas.');
-    expect(await d.answer(PEOPLE.alice, 'scale api-gateway')).toContain('Usage: `/dr scale <deployment> <replicas>');
+    expect(await d.answer(PEOPLE.alice, 'scale api-gateway')).toContain('Usage: `/dr scale &lt;deployment&gt; &lt;replicas&gt;');
     expect(await d.answer(PEOPLE.alice, 'restart nope')).toContain('Unknown deployment "nope"');
     expect(await d.answer(PEOPLE.alice, 'rollback api-gateway "bad image!"')).toContain('is not an image reference');
     expect(await d.answer(PEOPLE.alice, 'rollback')).toContain('Usage: `/dr rollback');

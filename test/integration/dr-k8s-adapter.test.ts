@@ -36,6 +36,28 @@ describe('the Kubernetes adapter', () => {
     expect((await api.get('production', 'api-gateway')).desired).toBe(5);
   });
 
+  it('an env entry with both value and valueFrom is refused, as the API server does; setEnv replaces a ConfigMap reference', async () => {
+    peer.add('production', 'from-configmap', {
+      replicas: 1,
+      containers: [{ name: 'app', image: 'boomcard/app:v1', env: [{ name: 'DB_HOST', valueFrom: { configMapKeyRef: { name: 'platform-db', key: 'host' } } }] }],
+    });
+    // A patch that only sets `value` leaves the reference in place: both together are invalid (HTTP 422).
+    const naive = await fetch(`${peer.url}/apis/apps/v1/namespaces/production/deployments/from-configmap`, {
+      method: 'PATCH',
+      headers: { 'content-type': STRATEGIC_MERGE },
+      body: JSON.stringify({ spec: { template: { spec: { containers: [{ name: 'app', env: [{ name: 'DB_HOST', value: 'db-2.internal' }] }] } } } }),
+    });
+    expect(naive.status).toBe(422);
+    expect(((await naive.json()) as { message: string }).message).toBe(
+      'Deployment.apps "from-configmap" is invalid: spec.template.spec.containers[0].env[0].valueFrom: Invalid value: "": may not be specified when `value` is not empty',
+    );
+    expect(peer.envEntries('production', 'from-configmap')).toEqual([{ name: 'DB_HOST', valueFrom: { configMapKeyRef: { name: 'platform-db', key: 'host' } } }]);
+
+    const patched = await k8s().setEnv('production', 'from-configmap', ['app'], { DB_HOST: 'db-2.internal' });
+    expect(patched.env).toEqual({ app: { DB_HOST: 'db-2.internal' } });
+    expect(peer.envEntries('production', 'from-configmap')).toEqual([{ name: 'DB_HOST', value: 'db-2.internal' }]);
+  });
+
   it('turns an API error into one readable line', async () => {
     await expect(k8s().get('production', 'nope')).rejects.toThrow(new KubernetesError(404, 'Kubernetes answered 404 to GET production/nope: deployments.apps "nope" not found'));
   });

@@ -60,7 +60,7 @@ afterAll(async () => {
 describe('/dr recover-service', () => {
   it('an unknown service, or a manifest with more than the deployment, is refused before any plan', async () => {
     expect(await d.answer(PEOPLE.alice, 'recover-service consumer-service')).toContain('No recovery manifest for "consumer-service". The policy has: payment-service, partner-service.');
-    expect(await d.answer(PEOPLE.alice, 'recover-service')).toContain('Usage: `/dr recover-service <service>');
+    expect(await d.answer(PEOPLE.alice, 'recover-service')).toContain('Usage: `/dr recover-service &lt;service&gt;');
     expect(await d.answer(PEOPLE.alice, 'recover-service partner-service')).toContain('it also has Service/partner-service (the bot applies deployments only)');
     expect(await d.actionCount()).toBe(0);
     expect(k8s.calls.filter((c) => c.method !== 'GET')).toHaveLength(0);

@@ -109,10 +109,15 @@ describe('Opsgenie adapter against the Alert API peer', () => {
     expect(eu.alerts.get('drbot-INC-7-dba')!.status).toBe('closed');
   });
 
-  it('message ≤ 130; responders default to the team; a refused call carries the service message', async () => {
+  it('message ≤ 130, cut between graphemes; responders only as the route declares them; a refused call carries the service message', async () => {
     await opsgenie().send({ apiKeyEnv: 'OG_KEY', region: 'us' }, event({ summary: 'y'.repeat(500) }));
     expect(us.calls()[0]!.body.message).toHaveLength(130);
-    expect(us.calls()[0]!.body.responders).toEqual([{ type: 'team', name: 'DBA team' }]);
+    // No responders on the route: none invented from the team's display name (Opsgenie routes to the integration's team).
+    expect(us.calls()[0]!.body).not.toHaveProperty('responders');
+    await opsgenie().send({ apiKeyEnv: 'OG_KEY', region: 'us' }, event({ dedupKey: 'emoji', summary: `INC-7 ${'💥'.repeat(80)}` }));
+    const message = us.calls()[1]!.body.message as string;
+    expect(message.length).toBeLessThanOrEqual(130);
+    expect(message).toMatch(/^INC-7 (💥)+…$/u);
     us.apiKeys.add('another-key');
     const refused = await opsgenie().send({ apiKeyEnv: 'OG_KEY', region: 'us' }, event()).catch((e: unknown) => e);
     expect(refused).toMatchObject({ retryable: false, status: 401, message: '401 Could not authenticate' });

@@ -1,17 +1,24 @@
 /**
  * A local stand-in for the Kubernetes API server's apps/v1 deployment paths the bot uses: GET and PATCH
  * (strategic-merge content type required; containers and env merged by name, as the real server does),
- * PUT scale, server-side apply (`application/apply-patch+yaml` + fieldManager), ReplicaSet revisions for
+ * PUT scale, the API server's validation of env entries (`value` and `valueFrom` together are Invalid), server-side apply (`application/apply-patch+yaml` + fieldManager), ReplicaSet revisions for
  * rollbacks. After a change the status converges over `rolloutMs`: observedGeneration first, then the
  * updated/ready/available replicas.
  */
 import http from 'node:http';
 import { closeServer, listenLocal, readBody } from './local-http.js';
 
+/** core/v1 EnvVar: a literal `value`, or `valueFrom` a ConfigMap/Secret key or a field — never both. */
+export interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: Record<string, unknown>;
+}
+
 interface Container {
   name: string;
   image: string;
-  env?: Array<{ name: string; value?: string }>;
+  env?: EnvVar[];
 }
 
 export interface PeerDeployment {
@@ -89,6 +96,13 @@ export class K8sPeer {
     return Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value ?? '']));
   }
 
+  /** A container's env entries as stored, `valueFrom` included. */
+  envEntries(namespace: string, name: string, container?: string): EnvVar[] {
+    const d = this.deployments.get(`${namespace}/${name}`)!;
+    const c = container ? d.containers.find((x) => x.name === container)! : d.containers[0]!;
+    return structuredClone(c.env ?? []);
+  }
+
   private view(d: PeerDeployment) {
     const since = Date.now() - d.changedAt;
     const done = d.rolledOut === d.generation || since >= this.rolloutMs;
@@ -119,10 +133,31 @@ export class K8sPeer {
       if (!c) return `no container "${pc.name}"`;
       for (const e of pc.env ?? []) {
         const have = (c.env ??= []).find((x) => x.name === e.name);
-        if (have) have.value = e.value;
-        else c.env.push({ name: e.name, value: e.value });
+        const entry: EnvVar = have ?? { name: e.name };
+        if (!have) c.env.push(entry);
+        // Strategic merge: a key in the patch replaces it; a key set to null deletes it; others are kept.
+        if ('value' in e) {
+          if (e.value === null) delete entry.value;
+          else entry.value = e.value;
+        }
+        if ('valueFrom' in e) {
+          if (e.valueFrom === null) delete entry.valueFrom;
+          else entry.valueFrom = e.valueFrom;
+        }
       }
       if (pc.image) c.image = pc.image;
+    }
+    return this.validate(d);
+  }
+
+  /** What apps/v1 validation refuses in what the bot changes, worded as the API server words it. */
+  private validate(d: PeerDeployment): string | undefined {
+    for (const [ci, c] of d.containers.entries()) {
+      for (const [ei, e] of (c.env ?? []).entries()) {
+        if (e.valueFrom !== undefined && e.value !== undefined && e.value !== '') {
+          return `Deployment.apps "${d.name}" is invalid: spec.template.spec.containers[${ci}].env[${ei}].valueFrom: Invalid value: "": may not be specified when \`value\` is not empty`;
+        }
+      }
     }
     return undefined;
   }
@@ -176,8 +211,11 @@ export class K8sPeer {
     if (method === 'GET' && !scale) return { status: 200, body: this.view(d) };
     if (method === 'PATCH' && !scale) {
       if (contentType.split(';')[0] !== STRATEGIC_MERGE) return this.status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, ${STRATEGIC_MERGE}`);
-      const problem = this.merge(d, body);
+      // Validated on a copy: a refused patch changes nothing, as on the API server.
+      const draft = structuredClone(d);
+      const problem = this.merge(draft, body);
       if (problem) return this.status(422, 'Invalid', problem);
+      Object.assign(d, { containers: draft.containers, annotations: draft.annotations });
       Object.assign(d, { generation: d.generation + 1, changedAt: Date.now() });
       this.newRevision(d);
       return { status: 200, body: this.view(d) };

@@ -9,6 +9,7 @@ import type { DeploymentState } from '../../infra/kubernetes.js';
 import type { Policy } from '../../policy.js';
 import type { KubernetesTarget } from '../policy-schema.js';
 import type { RunbookContext, Step } from '../types.js';
+import { own } from '../../core/own.js';
 
 export const K8S_ROLES = [INCIDENT_COMMANDER, 'technical_lead', 'infrastructure_engineer'] as const;
 
@@ -21,7 +22,7 @@ export function kubernetesTarget(policy: Policy): KubernetesTarget {
 /** Only deployments the policy lists are acted on: a typo must never reach the cluster. */
 export function knownDeployment(policy: Policy, name: string, usage?: string): { name: string; namespace: string; stableImage?: string; min: number; max: number } {
   const k = kubernetesTarget(policy);
-  const d = k.deployments[name];
+  const d = own(k.deployments, name);
   if (!d) {
     const listed = Object.keys(k.deployments);
     throw new UserError(`Unknown deployment "${escapeMrkdwn(name)}". The policy lists: ${listed.length ? listed.join(', ') : 'none (add them under targets.kubernetes.deployments)'}.`, usage);

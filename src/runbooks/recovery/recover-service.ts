@@ -10,6 +10,7 @@ import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import type { Policy } from '../../policy.js';
 import type { Runbook } from '../types.js';
 import { K8S_ROLES, kubernetesTarget, rolloutStep } from './deployments.js';
+import { own } from '../../core/own.js';
 
 interface RecoverPlan {
   service: string;
@@ -20,7 +21,7 @@ interface RecoverPlan {
 
 export function recoveryEntry(policy: Policy, service: string, usage?: string): { manifest: string; deployment: string } {
   const k = kubernetesTarget(policy);
-  const r = k.recovery[service];
+  const r = own(k.recovery, service);
   if (!r) {
     const listed = Object.keys(k.recovery);
     throw new UserError(`No recovery manifest for "${escapeMrkdwn(service)}". The policy has: ${listed.length ? listed.join(', ') : 'none (targets.kubernetes.recovery)'}.`, usage);

@@ -2,22 +2,16 @@
 import { SlackApiError } from '../types.js';
 import type { Message } from '../types.js';
 import { bool, str } from '../http-util.js';
+import { conversationById, postTarget } from './access.js';
 import { messageContent, type ApiContext, type Args, type MethodTable } from './context.js';
-
-/** Private channels need the bot as a member; public ones work via chat:write.public. */
-function writableChannel(ctx: ApiContext, ref: unknown) {
-  const channel = ctx.state.channel(ref);
-  if (channel.is_private && !channel.is_im && !(channel.members ?? []).includes(ctx.botUserId)) throw new SlackApiError('not_in_channel');
-  return channel;
-}
 
 export function apiMessage(m: Message): Record<string, unknown> {
   const { channel: _channel, ...rest } = m;
   return structuredClone(rest);
 }
 
-function ownMessage(ctx: ApiContext, args: Args): Message {
-  const channel = ctx.state.channel(args.channel);
+function ownMessage(ctx: ApiContext, method: string, args: Args): Message {
+  const channel = conversationById(ctx, method, args.channel);
   const msg = ctx.state.findMessage(channel.id, str(args.ts) ?? '');
   if (!msg) throw new SlackApiError('message_not_found');
   if (msg.user !== ctx.botUserId) throw new SlackApiError('cant_update_message');
@@ -28,7 +22,7 @@ export const chatMethods: MethodTable = {
   'chat.postMessage': {
     required: { channel: 'channel_not_found' },
     run(ctx, args) {
-      const channel = writableChannel(ctx, args.channel);
+      const channel = postTarget(ctx, 'chat.postMessage', args.channel, { userIdIsDm: true });
       const content = messageContent(ctx, args);
       const msg = ctx.state.post({
         channel: channel.id,
@@ -46,7 +40,7 @@ export const chatMethods: MethodTable = {
   'chat.update': {
     required: { channel: 'channel_not_found', ts: 'message_not_found' },
     run(ctx, args) {
-      const msg = ownMessage(ctx, args);
+      const msg = ownMessage(ctx, 'chat.update', args);
       // Slack keeps the previous blocks/attachments when the update leaves them out.
       const content = messageContent(ctx, args, false);
       if (content.text !== undefined) msg.text = content.text;
@@ -62,7 +56,7 @@ export const chatMethods: MethodTable = {
   'chat.delete': {
     required: { channel: 'channel_not_found', ts: 'message_not_found' },
     run(ctx, args) {
-      const msg = ownMessage(ctx, args);
+      const msg = ownMessage(ctx, 'chat.delete', args);
       ctx.state.deleteMessage(msg.channel, msg.ts);
       return { channel: msg.channel, ts: msg.ts };
     },
@@ -71,7 +65,7 @@ export const chatMethods: MethodTable = {
   'chat.postEphemeral': {
     required: { channel: 'channel_not_found', user: 'user_not_found' },
     run(ctx, args) {
-      const channel = writableChannel(ctx, args.channel);
+      const channel = postTarget(ctx, 'chat.postEphemeral', args.channel, { userIdIsDm: false });
       const user = ctx.state.user(args.user);
       const content = messageContent(ctx, args);
       const eph = ctx.state.addEphemeral({
@@ -90,7 +84,7 @@ export const chatMethods: MethodTable = {
   'chat.getPermalink': {
     required: { channel: 'channel_not_found', message_ts: 'message_not_found' },
     run(ctx, args) {
-      const channel = ctx.state.channel(args.channel);
+      const channel = conversationById(ctx, 'chat.getPermalink', args.channel);
       const ts = str(args.message_ts) ?? '';
       if (!ctx.state.findMessage(channel.id, ts)) throw new SlackApiError('message_not_found');
       return { channel: channel.id, permalink: `${ctx.baseUrl}/archives/${channel.id}/p${ts.replace('.', '')}` };

@@ -16,6 +16,8 @@ export interface ApiContext {
   teamDomain: string;
   appId: string;
   actionIdScope: ActionIdScope;
+  /** The OAuth scopes the bot token was granted (the local workspace: exactly the manifest's). */
+  scopes: ReadonlySet<string>;
 }
 
 export type Args = Record<string, unknown>;

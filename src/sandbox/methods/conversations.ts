@@ -2,6 +2,7 @@
 import { SlackApiError } from '../types.js';
 import type { Channel, Message } from '../types.js';
 import { str } from '../http-util.js';
+import { conversationById, isMember, memberConversation, page, requireKindScopes } from './access.js';
 import { apiMessage } from './chat.js';
 import type { ApiContext, Args, MethodTable } from './context.js';
 
@@ -43,8 +44,10 @@ export const conversationMethods: MethodTable = {
   'conversations.create': {
     required: { name: 'invalid_name_required' },
     run(ctx, args) {
+      const isPrivate = args.is_private === true || args.is_private === 'true';
+      requireKindScopes(ctx, 'conversations.create', isPrivate ? 'private' : 'public');
       const name = checkName(ctx, args.name);
-      const c: Channel = { id: ctx.state.newId('C'), name, is_private: args.is_private === true || args.is_private === 'true', members: [ctx.botUserId], created: Date.now() };
+      const c: Channel = { id: ctx.state.newId('C'), name, is_private: isPrivate, members: [ctx.botUserId], created: Date.now() };
       ctx.state.channels.set(c.id, c);
       ctx.state.changed();
       return { channel: apiChannel(ctx, c) };
@@ -54,7 +57,8 @@ export const conversationMethods: MethodTable = {
   'conversations.invite': {
     required: { channel: 'channel_not_found', users: 'invalid_arguments' },
     run(ctx, args) {
-      const c = ctx.state.channel(args.channel);
+      const c = conversationById(ctx, 'conversations.invite', args.channel);
+      if (!isMember(ctx, c)) throw new SlackApiError('not_in_channel');
       const users = list(args.users);
       if (users.length === 0) throw new SlackApiError('no_user');
       for (const u of users) ctx.state.user(u);
@@ -69,8 +73,10 @@ export const conversationMethods: MethodTable = {
   'conversations.join': {
     required: { channel: 'channel_not_found' },
     run(ctx, args) {
-      const c = ctx.state.channel(args.channel);
-      if (c.is_private) throw new SlackApiError('method_not_supported_for_channel_type');
+      const c = typeof args.channel === 'string' ? ctx.state.channels.get(args.channel) : undefined;
+      if (!c || (c.is_private && !isMember(ctx, c))) throw new SlackApiError('channel_not_found');
+      if (c.is_private || c.is_im) throw new SlackApiError('method_not_supported_for_channel_type');
+      requireKindScopes(ctx, 'conversations.join', 'public');
       c.members = [...new Set([...(c.members ?? []), ctx.botUserId])];
       ctx.state.changed();
       return { channel: apiChannel(ctx, c) };
@@ -80,6 +86,7 @@ export const conversationMethods: MethodTable = {
   'conversations.open': {
     required: { users: 'users_list_not_supplied' },
     run(ctx, args) {
+      requireKindScopes(ctx, 'conversations.open', 'im');
       const [user] = list(args.users);
       ctx.state.user(user);
       return { channel: apiChannel(ctx, ctx.state.openIm(user!)) };
@@ -88,44 +95,49 @@ export const conversationMethods: MethodTable = {
 
   'conversations.info': {
     required: { channel: 'channel_not_found' },
-    run: (ctx, args) => ({ channel: apiChannel(ctx, ctx.state.channel(args.channel)) }),
+    run: (ctx, args) => ({ channel: apiChannel(ctx, conversationById(ctx, 'conversations.info', args.channel)) }),
   },
 
   'conversations.list': {
     run(ctx, args) {
       const types = new Set(list(args.types ?? 'public_channel'));
+      // Each type asked for needs its read scope; private channels are listed only where the bot is a member.
+      if (types.has('public_channel')) requireKindScopes(ctx, 'conversations.list', 'public');
+      if (types.has('private_channel')) requireKindScopes(ctx, 'conversations.list', 'private');
+      if (types.has('im')) requireKindScopes(ctx, 'conversations.list', 'im');
       const channels = [...ctx.state.channels.values()].filter((c) =>
-        c.is_im ? types.has('im') : c.is_private ? types.has('private_channel') : types.has('public_channel'),
+        c.is_im ? types.has('im') : c.is_private ? types.has('private_channel') && isMember(ctx, c) : types.has('public_channel'),
       );
-      return { channels: channels.map((c) => apiChannel(ctx, c)), response_metadata: { next_cursor: '' } };
+      const p = page(channels, args);
+      return { channels: p.items.map((c) => apiChannel(ctx, c)), response_metadata: { next_cursor: p.next_cursor } };
     },
   },
 
   'conversations.members': {
     required: { channel: 'channel_not_found' },
-    run: (ctx, args) => ({ members: ctx.state.channel(args.channel).members ?? [], response_metadata: { next_cursor: '' } }),
+    run: (ctx, args) => ({ members: conversationById(ctx, 'conversations.members', args.channel).members ?? [], response_metadata: { next_cursor: '' } }),
   },
 
   'conversations.history': {
     required: { channel: 'channel_not_found' },
     run(ctx, args) {
-      const c = ctx.state.channel(args.channel);
-      const limit = Number(args.limit ?? 100) || 100;
-      // Slack returns newest first; `oldest` is exclusive unless `inclusive`.
-      const messages = ctx.state.channelMessages(c.id).filter((m) => afterOldest(m.ts, args)).slice().reverse().slice(0, limit);
-      return { messages: messages.map((m) => withMetadata(m, args)), has_more: false, response_metadata: { next_cursor: '' } };
+      const c = memberConversation(ctx, 'conversations.history', args.channel);
+      // Slack returns newest first; `oldest` is exclusive unless `inclusive`; pages go on with the cursor.
+      const p = page(ctx.state.channelMessages(c.id).filter((m) => afterOldest(m.ts, args)).slice().reverse(), args);
+      return { messages: p.items.map((m) => withMetadata(m, args)), has_more: p.next_cursor !== '', response_metadata: { next_cursor: p.next_cursor } };
     },
   },
 
   'conversations.replies': {
     required: { channel: 'channel_not_found', ts: 'thread_not_found' },
     run(ctx, args) {
-      const c = ctx.state.channel(args.channel);
+      const c = memberConversation(ctx, 'conversations.replies', args.channel);
       const parent = ctx.state.findMessage(c.id, str(args.ts) ?? '');
       if (!parent) throw new SlackApiError('thread_not_found');
       const root = parent.thread_ts && parent.thread_ts !== parent.ts ? ctx.state.findMessage(c.id, parent.thread_ts)! : parent;
       const replies = ctx.state.threadReplies(c.id, root.ts).filter((m) => afterOldest(m.ts, args));
-      return { messages: [root, ...replies].map((m) => withMetadata(m, args)), has_more: false, response_metadata: { next_cursor: '' } };
+      const p = page([root, ...replies], args);
+      return { messages: p.items.map((m) => withMetadata(m, args)), has_more: p.next_cursor !== '', response_metadata: { next_cursor: p.next_cursor } };
     },
   },
 };

@@ -5,6 +5,7 @@
 import { SlackApiError } from '../types.js';
 import type { WorkspaceState } from '../state.js';
 import { str } from '../http-util.js';
+import { memberConversation } from './access.js';
 import type { MethodTable } from './context.js';
 
 /** Called by the server for POST /upload/<file_id>; false when the id was never issued. */
@@ -42,9 +43,10 @@ export const fileMethods: MethodTable = {
         if (ref.title) f.title = ref.title;
         return f;
       });
+      // IDs only (Slack's docs: "Channel ID where the file will be shared"), and the bot must be in it.
       const channelId = str(args.channel_id) ?? str(args.channels)?.split(',')[0];
-      if (channelId) {
-        const channel = ctx.state.channel(channelId);
+      const channel = channelId ? memberConversation(ctx, 'files.completeUploadExternal', channelId) : undefined;
+      if (channel) {
         ctx.state.post({
           channel: channel.id,
           user: ctx.botUserId,

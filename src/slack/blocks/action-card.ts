@@ -1,7 +1,8 @@
+import { fitUserText, SLACK_LIMITS } from '../../core/slack-text.js';
 import { formatDuration } from '../../core/duration.js';
-import { escapeMrkdwn, slackDate, truncate, userRef } from '../../core/mrkdwn.js';
+import { escapeMrkdwn, slackDate, userRef } from '../../core/mrkdwn.js';
 import type { Action, StepRecord } from '../../store/actions.js';
-import { actions, button, context, fields, header, section, type Block } from './kit.js';
+import { actions, button, confirmDialog, context, fields, header, section, type Block } from './kit.js';
 
 export const ACTION_BUTTONS = { confirm: 'dr_action_confirm', cancel: 'dr_action_cancel' } as const;
 
@@ -35,9 +36,9 @@ export function seconds(ms: number): string {
 function stepLine(s: StepRecord, i: number): string {
   const parts = [`${STEP_ICON[s.status]} ${i + 1}. ${escapeMrkdwn(s.title)}`];
   if (s.ms !== undefined) parts.push(seconds(s.ms));
-  if (s.status === 'failed' && s.error) parts.push(`*${escapeMrkdwn(truncate(s.error, 400))}*`);
+  if (s.status === 'failed' && s.error) parts.push(`*${fitUserText(s.error, 400)}*`);
   else if (s.status === 'interrupted') parts.push('_the bot stopped during this step: check by hand whether it took effect_');
-  else if (s.detail) parts.push(escapeMrkdwn(truncate(s.detail, 300)));
+  else if (s.detail) parts.push(fitUserText(s.detail, 300));
   return parts.join(' — ');
 }
 
@@ -64,7 +65,7 @@ function statusText(a: CardAction): string {
 /** The plan card of a guarded action: posted in the incident's thread, then edited as it runs. */
 export function actionCard(a: CardAction, c: CardContext): { text: string; blocks: Block[] } {
   const title = `${c.dryRun ? 'Dry run · ' : `Action #${a.id} · `}${a.plan.title}`;
-  const blocks: Block[] = [header(truncate(`${a.destructive ? ':rotating_light:' : ':gear:'} ${title}`, 150))];
+  const blocks: Block[] = [header(`${a.destructive ? ':rotating_light:' : ':gear:'} ${title}`)];
   if (c.dryRun) blocks.push(context(':test_tube: *Dry run* — the checks ran; nothing was stored or changed.'));
   blocks.push(section(escapeMrkdwn(a.plan.summary)));
   blocks.push(
@@ -88,16 +89,11 @@ export function actionCard(a: CardAction, c: CardContext): { text: string; block
     const id = String(a.id);
     blocks.push(
       actions(`dr_action_${a.id}`, [
-        button('Confirm', ACTION_BUTTONS.confirm, id, a.destructive ? 'danger' : 'primary', {
-          title: { type: 'plain_text', text: 'Run this action?' },
-          text: { type: 'mrkdwn', text: truncate(`${escapeMrkdwn(a.plan.title)} on ${escapeMrkdwn(a.plan.target)}.`, 300) },
-          confirm: { type: 'plain_text', text: 'Run it' },
-          deny: { type: 'plain_text', text: 'Not yet' },
-        }),
+        button('Confirm', ACTION_BUTTONS.confirm, id, a.destructive ? 'danger' : 'primary', confirmDialog('Run this action?', `${escapeMrkdwn(a.plan.title)} on ${escapeMrkdwn(a.plan.target)}.`, 'Run it', 'Not yet')),
         button('Cancel', ACTION_BUTTONS.cancel, id),
       ]),
     );
   }
   const status = c.dryRun ? 'dry run' : a.status;
-  return { text: `${title} — ${status}`, blocks };
+  return { text: fitUserText(`${title} — ${status}`, SLACK_LIMITS.messageText), blocks };
 }

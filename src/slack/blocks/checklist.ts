@@ -1,7 +1,8 @@
 import { incidentRef, type Incident } from '../../core/incident.js';
 import { escapeMrkdwn, slackDate, truncate, userRef } from '../../core/mrkdwn.js';
 import type { ChecklistItem } from '../../store/checklist.js';
-import { context, section, type Block } from './kit.js';
+import { fitUserText, SLACK_LIMITS } from '../../core/slack-text.js';
+import { context, mrkdwnOption, section, type Block } from './kit.js';
 
 export const CHECKLIST_ACTION = /^checklist_toggle_\d+$/;
 const PER_ELEMENT = 10; // Slack: at most 10 options in one checkboxes element
@@ -25,13 +26,13 @@ export function checklistMessage(inc: Incident, items: ChecklistItem[]): { text:
     };
   }
   const blocks: Block[] = [
-    section(`*Post-recovery checklist for ${ref}* — tick each item once verified. ${ref} closes when all are ticked, or when the Incident Commander closes it with \`/incident close ${ref} <reason>\`.`),
+    section(`*Post-recovery checklist for ${ref}* — tick each item once verified. ${ref} closes when all are ticked, or when the Incident Commander closes it with \`/incident close ${ref} &lt;reason&gt;\`.`),
   ];
   for (let start = 0, n = 0; start < items.length; start += PER_ELEMENT, n++) {
     const chunk = items.slice(start, start + PER_ELEMENT);
     const options = chunk.map((it) => {
       const d = describe(it);
-      return { text: { type: 'mrkdwn', text: escapeMrkdwn(it.text) }, value: it.itemId, ...(d && { description: { type: 'plain_text', text: d } }) };
+      return mrkdwnOption(fitUserText(it.text, SLACK_LIMITS.optionText), it.itemId, d);
     });
     const selected = options.filter((_, i) => chunk[i]!.checkedAt);
     blocks.push({

@@ -1,6 +1,7 @@
+import { fitUserText } from '../../core/slack-text.js';
 import { incidentRef, type Incident } from '../../core/incident.js';
 import { escapeMrkdwn, truncate } from '../../core/mrkdwn.js';
-import { CUSTOMER_STATUSES, FORM_INPUTS, PAGE_STATUSES, type CommsForm } from '../../comms/fields.js';
+import { CUSTOMER_STATUSES, FORM_INPUTS, INPUT_LABELS, PAGE_STATUSES, type CommsForm } from '../../comms/fields.js';
 import type { TemplateName } from '../../comms/schemas.js';
 import type { Policy } from '../../policy.js';
 import { actions, button, context, input, modal, option, section, type Block } from './kit.js';
@@ -30,32 +31,32 @@ function select(id: string, label: string, values: readonly string[], current: s
 function inputFor(key: keyof CommsForm, template: TemplateName, f: CommsForm, policy: Policy): Block {
   switch (key) {
     case 'description':
-      return text('description', 'What customers are experiencing', f.description, { multiline: true, hint: 'Completes "We are currently experiencing …"' });
+      return text('description', INPUT_LABELS.description, f.description, { multiline: true, hint: 'Completes "We are currently experiencing …"' });
     case 'status':
-      return select('status', 'Current status', template === 'customer' ? CUSTOMER_STATUSES : PAGE_STATUSES, f.status);
+      return select('status', INPUT_LABELS.status, template === 'customer' ? CUSTOMER_STATUSES : PAGE_STATUSES, f.status);
     case 'services': {
       const opts = policy.services.map((s) => option(truncate(s.name, 75), s.id));
       const initial = opts.filter((o) => f.services.includes(o.value));
-      return input('services', 'Affected services', { type: 'multi_static_select', options: opts, ...(initial.length && { initial_options: initial }) });
+      return input('services', INPUT_LABELS.services, { type: 'multi_static_select', options: opts, ...(initial.length && { initial_options: initial }) });
     }
     case 'expected':
-      return text('expected', 'Expected resolution', f.expected, { max: 200, hint: 'e.g. "within 2 hours" or "14:00 EET"' });
+      return text('expected', INPUT_LABELS.expected, f.expected, { max: 200, hint: 'e.g. "within 2 hours" or "14:00 EET"' });
     case 'impact':
-      return text('impact', 'Impact on partners', f.impact, { multiline: true, hint: 'One point per line' });
+      return text('impact', INPUT_LABELS.impact, f.impact, { multiline: true, hint: 'One point per line' });
     case 'workarounds':
-      return text('workarounds', 'Temporary workarounds', f.workarounds, { multiline: true, optional: true, hint: 'One per line' });
+      return text('workarounds', INPUT_LABELS.workarounds, f.workarounds, { multiline: true, optional: true, hint: 'One per line' });
     case 'title':
-      return text('title', 'Title', f.title, { max: 200 });
+      return text('title', INPUT_LABELS.title, f.title, { max: 200 });
     case 'update':
-      return text('update', 'Current status and actions', f.update, { multiline: true });
+      return text('update', INPUT_LABELS.update, f.update, { multiline: true });
     case 'next':
-      return text('next', 'Next update in (minutes)', f.next, { max: 4 });
+      return text('next', INPUT_LABELS.next, f.next, { max: 4 });
   }
 }
 
 /** The comms form: inputs pre-filled from the incident, a Preview button, and the rendered draft once previewed. */
 export function commsModal(template: TemplateName, inc: Incident, policy: Policy, form: CommsForm, meta: CommsMeta, preview?: { text?: string; problems?: string[] }): Block {
-  const blocks: Block[] = [context(`*${incidentRef(inc.id)}* · ${escapeMrkdwn(truncate(inc.title, 200))} — fields are filled from the incident; edit, preview, then post the draft to the incident thread.`)];
+  const blocks: Block[] = [context(`*${incidentRef(inc.id)}* · ${fitUserText(inc.title, 200)} — fields are filled from the incident; edit, preview, then post the draft to the incident thread.`)];
   for (const key of FORM_INPUTS[template]) blocks.push(inputFor(key, template, form, policy));
   blocks.push(actions('comms_actions', [button('Preview', COMMS.preview, template)]));
   if (preview?.problems?.length) blocks.push(section(`:warning: ${preview.problems.map(escapeMrkdwn).join('\n')}`));

@@ -1,5 +1,6 @@
+import { fitUserText } from '../../core/slack-text.js';
 import { escapeMrkdwn, truncate } from '../../core/mrkdwn.js';
-import { context, header, section, type Block } from './kit.js';
+import { context, header, section, sections, type Block } from './kit.js';
 
 export interface HealthResult {
   /** What the procedures call it: "Platform database", "Redis", "API Gateway"… */
@@ -18,10 +19,10 @@ export function healthCard(results: HealthResult[], o: { totalMs: number; at: Da
   const blocks: Block[] = [header(`${bad.length ? ':x:' : ':white_check_mark:'} Health · ${title}`)];
   const lines = sorted.map((r) => {
     const what = r.ok ? r.detail : r.error;
-    return `${r.ok ? ':white_check_mark:' : ':x:'} *${escapeMrkdwn(r.name)}* · ${r.ms} ms${what ? ` · ${escapeMrkdwn(truncate(what, 300))}` : ''}`;
+    return `${r.ok ? ':white_check_mark:' : ':x:'} *${escapeMrkdwn(r.name)}* · ${r.ms} ms${what ? ` · ${fitUserText(what, 300)}` : ''}`;
   });
-  // A section holds 3,000 characters: split long lists over several.
-  for (let i = 0; i < lines.length; i += 10) blocks.push(section(lines.slice(i, i + 10).join('\n')));
+  // A section holds 3,000 characters: long lists go over several.
+  blocks.push(...sections(lines));
   if (results.length === 0) blocks.push(section('Add `targets` to the policy file (database, redis, kubernetes, rds, health URLs).'));
   blocks.push(context(`All checks ran at once in ${o.totalMs} ms · ${o.at.toISOString().replace('T', ' ').slice(0, 19)} UTC`));
   return { text: `Health: ${title}`, blocks };

@@ -1,3 +1,4 @@
+import { fitUserText } from '../../core/slack-text.js';
 import { formatDuration } from '../../core/duration.js';
 import { incidentRef, statusLabel, type Incident } from '../../core/incident.js';
 import { levelLabel } from '../../core/levels.js';
@@ -13,7 +14,7 @@ export function homeView(open: Incident[], policy: Policy, now: Date, permalinks
     const l = policy.levels[inc.level];
     const ic = inc.roles.incident_commander;
     const link = permalinks.get(inc.id);
-    const title = `${l.emoji} *${incidentRef(inc.id)}* · ${levelLabel(inc.level, l)}${inc.drill ? ' · DRILL' : ''} · ${escapeMrkdwn(truncate(inc.title, 150))}`;
+    const title = `${l.emoji} *${incidentRef(inc.id)}* · ${levelLabel(inc.level, l)}${inc.drill ? ' · DRILL' : ''} · ${fitUserText(inc.title, 150)}`;
     blocks.push(
       section(`${link ? `<${link}|${title.replace(/[<>|]/g, '')}>` : title}\n${statusLabel(inc.status)} · open ${formatDuration(now.getTime() - inc.declaredAt.getTime())}${ic ? ` · IC ${userRef(ic)}` : ''}`),
     );
@@ -25,6 +26,6 @@ export function homeView(open: Incident[], policy: Policy, now: Date, permalinks
       ...([1, 2, 3, 4] as const).map((n) => `${policy.levels[n].emoji} *L${n} ${escapeMrkdwn(policy.levels[n].name)}* — ${responseTime(policy.levels[n].respondWithinMs).toLowerCase()}; ${escapeMrkdwn(policy.levels[n].escalation)}`),
     ),
   );
-  blocks.push(context('Declare with `/incident declare L1 <title>` · every command: `/incident help`'));
+  blocks.push(context('Declare with `/incident declare L1 &lt;title&gt;` · every command: `/incident help`'));
   return { type: 'home', blocks };
 }

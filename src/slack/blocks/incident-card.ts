@@ -1,8 +1,9 @@
+import { fitUserText, SLACK_LIMITS } from '../../core/slack-text.js';
 import { formatDuration } from '../../core/duration.js';
 import { incidentRef, isOpen, statusLabel, type Incident } from '../../core/incident.js';
 import { levelLabel } from '../../core/levels.js';
 import { milestones, milestonesLine } from '../../core/objectives.js';
-import { blockquote, escapeMrkdwn, slackDate, truncate, userRef } from '../../core/mrkdwn.js';
+import { blockquote, escapeMrkdwn, slackDate, userRef } from '../../core/mrkdwn.js';
 import { INCIDENT_COMMANDER, roleName } from '../../core/roles.js';
 import type { Policy } from '../../policy.js';
 import { acknowledgedLine, type CardAck } from './page-ack.js';
@@ -23,6 +24,16 @@ export function serviceNames(ids: string[], policy: Policy): string {
   return ids.map((id) => policy.services.find((s) => s.id === id)?.name ?? id).map(escapeMrkdwn).join(', ');
 }
 
+// What a cut card section says about the rest: the update and the resolution are whole in the thread.
+const CUT_IN_THREAD = ' … _(cut to fit the card; the whole text is in the thread)_';
+const CUT_DESCRIPTION = ' … _(cut to fit the card; the whole description is in `/incident timeline`)_';
+
+/** A heading line and people's text under it, escaped and then fitted to a section's 3,000 characters. */
+function fittedSection(heading: string, raw: string, marker: string, render: (s: string) => string = (s) => s): Block {
+  const room = SLACK_LIMITS.sectionText - heading.length - 1;
+  return section(`${heading}\n${fitUserText(raw, room, { render, marker })}`);
+}
+
 /** What other capabilities add to the card: who acknowledged the pages (paging). */
 export interface CardExtras {
   acknowledged?: CardAck[];
@@ -34,7 +45,7 @@ export function incidentCard(inc: Incident, policy: Policy, now?: Date, extra: C
   const ref = incidentRef(inc.id);
   const open = isOpen(inc.status);
   const title = `${inc.drill ? '[DRILL] ' : ''}${ref} · ${levelLabel(inc.level, level)} · ${inc.title}`;
-  const blocks: Block[] = [header(truncate(`${level.emoji} ${title}`, 150))];
+  const blocks: Block[] = [header(`${level.emoji} ${title}`)];
 
   if (inc.drill) blocks.push(context(':test_tube: *DRILL* — an exercise, not a real outage. Nobody outside Slack is paged.'));
 
@@ -57,13 +68,11 @@ export function incidentCard(inc: Incident, policy: Policy, now?: Date, extra: C
   if (others.length > 0) {
     blocks.push(section(`*Roles*  ${others.map(([r, u]) => `${escapeMrkdwn(roleName(r, policy.roles))} ${userRef(u)}`).join(' · ')}`));
   }
-  if (inc.description) blocks.push(section(`*Description*\n${escapeMrkdwn(truncate(inc.description, 2_000))}`));
+  if (inc.description) blocks.push(fittedSection('*Description*', inc.description, CUT_DESCRIPTION));
   if (inc.lastUpdateText && inc.lastUpdateAt) {
-    blocks.push(
-      section(`*Last update* · ${slackDate(inc.lastUpdateAt)} by ${userRef(inc.lastUpdateBy ?? '')}\n${blockquote(escapeMrkdwn(truncate(inc.lastUpdateText, 2_500)))}`),
-    );
+    blocks.push(fittedSection(`*Last update* · ${slackDate(inc.lastUpdateAt)} by ${userRef(inc.lastUpdateBy ?? '')}`, inc.lastUpdateText, CUT_IN_THREAD, blockquote));
   }
-  if (!open && inc.resolution) blocks.push(section(`*Resolution*\n${blockquote(escapeMrkdwn(truncate(inc.resolution, 2_500)))}`));
+  if (!open && inc.resolution) blocks.push(fittedSection('*Resolution*', inc.resolution, CUT_IN_THREAD, blockquote));
 
   const when = [`Declared by ${userRef(inc.declaredBy)} · ${slackDate(inc.declaredAt)}`];
   if (inc.resolvedAt && inc.resolvedBy) when.push(`Resolved by ${userRef(inc.resolvedBy)} · ${slackDate(inc.resolvedAt)}`);

@@ -1,6 +1,7 @@
 import { incidentRef, OPEN_STATUSES, statusLabel, TEXT_MAX, TITLE_MAX, type Incident } from '../../core/incident.js';
 import { LEVEL_NUMBERS, levelLabel } from '../../core/levels.js';
 import { truncate } from '../../core/mrkdwn.js';
+import { fitUserText } from '../../core/slack-text.js';
 import type { Policy } from '../../policy.js';
 import { responseTime } from './incident-card.js';
 import { context, input, modal, option, type Block } from './kit.js';
@@ -52,7 +53,7 @@ export function updateModal(inc: Incident, channel: string): Block {
     'Post an update',
     'Post',
     [
-      context(`*${incidentRef(inc.id)}* · ${truncate(inc.title, 200).replace(/[<>&]/g, '')}`),
+      context(`*${incidentRef(inc.id)}* · ${fitUserText(inc.title, 200)}`),
       input('status', 'Status', {
         type: 'static_select',
         action_id: 'value',
@@ -71,7 +72,7 @@ export function assignModal(inc: Incident, policy: Policy, channel: string): Blo
     'Assign a role',
     'Assign',
     [
-      context(`*${incidentRef(inc.id)}* · ${truncate(inc.title, 200).replace(/[<>&]/g, '')}`),
+      context(`*${incidentRef(inc.id)}* · ${fitUserText(inc.title, 200)}`),
       input('role', 'Role', { type: 'static_select', action_id: 'value', options: Object.entries(policy.roles).map(([id, r]) => option(truncate(r.name, 75), id)) }),
       input('user', 'Person', { type: 'users_select', action_id: 'value' }),
     ],
@@ -85,7 +86,7 @@ export function resolveModal(inc: Incident, channel: string): Block {
     `Resolve ${incidentRef(inc.id)}`,
     'Resolve',
     [
-      context(`*${incidentRef(inc.id)}* · ${truncate(inc.title, 200).replace(/[<>&]/g, '')}`),
+      context(`*${incidentRef(inc.id)}* · ${fitUserText(inc.title, 200)}`),
       input('summary', 'What fixed it', { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: TEXT_MAX }, { optional: true }),
     ],
     { channel, incident: inc.id } satisfies ModalMeta,

@@ -42,7 +42,7 @@ export function onCallBlocks(entries: OnCallEntry[]): { text: string; blocks: Bl
     chunk = chunk ? `${chunk}\n${line}` : line;
   }
   blocks.push(section(chunk || '_No teams in the policy._'));
-  blocks.push(context('Swap for a while with `/oncall override <team> @person <duration>`; page with `/incident page <team|@person>`.'));
+  blocks.push(context('Swap for a while with `/oncall override &lt;team&gt; @person &lt;duration&gt;`; page with `/incident page &lt;team|@person&gt;`.'));
   const first = entries[0];
   const text = entries.length === 1 && first ? `${first.team.name}: on call ${first.now.primary ? userRef(first.now.primary) : 'nobody'}` : 'Who is on call';
   return { text, blocks };

@@ -1,8 +1,9 @@
+import { fitUserText } from '../../core/slack-text.js';
 /** What paging says in Slack: the DM with its Acknowledge button, and the lines in the incident's thread. */
 import { formatDuration } from '../../core/duration.js';
 import { incidentRef, type Incident } from '../../core/incident.js';
 import { levelLabel } from '../../core/levels.js';
-import { escapeMrkdwn, slackDate, truncate, userRef } from '../../core/mrkdwn.js';
+import { blockquote, escapeMrkdwn, slackDate, userRef } from '../../core/mrkdwn.js';
 import type { Policy } from '../../policy.js';
 import { serviceNames } from './incident-card.js';
 import { actions, button, context, section, type Block } from './kit.js';
@@ -28,13 +29,13 @@ const why = (p: PageLine): string =>
 
 function head(inc: Incident, policy: Policy): string {
   const level = policy.levels[inc.level];
-  return `*${inc.drill ? '[DRILL] ' : ''}${incidentRef(inc.id)} · ${levelLabel(inc.level, level)}* — ${escapeMrkdwn(truncate(inc.title, 150))}`;
+  return `*${inc.drill ? '[DRILL] ' : ''}${incidentRef(inc.id)} · ${levelLabel(inc.level, level)}* — ${fitUserText(inc.title, 150)}`;
 }
 
 function body(inc: Incident, policy: Policy, pages: PageLine[], link?: string): Block[] {
   const level = policy.levels[inc.level];
   const blocks: Block[] = [section(`:pager: You are paged ${pages.map(why).join(', ')}\n${head(inc, policy)}`)];
-  for (const p of pages.filter((x) => x.message)) blocks.push(section(`${p.pagedBy ? `${userRef(p.pagedBy)} says:` : 'Message:'}\n> ${escapeMrkdwn(truncate(p.message!, 2_000))}`));
+  for (const p of pages.filter((x) => x.message)) blocks.push(section(`${p.pagedBy ? `${userRef(p.pagedBy)} says:` : 'Message:'}\n${fitUserText(p.message!, 2_000, { render: blockquote })}`));
   const facts = [`Services: ${serviceNames(inc.services, policy)}`, `Escalation: ${escapeMrkdwn(level.escalation)}`];
   if (link) facts.push(`<${link}|Open the incident>`);
   blocks.push(context(facts.join('  ·  ')));
@@ -44,7 +45,7 @@ function body(inc: Incident, policy: Policy, pages: PageLine[], link?: string): 
 export function pageDm(inc: Incident, policy: Policy, pages: PageLine[], link?: string): { text: string; blocks: Block[] } {
   const ids = pages.map((p) => p.id).join(',');
   const blocks = [...body(inc, policy, pages, link), actions(`page_ack_${pages[0]?.id ?? 0}`, [button('Acknowledge', PAGE_ACK_ACTION, ids, 'primary')])];
-  return { text: `${inc.drill ? '[DRILL] ' : ''}You are paged: ${incidentRef(inc.id)} ${levelLabel(inc.level, policy.levels[inc.level])} — ${escapeMrkdwn(truncate(inc.title, 150))}`, blocks };
+  return { text: `${inc.drill ? '[DRILL] ' : ''}You are paged: ${incidentRef(inc.id)} ${levelLabel(inc.level, policy.levels[inc.level])} — ${fitUserText(inc.title, 150)}`, blocks };
 }
 
 /** The DM once nothing is left to do: acknowledged (by whom, when) or the incident resolved. */
@@ -66,7 +67,7 @@ export function pagingLine(inc: Incident, policy: Policy, o: { items: PagedItem[
   const who = o.items.map((i) => `*${whom(i.forWhom)}* ${i.user ? userRef(i.user) : '_nobody on call_'}${i.via.length ? ` (${i.via.join(', ')})` : ''}`);
   const intro = o.by ? `:pager: ${userRef(o.by)} paged ` : `:pager: *Paging* for ${levelLabel(inc.level, level)} (${escapeMrkdwn(level.escalation)}): `;
   const lines = [`${inc.drill ? `${DRILL}Slack only. ` : ''}${intro}${who.join(' · ') || '_nobody_'}`];
-  if (o.message) lines.push(`> ${escapeMrkdwn(truncate(o.message, 1_000))}`);
+  if (o.message) lines.push(fitUserText(o.message, 1_000, { render: blockquote }));
   if (o.already?.length) lines.push(`Already paged: ${o.already.map(whom).join(', ')}.`);
   if (o.items.some((i) => i.user)) lines.push(`_Not acknowledged within ${formatDuration(o.ackTimeoutMs)} → the secondary, then management._`);
   return lines.join('\n');
@@ -97,5 +98,5 @@ export function failureLine(o: { provider: string; action: 'trigger' | 'acknowle
         ? `reached by ${o.reachedBy.join(', ')}${o.reachedBy.length === 1 ? ' only' : ''}`
         : '*not reached at all* — call them'
       : `${o.action} it in ${o.provider} by hand`;
-  return `:warning: ${o.provider} ${what} ${theTeam(o.forWhom)} failed: ${escapeMrkdwn(truncate(o.error, 300))} — ${tail}`;
+  return `:warning: ${o.provider} ${what} ${theTeam(o.forWhom)} failed: ${fitUserText(o.error, 300)} — ${tail}`;
 }

@@ -1,3 +1,4 @@
+import { fitUserText } from '../../core/slack-text.js';
 import { formatDuration } from '../../core/duration.js';
 import { incidentRef, type Incident } from '../../core/incident.js';
 import { levelLabel } from '../../core/levels.js';
@@ -28,7 +29,7 @@ export function reminderMessage(inc: Incident, policy: Policy, f: ReminderFacts)
     : `:alarm_clock: *${ref} needs a status update* — the last one was ${silent} ago.`;
   const body = `${who} please post an update (every ${formatDuration(f.cadenceMs)} for ${levelLabel(inc.level, level)}).`;
   const blocks: Block[] = [section(`${head}\n${body}`)];
-  if (f.escalateTo) blocks.push(context(`${escapeMrkdwn(truncate(inc.title, 200))}${f.permalink ? ` · <${f.permalink}|open the incident>` : ''}`));
+  if (f.escalateTo) blocks.push(context(`${fitUserText(inc.title, 200)}${f.permalink ? ` · <${f.permalink}|open the incident>` : ''}`));
   blocks.push(actions(`reminder_${inc.id}_${f.seq}`, [button('Post update', CARD_ACTIONS.postUpdate, String(inc.id), 'primary')]));
   return {
     text: f.escalateTo ? `${ref}: no status update for ${silent} — ${f.escalateTo}` : `${ref} needs a status update (${who})`,

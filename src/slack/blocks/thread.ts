@@ -7,7 +7,8 @@ import type { Policy } from '../../policy.js';
 import { responseTime } from './incident-card.js';
 
 /** Replies in the card's thread: one line of what changed, who did it, and what it means. */
-const quote = (text: string): string => blockquote(escapeMrkdwn(truncate(text, 2_900)));
+// The whole text: a reply longer than Slack's 4,000 characters is posted in parts (splitMessage).
+const quote = (text: string): string => blockquote(escapeMrkdwn(text));
 
 export function updateReply(by: string, text: string, status: OpenStatus, statusChanged: boolean): string {
   const head = `:mega: *Update* from ${userRef(by)}${statusChanged ? ` — status now *${statusLabel(status)}*` : ''}`;
