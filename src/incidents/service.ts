@@ -13,6 +13,7 @@ import { queueCardEdit, queuePageRound, queueResolveFollowUps, queueThreadLine }
 import { DuplicateRequestError } from '../store/requests.js';
 import { incidentCard, type CardExtras } from '../slack/blocks/incident-card.js';
 import { levelReply, resolveReply, roleReply, updateReply } from '../slack/blocks/thread.js';
+import { JobWaiter } from '../scheduler/job-waiter.js';
 import { findPostedCard } from './find-card.js';
 
 const DUPLICATE = Symbol('duplicate request');
@@ -57,6 +58,9 @@ export class IncidentService {
 
   private readonly listeners: IncidentListener[] = [];
 
+  /** Woken by the ticker when a job is carried out in this process (wired in the composition root). */
+  readonly waiter = new JobWaiter();
+
   on(listener: IncidentListener): void {
     this.listeners.push(listener);
   }
@@ -86,7 +90,8 @@ export class IncidentService {
       const inc = await this.d.store.incidents.get(id).catch(() => undefined);
       if (inc?.cardTs) return inc;
       if (Date.now() >= end) return undefined;
-      await new Promise((r) => setTimeout(r, 100));
+      // Woken when this process's ticker posts it; another replica's post is seen by the next read.
+      await this.waiter.wait(JOB.postCard, String(id), Math.min(500, end - Date.now()));
     }
   }
 

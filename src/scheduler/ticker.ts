@@ -34,6 +34,8 @@ export interface SchedulerOptions {
   onJobStart?: (job: Job, lateMs: number) => void;
   /** A job was dead-lettered: make it visible (a line in the incident's thread, a counter). */
   onDeadLetter?: (job: Job, d: { what: string; attempts: number; error: string }) => Promise<void>;
+  /** A job finished and its outcome is recorded (someone in this process may be waiting for it). */
+  onJobDone?: (job: Job) => void;
 }
 
 /**
@@ -153,6 +155,7 @@ export class Scheduler {
       return;
     }
     await this.persist(() => finishJob(this.o.db, job, { owner: this.owner, at: this.o.clock.now(), next: result.next, payload: result.payload }), log);
+    if (!result.next) this.o.onJobDone?.(job);
   }
 
   /** Out of attempts: stop retrying, and say so where people look (never a silent drop). */

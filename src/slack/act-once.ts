@@ -31,7 +31,10 @@ export function actOnce(d: { db: Queryable; log: Logger; budgetMs?: number; take
   return async (args) => {
     const key = requestKeyOf(args.body);
     if (!key) return args.next();
-    const outcome = await claimWithin(d.db, key, d.budgetMs ?? DOOR_BUDGET_MS, d.takeoverMs ?? DEFAULT_TAKEOVER_MS);
+    const claim = claimWithin(d.db, key, d.budgetMs ?? DOOR_BUDGET_MS, d.takeoverMs ?? DEFAULT_TAKEOVER_MS);
+    // A first delivery (no retry number) is not held for the database: its ack goes out at once while the key
+    // is claimed. Slack's copies always carry a retry number, and those wait for the answer.
+    const outcome = (args.context.retryNum ?? 0) > 0 ? await claim : 'mine';
     if (outcome === 'taken') {
       d.log.info({ request: key, retryNum: args.context.retryNum, retryReason: args.context.retryReason }, 'request already handled; this copy is answered and dropped');
       if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
@@ -41,6 +44,7 @@ export function actOnce(d: { db: Queryable; log: Logger; budgetMs?: number; take
     try {
       await args.next();
     } finally {
+      await claim; // the claim's INSERT first, or this UPDATE could run before it
       await d.db.query('UPDATE handled_requests SET done = true WHERE key = $1', [key]).catch((err: unknown) => d.log.warn({ err, request: key }, 'could not mark the request handled'));
     }
   };
