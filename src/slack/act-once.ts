@@ -31,29 +31,45 @@ export function actOnce(d: { db: Queryable; log: Logger; budgetMs?: number; take
   return async (args) => {
     const key = requestKeyOf(args.body);
     if (!key) return args.next();
-    const claim = claimWithin(d.db, key, d.budgetMs ?? DOOR_BUDGET_MS, d.takeoverMs ?? DEFAULT_TAKEOVER_MS);
-    // A first delivery (no retry number) is not held for the database: its ack goes out at once while the key
-    // is claimed. Slack's copies always carry a retry number, and those wait for the answer.
-    const outcome = (args.context.retryNum ?? 0) > 0 ? await claim : 'mine';
+    const claim = claimWithin(d.db, key, d.takeoverMs ?? DEFAULT_TAKEOVER_MS);
+    // A first delivery (no retry number) waits for its claim only briefly (the ack must not wait on a busy
+    // database): normally the INSERT is done in a millisecond and a copy racing it is refused; past the
+    // budget it goes on. Slack's copies always carry a retry number, and those wait longer for the answer.
+    const retry = (args.context.retryNum ?? 0) > 0;
+    const outcome = await within(claim, retry ? (d.budgetMs ?? DOOR_BUDGET_MS) : FIRST_COPY_BUDGET_MS);
+    if (outcome === 'unknown' && !retry) {
+      await args.next().finally(() => markDone(d, key, claim));
+      return;
+    }
     if (outcome === 'taken') {
       d.log.info({ request: key, retryNum: args.context.retryNum, retryReason: args.context.retryReason }, 'request already handled; this copy is answered and dropped');
       if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
       return;
     }
     if (outcome === 'unknown') d.log.warn({ request: key }, 'could not check the request key in time; handling the request');
-    try {
-      await args.next();
-    } finally {
-      await claim; // the claim's INSERT first, or this UPDATE could run before it
-      await d.db.query('UPDATE handled_requests SET done = true WHERE key = $1', [key]).catch((err: unknown) => d.log.warn({ err, request: key }, 'could not mark the request handled'));
-    }
+    await args.next().finally(() => markDone(d, key, claim));
   };
 }
 
-async function claimWithin(db: Queryable, key: string, ms: number, takeoverMs: number): Promise<'mine' | 'taken' | 'unknown'> {
+const FIRST_COPY_BUDGET_MS = 50;
+
+async function markDone(d: { db: Queryable; log: Logger }, key: string, claim: Promise<unknown>): Promise<void> {
+  await claim; // the claim's INSERT first, or this UPDATE could run before it
+  await d.db.query('UPDATE handled_requests SET done = true WHERE key = $1', [key]).catch((err: unknown) => d.log.warn({ err, request: key }, 'could not mark the request handled'));
+}
+
+async function within<T>(p: Promise<T>, ms: number): Promise<T | 'unknown'> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'unknown'>((r) => (timer = setTimeout(() => r('unknown'), ms)));
-  const claim = db
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function claimWithin(db: Queryable, key: string, takeoverMs: number): Promise<'mine' | 'taken' | 'unknown'> {
+  return db
     .query(
       `INSERT INTO handled_requests (key, done) VALUES ($1, false)
        ON CONFLICT (key) DO UPDATE SET handled_at = now()
@@ -62,9 +78,4 @@ async function claimWithin(db: Queryable, key: string, ms: number, takeoverMs: n
     )
     .then((r): 'mine' | 'taken' => (r.rowCount === 1 ? 'mine' : 'taken'))
     .catch((): 'unknown' => 'unknown');
-  try {
-    return await Promise.race([claim, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
