@@ -7,17 +7,21 @@
  * - declare: a bare Bolt app vs. the bot under signed /incident declare load (declare-bench.ts).
  * - reminders: 10,000 due reminders worked off by the bot as a separate process (reminders.ts).
  * - failover: a bare pg_promote() vs. /dr failover-db Confirm → verified new primary on a real pair (failover.ts).
- * - outbox: 200 declares at once (ack p99), then 500 mixed commands with 3 kill -9 restarts and Slack faults:
- *   changes lost or shown twice (outbox.ts).
+import { runOutboxBench } from './outbox.js';
+import { runConfirmBench } from './confirm.js';
+import { printFigures, warnIfBusy, writeResults, type Figures } from './report.js';
+
+const SECTIONS = { declare: runDeclareBench, reminders: runReminderBench, failover: runFailoverBench, confirm: runConfirmBench, outbox: runOutboxBench } as const;
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { runDeclareBench } from './declare-bench.js';
 import { runReminderBench } from './reminders.js';
 import { runFailoverBench } from './failover.js';
 import { runOutboxBench } from './outbox.js';
+import { runConfirmBench } from './confirm.js';
 import { printFigures, warnIfBusy, writeResults, type Figures } from './report.js';
 
-const SECTIONS = { declare: runDeclareBench, reminders: runReminderBench, failover: runFailoverBench, outbox: runOutboxBench } as const;
+const SECTIONS = { declare: runDeclareBench, reminders: runReminderBench, failover: runFailoverBench, confirm: runConfirmBench, outbox: runOutboxBench } as const;
 type Section = keyof typeof SECTIONS;
 
 const asked = [...process.argv.slice(2), ...(process.env.BENCH_ONLY ?? '').split(',')].map((s) => s.trim()).filter(Boolean);

@@ -21,6 +21,8 @@ import { registerHome } from './slack/home.js';
 import { registerInteractions } from './slack/interactions.js';
 import { CommandRegistry } from './slack/registry.js';
 import { registerCommands } from './slack/router.js';
+import { registerInteractionGate, type InteractionDef } from './slack/authorize.js';
+import { INTERACTIONS } from './slack/interaction-list.js';
 import { healthRoute, metricsRoute } from './slack/routes.js';
 import { reminderJob } from './scheduler/reminders.js';
 import { incidentJobs } from './incidents/jobs.js';
@@ -60,6 +62,11 @@ export interface BotOptions {
 
 export interface Bot {
   app: InstanceType<typeof App>;
+  /**
+   * A listener added to `app` from outside (a test, an extension) must say who may use it here too, or
+   * the interaction gate refuses its clicks like any undeclared one.
+   */
+  declareInteraction(def: InteractionDef): void;
   store: Store;
   policy: Policy;
   registry: CommandRegistry;
@@ -152,6 +159,9 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   const paging = createPaging({ store, policy, slack: app.client, clock, log: log.child({ component: 'paging' }), incidents, env: { ...process.env, ...opts.env }, nudge });
   incidents.on(paging.service);
   const deps: Deps = { config, policy, store, clock, log, slack: app.client, incidents, templates, infra, actions, checklist, paging: paging.service };
+  // Before every listener: buttons and forms that declare no permission, or none for this person, stop here.
+  const interactions: InteractionDef[] = [...INTERACTIONS];
+  registerInteractionGate(app, policy, interactions, () => metrics.commands.inc({ command: 'interaction', outcome: 'forbidden' }));
   registerCommands(app, registry, deps, metrics);
   registerInteractions(app, deps);
   registerHome(app, deps);
@@ -200,6 +210,7 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   let server: Server | undefined;
   return {
     app,
+    declareInteraction: (def) => void interactions.push(def),
     store,
     policy,
     registry,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { failoverDb } from '../../src/runbooks/failover-db/index.js';
 import { UserError } from '../../src/core/errors.js';
 import { escapeMrkdwn } from '../../src/core/mrkdwn.js';
 import { looksLikeIncidentRef } from '../../src/incidents/lookup.js';
@@ -11,6 +12,7 @@ export default defineCommand({
   path: ['dr', 'failover-db'],
   summary: 'Promote the read replica to primary and repoint the apps (plan first; a second person confirms on L1)',
   usage,
+  allowedRoles: failoverDb.requestRoles,
   examples: ['/dr failover-db production-replica-1', '/dr failover-db --dry-run'],
   booleanFlags: ['dry-run'],
   // Unknown replica or no database target: answered at the ack, before anything is read or stored.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDbNumber, redisTarget } from '../../src/runbooks/recovery/flush-cache.js';
+import { flushCache, parseDbNumber, redisTarget } from '../../src/runbooks/recovery/flush-cache.js';
 import { guardedShape, guardedWords } from '../../src/runbooks/recovery/args.js';
 import { UserError } from '../../src/core/errors.js';
 import { defineCommand } from '../../src/slack/command.js';
@@ -10,6 +10,7 @@ export default defineCommand({
   path: ['dr', 'flush-cache'],
   summary: 'FLUSHDB on one database of the platform Redis, keys counted before and after (a second person confirms on L1)',
   usage,
+  allowedRoles: flushCache.requestRoles,
   examples: ['/dr flush-cache', '/dr flush-cache 2 --dry-run'],
   booleanFlags: ['dry-run'],
   // A bad db number or no Redis target is answered at the ack, before anything is read or stored.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { K8S_ROLES } from '../../src/runbooks/recovery/deployments.js';
 import { guardedShape, guardedWords } from '../../src/runbooks/recovery/args.js';
 import { recoveryEntry } from '../../src/runbooks/recovery/recover-service.js';
 import { defineCommand } from '../../src/slack/command.js';
@@ -9,6 +10,7 @@ export default defineCommand({
   path: ['dr', 'recover-service'],
   summary: "Server-side apply a service's recovery manifest (from the policy) and wait for its deployment",
   usage,
+  allowedRoles: K8S_ROLES,
   examples: ['/dr recover-service payment-service'],
   booleanFlags: ['dry-run'],
   input: (t, policy) => {

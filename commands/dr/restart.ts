@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { guardedShape, guardedWords } from '../../src/runbooks/recovery/args.js';
-import { knownDeployment } from '../../src/runbooks/recovery/deployments.js';
+import { K8S_ROLES, knownDeployment } from '../../src/runbooks/recovery/deployments.js';
 import { defineCommand } from '../../src/slack/command.js';
 
 const usage = '/dr restart <deployment> [INC-n] [--dry-run]';
@@ -9,6 +9,7 @@ export default defineCommand({
   path: ['dr', 'restart'],
   summary: 'Rolling restart of a deployment (kubectl rollout restart) and wait for the rollout',
   usage,
+  allowedRoles: K8S_ROLES,
   examples: ['/dr restart api-gateway'],
   booleanFlags: ['dry-run'],
   input: (t, policy) => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { UserError } from '../../src/core/errors.js';
 import { escapeMrkdwn } from '../../src/core/mrkdwn.js';
 import { guardedShape, guardedWords } from '../../src/runbooks/recovery/args.js';
-import { rdsDatabase } from '../../src/runbooks/recovery/restore-db.js';
+import { RESTORE_ROLES, rdsDatabase } from '../../src/runbooks/recovery/restore-db.js';
 import { parseRestoreTime } from '../../src/runbooks/recovery/restore-time.js';
 import { defineCommand } from '../../src/slack/command.js';
 
@@ -12,6 +12,7 @@ export default defineCommand({
   path: ['dr', 'restore-db'],
   summary: 'Restore RDS from a snapshot or a point in time into a new instance and check its integrity; `repoint` then moves the apps to it',
   usage,
+  allowedRoles: RESTORE_ROLES,
   examples: ['/dr restore-db snapshot latest', '/dr restore-db pitr 1 hour ago', '/dr restore-db pitr 2024-01-15T10:00:00Z', '/dr restore-db repoint'],
   booleanFlags: ['dry-run'],
   // The time's syntax and the mode are checked at the ack; the window and the snapshot in the plan, before anything is stored.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { UserError } from '../../src/core/errors.js';
 import { escapeMrkdwn } from '../../src/core/mrkdwn.js';
 import { guardedShape, guardedWords } from '../../src/runbooks/recovery/args.js';
-import { knownDeployment } from '../../src/runbooks/recovery/deployments.js';
+import { K8S_ROLES, knownDeployment } from '../../src/runbooks/recovery/deployments.js';
 import { IMAGE_RE } from '../../src/runbooks/recovery/rollback.js';
 import { defineCommand } from '../../src/slack/command.js';
 
@@ -12,6 +12,7 @@ export default defineCommand({
   path: ['dr', 'rollback'],
   summary: "Set a deployment's image to the last known good one (the policy's, or the previous revision's) and wait for the rollout",
   usage,
+  allowedRoles: K8S_ROLES,
   examples: ['/dr rollback api-gateway', '/dr rollback api-gateway boomcard/api-gateway:v1.2.2'],
   booleanFlags: ['dry-run'],
   input: (t, policy) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { K8S_ROLES } from '../../src/runbooks/recovery/deployments.js';
 import { UserError } from '../../src/core/errors.js';
 import { escapeMrkdwn } from '../../src/core/mrkdwn.js';
 import { guardedShape, guardedWords } from '../../src/runbooks/recovery/args.js';
@@ -11,6 +12,7 @@ export default defineCommand({
   path: ['dr', 'scale'],
   summary: 'Scale a deployment the policy lists, within its bounds, and wait until the replicas are ready',
   usage,
+  allowedRoles: K8S_ROLES,
   examples: ['/dr scale api-gateway 10'],
   booleanFlags: ['dry-run'],
   // Unknown deployment and replicas outside the policy's bounds: answered at the ack, nothing stored.

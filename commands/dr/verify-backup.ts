@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INCIDENT_COMMANDER } from '../../src/core/roles.js';
 import { UserError } from '../../src/core/errors.js';
 import { escapeMrkdwn } from '../../src/core/mrkdwn.js';
 import { verifyBackup } from '../../src/runbooks/recovery/backup.js';
@@ -13,6 +14,7 @@ export default defineCommand({
   path: ['dr', 'verify-backup'],
   summary: "The newest automated RDS snapshot's status and age against the policy's limit (read-only)",
   usage,
+  allowedRoles: [INCIDENT_COMMANDER, 'dba', 'technical_lead', 'infrastructure_engineer'],
   examples: ['/dr verify-backup'],
   input: (t, policy) => {
     if (t.positionals.length > 0 || Object.keys(t.flags).length > 0) throw new UserError('`/dr verify-backup` takes no arguments.', usage);

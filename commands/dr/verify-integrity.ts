@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INCIDENT_COMMANDER } from '../../src/core/roles.js';
 import { UserError } from '../../src/core/errors.js';
 import { escapeMrkdwn } from '../../src/core/mrkdwn.js';
 import { checkIntegrity } from '../../src/runbooks/recovery/integrity.js';
@@ -12,6 +13,7 @@ export default defineCommand({
   path: ['dr', 'verify-integrity'],
   summary: 'Run the integrity SQL on the platform database: last 24 h totals, orphans, QR codes without a partner, missing transactions (read-only)',
   usage,
+  allowedRoles: [INCIDENT_COMMANDER, 'dba', 'technical_lead'],
   examples: ['/dr verify-integrity'],
   input: (t, policy) => {
     if (t.positionals.length > 0 || Object.keys(t.flags).length > 0) throw new UserError('`/dr verify-integrity` takes no arguments.', usage);

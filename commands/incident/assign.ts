@@ -3,7 +3,7 @@ import { UserError } from '../../src/core/errors.js';
 import { parseUserMention } from '../../src/core/incident-input.js';
 import { incidentRef } from '../../src/core/incident.js';
 import { escapeMrkdwn } from '../../src/core/mrkdwn.js';
-import { resolveRole, roleName } from '../../src/core/roles.js';
+import { INCIDENT_COMMANDER, resolveRole, roleName } from '../../src/core/roles.js';
 import { findIncident, looksLikeIncidentRef } from '../../src/incidents/lookup.js';
 import { checkUserExists } from '../../src/incidents/users.js';
 import { defineCommand } from '../../src/slack/command.js';
@@ -15,6 +15,7 @@ export default defineCommand({
   path: ['incident', 'assign'],
   summary: 'Give one of the recovery roles to someone (handover is recorded)',
   usage,
+  allowedRoles: [INCIDENT_COMMANDER],
   examples: ['/incident assign dba @maria INC-7', '/incident assign comms @georgi', '/incident assign "Technical Lead" @ivan'],
   input: (t, policy) => {
     const words = t.positionals.filter((w) => !looksLikeIncidentRef(w));

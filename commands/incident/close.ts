@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INCIDENT_COMMANDER } from '../../src/core/roles.js';
 import { UserError } from '../../src/core/errors.js';
 import { TEXT_MAX, incidentRef } from '../../src/core/incident.js';
 import { findIncident, looksLikeIncidentRef } from '../../src/incidents/lookup.js';
@@ -10,6 +11,7 @@ export default defineCommand({
   path: ['incident', 'close'],
   summary: 'Close a resolved incident whose checklist is not complete, with the reason (Incident Commander)',
   usage,
+  allowedRoles: [INCIDENT_COMMANDER],
   examples: ['/incident close INC-7 Mobile app check moved to the postmortem'],
   input: (t) => {
     if (Object.keys(t.flags).length > 0) throw new UserError(`Unknown option --${Object.keys(t.flags)[0]}.`, usage);

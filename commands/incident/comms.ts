@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMMUNICATIONS_COORDINATOR, INCIDENT_COMMANDER } from '../../src/core/roles.js';
 import { formFromIncident } from '../../src/comms/fields.js';
 import { TEMPLATE_NAMES, type TemplateName } from '../../src/comms/schemas.js';
 import { UserError } from '../../src/core/errors.js';
@@ -17,6 +18,7 @@ export default defineCommand({
   path: ['incident', 'comms'],
   summary: 'Prepare a customer, partner, status-page or internal message from the procedures\' templates: edit, preview, post the draft to the thread',
   usage,
+  allowedRoles: [COMMUNICATIONS_COORDINATOR, INCIDENT_COMMANDER],
   examples: ['/incident comms customer INC-7', '/incident comms status'],
   input: (t) => {
     if (Object.keys(t.flags).length > 0) throw new UserError(`Unknown option --${Object.keys(t.flags)[0]}.`, usage);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVERYONE } from '../../src/core/authz.js';
 import { UserError } from '../../src/core/errors.js';
 import { checkServices, checkText, checkTitle } from '../../src/core/incident-input.js';
 import { incidentRef } from '../../src/core/incident.js';
@@ -9,6 +10,7 @@ import { responseTime } from '../../src/slack/blocks/incident-card.js';
 import { declareModal } from '../../src/slack/blocks/modals.js';
 import { defineCommand } from '../../src/slack/command.js';
 import { commandKey } from '../../src/slack/context.js';
+import { chooseCommander } from '../../src/incidents/commander.js';
 
 const usage = '/incident declare <L1-L4|critical|high|medium|low> <title> [--services a,b] [--description "…"] [--drill]';
 
@@ -17,8 +19,9 @@ const levelsHelp = (p: Policy) =>
 
 export default defineCommand({
   path: ['incident', 'declare'],
-  summary: 'Declare an incident: one card in the incident channel, you as Incident Commander. No text opens a form.',
+  summary: 'Declare an incident (anyone may): one card in the incident channel; you command it if the policy makes you an Incident Commander, else the on-call one does. No text opens a form.',
   usage,
+  allowedRoles: [EVERYONE],
   examples: [
     '/incident declare L1 Payments failing at checkout --services payment-processing,api-gateway',
     '/incident declare high "Partner dashboard down" --description "502 from the load balancer since 10:02"',
@@ -57,23 +60,30 @@ export default defineCommand({
   },
   handle: async (ctx, a) => {
     // The trigger id is unique per invocation and the same in a redelivery: a retried request declares once.
-    const declared = await ctx.incidents.declare({ ...a, commander: ctx.userId }, ctx.userId, commandKey(ctx));
+    const { commander, instead } = await chooseCommander(ctx.policy, ctx.paging.oncall, ctx.userId);
+    const declared = await ctx.incidents.declare({ ...a, commander }, ctx.userId, commandKey(ctx));
     if (!declared.created) return;
+    const who = instead
+      ? `<@${commander}> (on call) is Incident Commander: you hold no standing Incident Commander role in the policy, so declaring gave you no command.`
+      : 'you are Incident Commander.';
     // The card is a job: wait a moment for it, and say honestly when Slack has not shown it yet.
     const incident = await ctx.incidents.waitForCard(declared.incident.id);
     if (!incident) {
       await ctx.reply(
-        `Declared *${incidentRef(declared.incident.id)}* — you are Incident Commander. It is recorded, but Slack has not shown its card yet; ` +
+        `Declared *${incidentRef(declared.incident.id)}* — ${who} It is recorded, but Slack has not shown its card yet; ` +
           'the bot keeps trying and the card (and the pages) follow shortly.',
       );
       return;
     }
     // In the incident channel the card itself is the answer; from elsewhere, say where it went.
-    if (incident.channelId === ctx.channelId) return;
+    if (incident.channelId === ctx.channelId) {
+      if (instead) await ctx.reply(`Declared *${incidentRef(incident.id)}*. ${who}`);
+      return;
+    }
     const level = ctx.policy.levels[incident.level];
     const link = await ctx.incidents.permalink(incident);
     await ctx.reply(
-      `Declared *${incidentRef(incident.id)}* (${levelLabel(incident.level, level)}${incident.drill ? ', drill' : ''}) in <#${incident.channelId}> — you are Incident Commander. ` +
+      `Declared *${incidentRef(incident.id)}* (${levelLabel(incident.level, level)}${incident.drill ? ', drill' : ''}) in <#${incident.channelId}> — ${who} ` +
         `Response time: ${responseTime(level.respondWithinMs).toLowerCase()}; escalation: ${escapeMrkdwn(level.escalation)}.${link ? ` <${link}|Open the card>` : ''}`,
     );
   },

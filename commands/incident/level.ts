@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INCIDENT_COMMANDER } from '../../src/core/roles.js';
 import { UserError } from '../../src/core/errors.js';
 import { incidentRef } from '../../src/core/incident.js';
 import { LEVEL_NUMBERS, levelLabel, parseLevel, type LevelNumber } from '../../src/core/levels.js';
@@ -13,6 +14,7 @@ export default defineCommand({
   path: ['incident', 'level'],
   summary: 'Escalate or de-escalate an incident (card, thread and timeline say so)',
   usage,
+  allowedRoles: [INCIDENT_COMMANDER],
   examples: ['/incident level INC-7 L1', '/incident level INC-7 medium'],
   input: (t) => {
     if (Object.keys(t.flags).length > 0) throw new UserError(`Unknown option --${Object.keys(t.flags)[0]}.`, usage);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ANY_ROLE } from '../../src/core/authz.js';
 import { formatDuration } from '../../src/core/duration.js';
 import { UserError } from '../../src/core/errors.js';
 import { parseUserMention } from '../../src/core/incident-input.js';
@@ -16,6 +17,7 @@ export default defineCommand({
   path: ['incident', 'page'],
   summary: "Page a team's on-call (PagerDuty/Opsgenie and a Slack DM) or one person (a Slack DM); unacknowledged pages escalate",
   usage,
+  allowedRoles: [ANY_ROLE],
   examples: ['/incident page dba Replica lag is 40 s, need a DBA now', '/incident page INC-7 @maria Customer-facing for 20 min'],
   input: (t, policy) => {
     if (Object.keys(t.flags).length > 0) throw new UserError(`Unknown option --${Object.keys(t.flags)[0]}.`, usage);

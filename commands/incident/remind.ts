@@ -1,13 +1,17 @@
 import { z } from 'zod';
-import { decide, rolesOf } from '../../src/core/authz.js';
+import { inIncident } from '../../src/core/authz.js';
+import { authorizeOn } from '../../src/slack/authorize.js';
 import { formatDuration, parseDuration } from '../../src/core/duration.js';
-import { ForbiddenError, UserError } from '../../src/core/errors.js';
+import { UserError } from '../../src/core/errors.js';
 import { incidentRef } from '../../src/core/incident.js';
 import { escapeMrkdwn } from '../../src/core/mrkdwn.js';
-import { INCIDENT_COMMANDER, roleName } from '../../src/core/roles.js';
+import { INCIDENT_COMMANDER } from '../../src/core/roles.js';
 import { findIncident, looksLikeIncidentRef } from '../../src/incidents/lookup.js';
 import { appendTimeline } from '../../src/store/timeline.js';
 import { defineCommand } from '../../src/slack/command.js';
+
+/** This incident's Incident Commander only: the cadence is their call. */
+const REMIND_ROLES = [inIncident(INCIDENT_COMMANDER)];
 
 const usage = '/incident remind [INC-n] <off|15m|30m|1h…>';
 const MIN_MS = 60_000;
@@ -17,6 +21,7 @@ export default defineCommand({
   path: ['incident', 'remind'],
   summary: "Change how often the bot asks for a status update on one incident, or turn it off (Incident Commander)",
   usage,
+  allowedRoles: REMIND_ROLES,
   examples: ['/incident remind INC-7 15m', '/incident remind INC-7 off'],
   input: (t) => {
     if (Object.keys(t.flags).length > 0) throw new UserError(`Unknown option --${Object.keys(t.flags)[0]}.`, usage);
@@ -33,10 +38,11 @@ export default defineCommand({
   args: z.object({ ref: z.string().optional(), everyMs: z.number().int().min(0) }),
   handle: async (ctx, a) => {
     const inc = await findIncident(ctx.store, ctx.channelId, a.ref, usage);
-    const verdict = decide(ctx.userId, [INCIDENT_COMMANDER], rolesOf(ctx.userId, inc.roles, ctx.policy.teams), (r) => roleName(r, ctx.policy.roles));
-    if (!verdict.allowed) {
-      await appendTimeline(ctx.store.db, { incidentId: inc.id, at: ctx.clock.now(), actor: ctx.userId, kind: 'refused', data: { command: 'remind', reason: verdict.reason } });
-      throw new ForbiddenError(verdict.reason);
+    try {
+      authorizeOn(ctx.policy, ctx.userId, REMIND_ROLES, { incidentRoles: inc.roles });
+    } catch (err) {
+      await appendTimeline(ctx.store.db, { incidentId: inc.id, at: ctx.clock.now(), actor: ctx.userId, kind: 'refused', data: { command: 'remind', reason: (err as Error).message } });
+      throw err;
     }
     await ctx.incidents.setReminderCadence(inc.id, a.everyMs, ctx.userId);
     await ctx.reply(

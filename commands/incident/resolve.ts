@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INCIDENT_COMMANDER } from '../../src/core/roles.js';
 import { formatDuration } from '../../src/core/duration.js';
 import { UserError } from '../../src/core/errors.js';
 import { TEXT_MAX, incidentRef } from '../../src/core/incident.js';
@@ -12,6 +13,7 @@ export default defineCommand({
   path: ['incident', 'resolve'],
   summary: 'Resolve an incident: the card shows resolved and how long it took',
   usage,
+  allowedRoles: [INCIDENT_COMMANDER],
   examples: ['/incident resolve INC-7 Failover complete, error rate back to 0.02%'],
   input: (t) => {
     if (Object.keys(t.flags).length > 0) throw new UserError(`Unknown option --${Object.keys(t.flags)[0]}.`, usage);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVERYONE } from '../../src/core/authz.js';
 import { UserError } from '../../src/core/errors.js';
 import { findIncident } from '../../src/incidents/lookup.js';
 import { incidentCard } from '../../src/slack/blocks/incident-card.js';
@@ -10,6 +11,7 @@ export default defineCommand({
   path: ['incident', 'status'],
   summary: 'Show the current card of an incident, only to you',
   usage,
+  allowedRoles: [EVERYONE],
   examples: ['/incident status INC-7'],
   input: (t) => {
     if (t.positionals.length > 1 || Object.keys(t.flags).length > 0) throw new UserError('Name at most one incident.', usage);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ANY_ROLE } from '../../src/core/authz.js';
 import { exportPostmortem } from '../../src/comms/export.js';
 import { UserError } from '../../src/core/errors.js';
 import { incidentRef } from '../../src/core/incident.js';
@@ -11,6 +12,7 @@ export default defineCommand({
   path: ['incident', 'timeline'],
   summary: "Upload a markdown postmortem draft (every timeline event, times against the objectives) to the incident's thread",
   usage,
+  allowedRoles: [ANY_ROLE],
   examples: ['/incident timeline INC-7'],
   input: (t) => {
     if (t.positionals.length > 1 || Object.keys(t.flags).length > 0) throw new UserError('Name at most one incident.', usage);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ANY_ROLE } from '../../src/core/authz.js';
 import { UserError } from '../../src/core/errors.js';
 import { checkText } from '../../src/core/incident-input.js';
 import { incidentRef, OPEN_STATUSES, parseStatus, statusLabel } from '../../src/core/incident.js';
@@ -13,6 +14,7 @@ export default defineCommand({
   path: ['incident', 'update'],
   summary: "Post a status update in the incident's thread and on its card",
   usage,
+  allowedRoles: [ANY_ROLE],
   examples: ['/incident update INC-7 Replica promoted, apps repointed --status monitoring', '/incident update Root cause found: expired TLS cert --status identified'],
   input: (t) => {
     const words = [...t.positionals];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVERYONE } from '../../src/core/authz.js';
 import { defineCommand } from '../../src/slack/command.js';
 
 /** The router answers `help` itself from the registry; this entry makes it listed and completable. */
@@ -6,6 +7,7 @@ export default defineCommand({
   path: ['oncall', 'help'],
   summary: 'Show every /oncall command with an example',
   usage: '/oncall help',
+  allowedRoles: [EVERYONE],
   input: () => ({}),
   args: z.object({}),
   handle: async () => undefined,

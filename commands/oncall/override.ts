@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { decide, rolesOf } from '../../src/core/authz.js';
+import { standingRoles, TEAM_MEMBER } from '../../src/core/authz.js';
 import { formatDuration, parseDuration } from '../../src/core/duration.js';
 import { ForbiddenError, UserError } from '../../src/core/errors.js';
 import { parseUserMention } from '../../src/core/incident-input.js';
 import { escapeMrkdwn, slackDate } from '../../src/core/mrkdwn.js';
-import { INCIDENT_COMMANDER, roleName } from '../../src/core/roles.js';
+import { INCIDENT_COMMANDER } from '../../src/core/roles.js';
 import { checkPerson } from '../../src/paging/people.js';
 import { resolveTeam, teamList } from '../../src/paging/plan.js';
 import { defineCommand } from '../../src/slack/command.js';
@@ -17,6 +17,7 @@ export default defineCommand({
   path: ['oncall', 'override'],
   summary: "Hand a team's pager to someone for a while (a swap); recorded with who did it. Team members or an Incident Commander.",
   usage,
+  allowedRoles: [TEAM_MEMBER, INCIDENT_COMMANDER],
   examples: ['/oncall override dba @ivan 4h', '/oncall override core @alice 2d'],
   input: (t, policy) => {
     if (Object.keys(t.flags).length > 0) throw new UserError(`Unknown option --${Object.keys(t.flags)[0]}.`, usage);
@@ -36,8 +37,7 @@ export default defineCommand({
     const team = ctx.policy.teams[a.team]!;
     // Whoever is in the team can swap among themselves; an Incident Commander can hand it to anyone.
     if (!team.members.includes(ctx.userId)) {
-      const verdict = decide(ctx.userId, [INCIDENT_COMMANDER], rolesOf(ctx.userId, {}, ctx.policy.teams), (r) => roleName(r, ctx.policy.roles));
-      if (!verdict.allowed) throw new ForbiddenError(`Only members of the ${escapeMrkdwn(team.name)} or an Incident Commander can change its on-call; <@${ctx.userId}> is neither.`);
+      if (!standingRoles(ctx.userId, ctx.policy.teams).has(INCIDENT_COMMANDER)) throw new ForbiddenError(`Only members of the ${escapeMrkdwn(team.name)} or an Incident Commander can change its on-call; <@${ctx.userId}> is neither.`);
     }
     await checkPerson(ctx.slack, a.user, usage);
     const before = await ctx.paging.oncall.now(a.team);

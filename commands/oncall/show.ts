@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVERYONE } from '../../src/core/authz.js';
 import { UserError } from '../../src/core/errors.js';
 import { escapeMrkdwn } from '../../src/core/mrkdwn.js';
 import { resolveTeam, teamList } from '../../src/paging/plan.js';
@@ -12,6 +13,7 @@ export default defineCommand({
   path: ['oncall', 'show'],
   summary: 'Who is on call now for every team (or one), their backup, and the next hand-over',
   usage,
+  allowedRoles: [EVERYONE],
   examples: ['/oncall', '/oncall dba'],
   fallback: true,
   input: (t, policy) => {

@@ -53,13 +53,17 @@ export function describeEntry(e: TimelineEntry, policy: Policy): { text: string;
   }
 }
 
+const fingerprintText = (f: Record<string, unknown>): string => Object.entries(f).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+
 function actionText(e: TimelineEntry, d: Record<string, any>): string {
   const name = `${d.kind ?? 'action'} #${d.action ?? '?'}`;
   switch (e.kind) {
     case 'action_requested':
       return `${name} requested by ${who(e.actor)}${d.target ? ` on ${short(d.target)}` : ''}${d.summary ? `: ${short(d.summary)}` : ''}`;
     case 'action_approved':
-      return `${name} confirmed by ${who(e.actor)}`;
+      return `${name} confirmed by ${who(e.actor)}${d.requestedBy ? ` (requested by ${who(d.requestedBy)})` : ''}${d.fingerprint ? `, bound to ${short(fingerprintText(d.fingerprint), 160)}` : ''}`;
+    case 'action_replanned':
+      return `${name} void at Confirm: the facts changed (${short((d.changes ?? []).join('; '), 200)}); fresh plan #${d.replacedBy}`;
     case 'action_step':
       return `${name} step "${short(d.title ?? d.step)}" ${d.status === 'ok' ? 'done' : 'FAILED'} in ${formatDuration(Number(d.ms ?? 0))}${d.error ? `: ${short(d.error)}` : ''}`;
     case 'action_succeeded':

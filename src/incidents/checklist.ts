@@ -1,8 +1,9 @@
+import { redactUrls } from '../core/redact.js';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../core/clock.js';
 import { ForbiddenError, UserError } from '../core/errors.js';
 import { incidentRef, type Incident } from '../core/incident.js';
-import { decide, rolesOf } from '../core/authz.js';
+import { decide, standingRoles } from '../core/authz.js';
 import { escapeMrkdwn } from '../core/mrkdwn.js';
 import { INCIDENT_COMMANDER, roleName } from '../core/roles.js';
 import type { Logger } from '../observability/logger.js';
@@ -39,7 +40,12 @@ export class Checklist {
     const probe = this.d.probe;
     if (!probe) return;
     const items = (await this.d.store.checklist.list(incidentId)).filter((i) => i.probe && !i.checkedAt);
-    const results = await Promise.all(items.map(async (i) => ({ i, r: await probe(i.probe!).catch((err: Error) => ({ ok: false, evidence: err.message })) })));
+    const results = await Promise.all(
+      items.map(async (i) => {
+        const r = await probe(i.probe!).catch((err: Error) => ({ ok: false, evidence: err.message }));
+        return { i, r: { ...r, evidence: redactUrls(r.evidence) } };
+      }),
+    );
     const passed = results.filter((x) => x.r.ok).map((x) => ({ itemId: x.i.itemId, checked: true, evidence: `probe: ${x.r.evidence}` }));
     for (const x of results.filter((y) => !y.r.ok)) await this.d.store.checklist.note(incidentId, x.i.itemId, `probe failed: ${x.r.evidence}`);
     if (passed.length) await this.d.store.checklist.mark(incidentId, passed, 'dr-bot', this.d.clock.now());
@@ -61,7 +67,7 @@ export class Checklist {
 
   /** `/incident close`: the Incident Commander closes a resolved incident, giving a reason when items remain. */
   async closeWithReason(inc: Incident, reason: string, user: string): Promise<void> {
-    const verdict = decide(user, [INCIDENT_COMMANDER], rolesOf(user, inc.roles, this.d.policy.teams), (r) => roleName(r, this.d.policy.roles));
+    const verdict = decide(user, [INCIDENT_COMMANDER], { standing: standingRoles(user, this.d.policy.teams), incidentRoles: inc.roles }, (r) => roleName(r, this.d.policy.roles));
     if (!verdict.allowed) {
       await appendTimeline(this.d.store.db, { incidentId: inc.id, at: this.d.clock.now(), actor: user, kind: 'refused', data: { command: 'close', reason: verdict.reason } });
       throw new ForbiddenError(verdict.reason);

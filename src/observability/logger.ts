@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { redactDeep } from '../core/redact.js';
 
 /** Anything that could carry a secret is censored wherever it appears in a log line. */
 const REDACT = [
@@ -11,7 +12,22 @@ const REDACT = [
 export type { Logger };
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'dr-bot' }, formatters: { log: ownLevelApart } }, destination as never);
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT, censor: '[redacted]' },
+      base: { app: 'dr-bot' },
+      formatters: { log: ownLevelApart },
+      // Keys by name are not enough: a URL with user:password inside any string (an error message, a
+      // target) is cut down to scheme://***@host before the line is written.
+      hooks: {
+        logMethod(args, method) {
+          return method.apply(this, args.map((a) => redactDeep(a)) as Parameters<typeof method>);
+        },
+      },
+    },
+    destination as never,
+  );
 }
 
 /**

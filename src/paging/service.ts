@@ -1,9 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../core/clock.js';
-import { ConflictError, UserError } from '../core/errors.js';
+import { decide, PAGED_PERSON, standingRoles, type Grant } from '../core/authz.js';
+import { ConflictError, ForbiddenError, UserError } from '../core/errors.js';
 import { incidentRef, isOpen, type Incident } from '../core/incident.js';
 import type { LevelNumber } from '../core/levels.js';
 import { slackDate, userRef } from '../core/mrkdwn.js';
+import { roleName } from '../core/roles.js';
 import type { IncidentService } from '../incidents/service.js';
 import type { Logger } from '../observability/logger.js';
 import type { Policy } from '../policy.js';
@@ -12,7 +14,7 @@ import type { CardAck } from '../slack/blocks/page-ack.js';
 import type { Store } from '../store/index.js';
 import type { NewPage, Page, PageReason, PageStore } from '../store/pages.js';
 import { queueThreadLine } from '../store/outbox.js';
-import { appendEvent } from '../store/timeline.js';
+import { appendEvent, appendTimeline } from '../store/timeline.js';
 import type { OnCallDirectory } from './oncall.js';
 import { dedupKey, levelReach, routesOf } from './plan.js';
 import { PROVIDER_LABEL } from './port.js';
@@ -160,12 +162,22 @@ export class Paging {
    * The Acknowledge button. The store's conditional update decides; whoever loses a race is told who
    * won. Slack is brought in line afterwards, best effort: the acknowledgement itself is already kept.
    */
-  async acknowledge(pageIds: number[], user: string): Promise<{ incident: Incident; groups: Array<{ forWhom: string; ackMs: number }> }> {
+  async acknowledge(pageIds: number[], user: string, allowed: readonly Grant[]): Promise<{ incident: Incident; groups: Array<{ forWhom: string; ackMs: number }> }> {
     const clicked = await this.d.pages.byIds(pageIds);
-    if (clicked.length === 0) throw new UserError('This page no longer exists.');
+    if (clicked.length === 0 || clicked.length !== new Set(pageIds).size) throw new UserError('This page no longer exists.');
+    // The button's value only says which rows; who was paged and for which incident come from the rows.
+    if (new Set(clicked.map((p) => p.incidentId)).size > 1) throw new ForbiddenError('This button names pages of different incidents; nothing was acknowledged.');
     const inc = await this.d.store.incidents.get(clicked[0]!.incidentId);
     const ref = incidentRef(clicked[0]!.incidentId);
     if (!inc || !isOpen(inc.status) || clicked.every((p) => p.status === 'resolved')) throw new ConflictError(`${ref} is already resolved — there is nothing left to acknowledge.`);
+    const pagedUsers = clicked.map((p) => p.userId);
+    const may = decide(user, allowed, { standing: standingRoles(user, this.d.policy.teams), pagedUsers, incidentRoles: inc.roles }, (r) => roleName(r, this.d.policy.roles));
+    if (!may.allowed) {
+      await appendTimeline(this.d.store.db, { incidentId: inc.id, at: this.d.clock.now(), actor: user, kind: 'refused', data: { interaction: 'page_acknowledge', pages: clicked.map((p) => p.id), pagedUsers, reason: may.reason } });
+      this.d.log.warn({ incident: inc.id, user, pages: clicked.map((p) => p.id) }, 'acknowledge refused: not the paged person');
+      throw new ForbiddenError(`Only the person who was paged (${[...new Set(pagedUsers)].map((u) => (u ? userRef(u) : 'nobody yet')).join(', ')}) or this incident's Incident Commander can acknowledge this page. Nothing changed; the escalation goes on.`);
+    }
+    const onBehalfOf = may.as === PAGED_PERSON ? undefined : [...new Set(pagedUsers.filter((u): u is string => Boolean(u)))];
     const now = this.d.clock.now();
     const acked = await this.d.pages.acknowledge(pageIds, user, now);
     this.d.nudge?.();
@@ -177,9 +189,9 @@ export class Paging {
     }
     const groups = [...new Map(acked.map((p) => [p.target, { forWhom: this.forWhom(p), ackMs: Math.max(...acked.filter((x) => x.target === p.target).map((x) => x.ackMs ?? 0)) }])).values()];
     await this.d.store.incidents.markAcknowledged(inc.id, now);
-    const eventId = await appendEvent(this.d.store.db, { incidentId: inc.id, at: now, actor: user, kind: 'page_acknowledged', data: { targets: [...new Set(acked.map((p) => p.target))], ackMs: groups.map((g) => g.ackMs) } });
-    this.d.log.info({ incident: inc.id, user, groups: groups.map((g) => g.forWhom) }, 'page acknowledged');
-    await this.thread(inc, `tl${eventId}`, ackLine(user, groups));
+    const eventId = await appendEvent(this.d.store.db, { incidentId: inc.id, at: now, actor: user, kind: 'page_acknowledged', data: { targets: [...new Set(acked.map((p) => p.target))], ackMs: groups.map((g) => g.ackMs), ...(onBehalfOf ? { onBehalfOf, as: may.as } : {}) } });
+    this.d.log.info({ incident: inc.id, user, onBehalfOf, groups: groups.map((g) => g.forWhom) }, 'page acknowledged');
+    await this.thread(inc, `tl${eventId}`, ackLine(user, groups, onBehalfOf));
     await this.d.incidents.refreshCard(inc);
     await this.bestEffort('acknowledgement shown in the DMs', () => this.closeDms(inc, acked, { ackedBy: user, ackedAt: now }));
     return { incident: inc, groups };

@@ -5,15 +5,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { decide, rolesOf } from '../core/authz.js';
+import { decide, standingRoles } from '../core/authz.js';
 import { ConflictError, ForbiddenError, UserError } from '../core/errors.js';
 import { incidentRef, isOpen, type Incident } from '../core/incident.js';
 import { roleName } from '../core/roles.js';
 import { findIncident } from '../incidents/lookup.js';
-import type { Action } from '../store/actions.js';
+import type { Action, BoundApproval, PlanRecord } from '../store/actions.js';
 import { cancelJob, scheduleJob } from '../store/jobs.js';
 import { appendTimeline } from '../store/timeline.js';
-import { approvalVerdict, cancelVerdict } from './approval.js';
+import { approvalVerdict, cancelVerdict, fingerprintChanges, fingerprintOf, type Fingerprint } from './approval.js';
 import { editCard, postCard, renderCard } from './card-sync.js';
 import { runAction, type RunDeps } from './runner.js';
 import type { Runbook } from './types.js';
@@ -58,8 +58,9 @@ export class ActionEngine {
     return rb;
   }
 
-  private held(user: string, inc: Incident | undefined): Set<string> {
-    return rolesOf(user, inc?.roles ?? {}, this.d.policy.teams);
+  /** Standing roles only: a role taken inside an incident (declaring, `/incident assign`) never widens them. */
+  private standing(user: string): Set<string> {
+    return standingRoles(user, this.d.policy.teams);
   }
 
   private name = (r: string) => roleName(r, this.d.policy.roles);
@@ -82,7 +83,7 @@ export class ActionEngine {
     });
     if (inc && !isOpen(inc.status)) throw new UserError(`${incidentRef(inc.id)} is ${inc.status}; recovery actions belong to an open incident.`, o.usage);
     const about = { kind: rb.id };
-    const may = decide(who.userId, rb.requestRoles, this.held(who.userId, inc), this.name);
+    const may = decide(who.userId, rb.requestRoles, { standing: this.standing(who.userId) }, this.name);
     if (!may.allowed) {
       if (inc) await this.refuse(inc, who.userId, about, new ForbiddenError(may.reason));
       throw new ForbiddenError(may.reason);
@@ -99,26 +100,77 @@ export class ActionEngine {
     const busy = await this.d.actions.running(plan.target);
     if (busy) await this.refuse(inc!, who.userId, about, busyError(busy));
 
-    const a = await this.d.actions.create({
-      kind: rb.id,
-      target: plan.target,
-      incidentId: inc!.id,
-      destructive: rb.destructive,
-      args,
-      plan,
-      steps,
-      requestedBy: who.userId,
-      expiresInMs: this.d.policy.actions.expireAfter,
-    });
-    await this.timeline(inc!, who.userId, 'action_requested', { action: a.id, kind: rb.id, target: plan.target, summary: plan.summary, warnings: plan.warnings });
-    await scheduleJob(this.d.store.db, { kind: EXPIRY_JOB, key: String(a.id), incidentId: inc!.id, dueAt: a.expiresAt });
-    await postCard(this.d, a, inc!, rb);
-    const twoPerson = rb.destructive && this.d.policy.levels[inc!.level].twoPersonRule;
+    const a = await this.open(rb, inc!, who.userId, args, plan, steps);
+    const twoPerson = rb.destructive && a.bound!.twoPersonRule;
     await who.reply(
       `Plan #${a.id} is in ${incidentRef(inc!.id)}'s thread, waiting for ${twoPerson ? 'a second person' : 'a confirmation'}` +
         ` (${rb.approveRoles.map(this.name).join(' or ')}). It expires in ${Math.round(this.d.policy.actions.expireAfter / 60_000) || '<1'} min.`,
     );
     return a;
+  }
+
+  /** Stores the plan with what its approval is bound to (level, two-person rule, approver roles, fingerprint) and posts its card. */
+  private async open(rb: Runbook, inc: Incident, requester: string, args: Record<string, unknown>, plan: PlanRecord, steps: Action['steps']): Promise<Action> {
+    const bound: BoundApproval = {
+      level: inc.level,
+      twoPersonRule: this.d.policy.levels[inc.level].twoPersonRule,
+      approveRoles: [...rb.approveRoles],
+      fingerprint: fingerprintOf(plan),
+    };
+    const a = await this.d.actions.create({
+      kind: rb.id,
+      target: plan.target,
+      incidentId: inc.id,
+      destructive: rb.destructive,
+      args,
+      plan,
+      steps,
+      requestedBy: requester,
+      expiresInMs: this.d.policy.actions.expireAfter,
+      bound,
+    });
+    await this.timeline(inc, requester, 'action_requested', {
+      action: a.id, kind: rb.id, target: plan.target, summary: plan.summary, warnings: plan.warnings,
+      requestedBy: requester, level: bound.level, twoPersonRule: bound.twoPersonRule, approveRoles: bound.approveRoles, fingerprint: bound.fingerprint,
+    });
+    await scheduleJob(this.d.store.db, { kind: EXPIRY_JOB, key: String(a.id), incidentId: inc.id, dueAt: a.expiresAt });
+    await postCard(this.d, a, inc, rb);
+    return a;
+  }
+
+  /**
+   * Confirm re-runs the read-only preflight: when the facts the plan showed changed (lag past the limit, a
+   * different image, replicas, snapshot), the shown plan is void, a fresh one is posted, and this click is
+   * refused — what was confirmed is what runs.
+   */
+  private async recheck(a: Action, rb: Runbook, inc: Incident, clicker: string): Promise<Fingerprint> {
+    const about = { action: a.id, kind: a.kind };
+    const then = a.bound?.fingerprint ?? fingerprintOf(a.plan);
+    let fresh: PlanRecord;
+    try {
+      fresh = { title: rb.title, ...(await rb.plan(this.d, a.args)) };
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      const void_ = await this.d.actions.supersede(a.id, `the preflight now refuses: ${err.message}`);
+      if (!void_) throw new ConflictError(whyNot(await this.mustGet(a.id)));
+      await cancelJob(this.d.store.db, EXPIRY_JOB, String(a.id), this.d.clock.now());
+      await editCard(this.d, void_, inc, rb);
+      return this.refuse(inc, clicker, { ...about, fingerprint: then }, new ConflictError(`Nothing was done: checked again at Confirm, the plan no longer holds — ${err.message}`));
+    }
+    const now = fingerprintOf(fresh);
+    const changes = fingerprintChanges(then, now);
+    if (changes.length === 0) return now;
+    const void_ = await this.d.actions.supersede(a.id, `the facts changed before Confirm: ${changes.join('; ')}`);
+    if (!void_) throw new ConflictError(whyNot(await this.mustGet(a.id)));
+    await cancelJob(this.d.store.db, EXPIRY_JOB, String(a.id), this.d.clock.now());
+    await editCard(this.d, void_, inc, rb);
+    const steps = rb.steps(fresh).map((s) => ({ id: s.id, title: s.title, status: 'pending' as const }));
+    const next = await this.open(rb, inc, a.requestedBy, a.args, fresh, steps);
+    await this.timeline(inc, clicker, 'action_replanned', { ...about, replacedBy: next.id, changes, fingerprint: then, freshFingerprint: now });
+    throw new ConflictError(
+      `Nothing was done: the world changed since plan #${a.id} was shown (${changes.join('; ')}). ` +
+        `A fresh plan #${next.id} is in the thread; confirm that one if it is still what you want.`,
+    );
   }
 
   /** A Confirm click. Every click but the one winning the conditional UPDATE is answered with why not. */
@@ -135,17 +187,19 @@ export class ActionEngine {
       await this.expire(a.id);
       await this.refuse(inc, clicker, about, new ConflictError(expiredText(a)));
     }
+    const level = this.d.policy.levels[inc.level];
     const v = approvalVerdict({
       clicker,
       requester: a.requestedBy,
       destructive: a.destructive,
-      twoPersonRule: this.d.policy.levels[inc.level].twoPersonRule,
-      level: inc.level,
-      approveRoles: rb.approveRoles,
-      held: this.held(clicker, inc),
+      then: a.bound ?? undefined,
+      now: { level: inc.level, twoPersonRule: level.twoPersonRule, approveRoles: rb.approveRoles },
+      incidentStatus: inc.status,
+      standing: this.standing(clicker),
       roleName: this.name,
     });
     if (!v.ok) await this.refuse(inc, clicker, about, new ForbiddenError(v.reason));
+    const fingerprint = await this.recheck(a, rb, inc, clicker);
 
     const r = await this.d.actions.claim(a.id, { approver: clicker, owner: this.owner });
     if (!r.claimed) {
@@ -158,7 +212,7 @@ export class ActionEngine {
       throw new ConflictError(whyNot(now));
     }
     await cancelJob(this.d.store.db, EXPIRY_JOB, String(a.id), this.d.clock.now());
-    await this.timeline(inc, clicker, 'action_approved', { ...about, as: v.ok ? v.as : undefined, requestedBy: a.requestedBy });
+    await this.timeline(inc, clicker, 'action_approved', { ...about, as: v.ok ? v.as : undefined, requestedBy: a.requestedBy, approvedBy: [clicker], fingerprint });
     const run = runAction(this.d, r.claimed, rb, inc);
     this.inHand.add(run);
     try {
@@ -172,7 +226,7 @@ export class ActionEngine {
     const a = await this.mustGet(actionId);
     const inc = (await this.d.store.incidents.get(a.incidentId))!;
     if (a.status !== 'proposed') throw new ConflictError(whyNot(a));
-    const v = cancelVerdict(clicker, a.requestedBy, this.held(clicker, inc), this.name);
+    const v = cancelVerdict(clicker, a.requestedBy, this.standing(clicker), this.name);
     if (!v.ok) await this.refuse(inc, clicker, { action: a.id, kind: a.kind, cancel: true }, new ForbiddenError(v.reason));
     const done = await this.d.actions.cancel(a.id, clicker);
     if (!done) throw new ConflictError(whyNot(await this.mustGet(a.id)));
@@ -230,6 +284,7 @@ export function whyNot(a: Action): string {
     case 'failed':
       return `Plan #${a.id} already ran and failed; ask for a new plan rather than re-running it.`;
     case 'cancelled':
+      if (a.endedBy === 'dr-bot') return `Plan #${a.id} is void (${a.error ?? 'checked again at Confirm'}); nothing was done. Confirm the fresh plan in the thread instead.`;
       return `Plan #${a.id} was cancelled by <@${a.endedBy}>; nothing was done.`;
     case 'expired':
       return expiredText(a);

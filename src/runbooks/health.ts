@@ -2,6 +2,7 @@
  * `/dr health` (the procedures' "Initial Assessment"): every check at once, each under its own time limit,
  * so the card is ready in about one limit however many targets are down.
  */
+import { redactUrls } from '../core/redact.js';
 import type { Infra } from '../infra/index.js';
 import type { Policy } from '../policy.js';
 import type { HealthResult } from '../slack/blocks/health-card.js';
@@ -126,9 +127,9 @@ export async function runHealth(policy: Policy, infra: Infra): Promise<{ results
       const t0 = performance.now();
       try {
         const detail = await within(c.run(), timeoutMs);
-        return { name: c.name, ok: true, ms: Math.round(performance.now() - t0), detail };
+        return { name: c.name, ok: true, ms: Math.round(performance.now() - t0), detail: redactUrls(detail) };
       } catch (err) {
-        return { name: c.name, ok: false, ms: Math.round(performance.now() - t0), error: (err as Error)?.message || String(err) };
+        return { name: c.name, ok: false, ms: Math.round(performance.now() - t0), error: redactUrls((err as Error)?.message || String(err)) };
       }
     }),
   );

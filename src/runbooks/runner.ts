@@ -3,6 +3,7 @@
  * timeline and the card. A failed step ends the run; nothing is retried on its own. A heartbeat says the
  * run is alive; when the row stops being ours (marked interrupted meanwhile), the run stops before the next step.
  */
+import { redactUrls } from '../core/redact.js';
 import { UserError } from '../core/errors.js';
 import type { Incident } from '../core/incident.js';
 import type { Store } from '../store/index.js';
@@ -68,7 +69,7 @@ export async function runAction(d: RunDeps, claimed: Action, rb: Runbook, inc: I
         });
         Object.assign(rec, { status: 'ok', ms: Math.round(performance.now() - t0), detail: detail || undefined });
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
+        const message = redactUrls(err instanceof Error ? err.message : String(err));
         if (!(err instanceof UserError)) log.warn({ err, step: step.id }, 'step failed');
         Object.assign(rec, { status: 'failed', ms: Math.round(performance.now() - t0), error: message, detail: undefined });
         for (const later of a.steps.slice(i + 1)) later.status = 'skipped';

@@ -1,6 +1,10 @@
 import type { App } from '@slack/bolt';
+import { ANY_ROLE } from '../core/authz.js';
+import { defineInteraction } from './authorize.js';
 import type { Checklist } from '../incidents/checklist.js';
 import { CHECKLIST_ACTION } from './blocks/checklist.js';
+
+export const CHECKLIST_INTERACTION = defineInteraction({ kind: 'checkboxes', id: CHECKLIST_ACTION, name: 'Checklist ticks (resolved incident)', allowedRoles: [ANY_ROLE] });
 
 /** A checkbox click on a checklist: Slack sends the element's whole selection; the service diffs it. */
 export function registerChecklist(app: App, checklist: Checklist): void {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Grant } from '../core/authz.js';
 import type { Tokens } from '../core/tokenize.js';
 import type { Policy } from '../policy.js';
 import type { CommandContext } from './context.js';
@@ -18,6 +19,11 @@ export interface CommandDef<A = unknown> {
   booleanFlags?: string[];
   /** Turns the tokenized text into the object `args` validates; may throw UserError for problems zod can't name. */
   input: (t: Tokens, policy: Policy) => unknown;
+  /**
+   * Who may use it (fail closed: the router refuses a command that declares nothing). Policy role ids are
+   * STANDING roles (the policy's teams); `incident:<role>` narrows to this incident's holder; see core/authz.
+   */
+  allowedRoles: readonly Grant[];
   args: z.ZodType<A>;
   /**
    * With no text at all, some commands open a modal instead; it must be opened at once with the trigger id

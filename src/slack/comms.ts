@@ -1,4 +1,6 @@
 import type { App } from '@slack/bolt';
+import { COMMUNICATIONS_COORDINATOR, INCIDENT_COMMANDER } from '../core/roles.js';
+import { defineInteraction } from './authorize.js';
 import { renderDraft } from '../comms/draft.js';
 import type { CommsForm } from '../comms/fields.js';
 import { incidentRef, type Incident } from '../core/incident.js';
@@ -46,6 +48,11 @@ function knownTemplate(m: Partial<CommsSnapshot>, deps: Deps): boolean {
   deps.log.warn({ template: String(m.template), incident: m.incident }, 'comms form with an unknown template or incident ignored');
   return false;
 }
+
+export const COMMS_INTERACTIONS = [
+  defineInteraction({ kind: 'button', id: COMMS.preview, name: 'Preview (comms form)', allowedRoles: [COMMUNICATIONS_COORDINATOR, INCIDENT_COMMANDER] }),
+  defineInteraction({ kind: 'form', id: COMMS.view, name: 'Post draft (comms form)', allowedRoles: [COMMUNICATIONS_COORDINATOR, INCIDENT_COMMANDER] }),
+];
 
 export function registerComms(app: App, deps: Deps): void {
   app.action(COMMS.preview, async ({ ack, body }) => {

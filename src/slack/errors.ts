@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { ConflictError, errorRef, UserError, userMessage } from '../core/errors.js';
+import { redactUrls } from '../core/redact.js';
 import type { Logger } from '../observability/logger.js';
 
 interface Where {
@@ -15,7 +16,7 @@ interface Where {
 export async function reportError(err: unknown, where: Where, deps: { slack: WebClient; log: Logger }, logContext: Record<string, unknown> = {}): Promise<void> {
   let text: string;
   if (err instanceof UserError) {
-    text = `${err instanceof ConflictError ? ':information_source:' : ':warning:'} ${userMessage(err)}`;
+    text = redactUrls(`${err instanceof ConflictError ? ':information_source:' : ':warning:'} ${userMessage(err)}`);
     deps.log.info({ ...logContext, problem: err.message }, 'user error');
   } else {
     const ref = errorRef();

@@ -1,4 +1,7 @@
 import type { App } from '@slack/bolt';
+import { ANY_ROLE, EVERYONE } from '../core/authz.js';
+import { INCIDENT_COMMANDER } from '../core/roles.js';
+import { defineInteraction } from './authorize.js';
 import { UserError } from '../core/errors.js';
 import { checkServices, checkText, checkTitle } from '../core/incident-input.js';
 import { isOpen, parseStatus, type Incident } from '../core/incident.js';
@@ -6,6 +9,7 @@ import type { LevelNumber } from '../core/levels.js';
 import { CARD_ACTIONS } from './blocks/incident-card.js';
 import type { Block } from './blocks/kit.js';
 import { openThenFill } from './open-modal.js';
+import { chooseCommander } from '../incidents/commander.js';
 import { assignModal, resolveModal, updateModal, VIEWS, type ModalMeta } from './blocks/modals.js';
 import type { Deps } from './context.js';
 import { collect, optionOf, optionsOf, stateOf, textOf, userOf } from './view-values.js';
@@ -16,6 +20,17 @@ async function openIncident(deps: Deps, value: string | undefined): Promise<Inci
   if (!isOpen(inc.status)) throw new UserError(`INC-${inc.id} is already ${inc.status}.`);
   return inc;
 }
+
+/** The incident card's buttons and the incident forms, with who may use each (the gate in authorize.ts checks). */
+export const INCIDENT_INTERACTIONS = [
+  defineInteraction({ kind: 'button', id: CARD_ACTIONS.postUpdate, name: 'Post update (incident card)', allowedRoles: [ANY_ROLE] }),
+  defineInteraction({ kind: 'button', id: CARD_ACTIONS.assignRole, name: 'Assign role (incident card)', allowedRoles: [INCIDENT_COMMANDER] }),
+  defineInteraction({ kind: 'button', id: CARD_ACTIONS.resolve, name: 'Resolve (incident card)', allowedRoles: [INCIDENT_COMMANDER] }),
+  defineInteraction({ kind: 'form', id: VIEWS.declare, name: 'Declare form', allowedRoles: [EVERYONE] }),
+  defineInteraction({ kind: 'form', id: VIEWS.update, name: 'Post update form', allowedRoles: [ANY_ROLE] }),
+  defineInteraction({ kind: 'form', id: VIEWS.assign, name: 'Assign role form', allowedRoles: [INCIDENT_COMMANDER] }),
+  defineInteraction({ kind: 'form', id: VIEWS.resolve, name: 'Resolve form', allowedRoles: [INCIDENT_COMMANDER] }),
+];
 
 export function registerInteractions(app: App, deps: Deps): void {
   const buttons: Array<[string, (inc: Incident, channel: string) => Block]> = [
@@ -42,7 +57,7 @@ export function registerInteractions(app: App, deps: Deps): void {
     const description = collect(errors, 'description', () => (textOf(s, 'description').trim() ? checkText(textOf(s, 'description'), 'The description') : ''));
     if (Object.keys(errors).length > 0) return void (await ack({ response_action: 'errors', errors }));
     await ack();
-    const commander = userOf(s, 'commander') ?? body.user.id;
+    const { commander } = await chooseCommander(deps.policy, deps.paging.oncall, userOf(s, 'commander') ?? body.user.id);
     const drill = optionsOf(s, 'drill').includes('drill');
     // The view id makes a double submit (or Slack's retry) declare once.
     await deps.incidents.declare({ level, title: title!, services: services!, description: description!, drill, commander }, body.user.id, `view:${view.id}`);

@@ -25,6 +25,15 @@ export class CommandRegistry {
     return this.defs.find((d) => d.path[0] === root && d.path[1] === name.toLowerCase());
   }
 
+  /** Which definition a text is for (no validation): its permission is checked before its input is read. */
+  target(root: string, text: string): CommandDef<unknown> | undefined {
+    const trimmed = text.trim();
+    const name = trimmed.split(/\s/, 1)[0] ?? '';
+    if (name.toLowerCase() === 'help') return undefined;
+    const named = name === '' ? undefined : this.find(root, name);
+    return named ?? this.defs.find((d) => d.path[0] === root && d.fallback);
+  }
+
   parse(root: string, text: string, policy: Policy): Parsed {
     const trimmed = text.trim();
     const space = trimmed.search(/\s/);

@@ -21,6 +21,12 @@ export interface PlanRecord {
   facts: Array<[string, string]>;
   warnings: string[];
   data: Record<string, unknown>;
+  /**
+   * The facts an approval is bound to (target state, lag band, image, replicas, snapshot id): Confirm re-runs
+   * the read-only preflight and refuses when these differ. Volatile readings (a key count, a lag in bytes)
+   * stay out; their band goes in.
+   */
+  fingerprint?: Record<string, string | number | boolean | null>;
 }
 
 export interface Action {
@@ -46,6 +52,16 @@ export interface Action {
   error: string | null;
   channelId: string | null;
   messageTs: string | null;
+  /** What the approval is bound to, stored at request time (null on rows older than migration 007). */
+  bound: BoundApproval | null;
+}
+
+/** The rules and facts an approval is bound to, as they were when the action was requested. */
+export interface BoundApproval {
+  level: number;
+  twoPersonRule: boolean;
+  approveRoles: string[];
+  fingerprint: Record<string, string | number | boolean | null>;
 }
 
 type Row = Record<string, any>;
@@ -72,6 +88,10 @@ const toAction = (r: Row): Action => ({
   error: r.error,
   channelId: r.channel_id,
   messageTs: r.message_ts,
+  bound:
+    r.requested_level === null || r.requested_level === undefined
+      ? null
+      : { level: Number(r.requested_level), twoPersonRule: r.two_person_rule, approveRoles: r.approve_roles ?? [], fingerprint: r.fingerprint ?? {} },
 });
 
 export interface NewAction {
@@ -84,6 +104,7 @@ export interface NewAction {
   steps: StepRecord[];
   requestedBy: string;
   expiresInMs: number;
+  bound: BoundApproval;
 }
 
 export type ClaimResult = { claimed: Action } | { claimed?: undefined; busyWith?: Action };
@@ -97,9 +118,12 @@ export class ActionStore {
 
   async create(a: NewAction): Promise<Action> {
     const r = await this.db.query<Row>(
-      `INSERT INTO actions (kind, target, incident_id, destructive, args, plan, steps, requested_by, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + $9 * interval '1 millisecond') RETURNING *`,
-      [a.kind, a.target, a.incidentId, a.destructive, JSON.stringify(a.args), JSON.stringify(a.plan), JSON.stringify(a.steps), a.requestedBy, a.expiresInMs],
+      `INSERT INTO actions (kind, target, incident_id, destructive, args, plan, steps, requested_by, expires_at, requested_level, two_person_rule, approve_roles, fingerprint)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + $9 * interval '1 millisecond', $10, $11, $12, $13) RETURNING *`,
+      [
+        a.kind, a.target, a.incidentId, a.destructive, JSON.stringify(a.args), JSON.stringify(a.plan), JSON.stringify(a.steps), a.requestedBy, a.expiresInMs,
+        a.bound.level, a.bound.twoPersonRule, JSON.stringify(a.bound.approveRoles), JSON.stringify(a.bound.fingerprint),
+      ],
     );
     return toAction(r.rows[0]!);
   }
@@ -170,6 +194,15 @@ export class ActionStore {
     const r = await this.db.query<Row>(
       `UPDATE actions SET status = 'cancelled', ended_by = $2, finished_at = now() WHERE id = $1 AND status = 'proposed' RETURNING *`,
       [id, by],
+    );
+    return r.rows[0] && toAction(r.rows[0]);
+  }
+
+  /** A plan whose facts changed before Confirm: void (shown as cancelled by the bot), a fresh plan replaces it. */
+  async supersede(id: number, why: string): Promise<Action | undefined> {
+    const r = await this.db.query<Row>(
+      `UPDATE actions SET status = 'cancelled', ended_by = 'dr-bot', finished_at = now(), error = $2 WHERE id = $1 AND status = 'proposed' RETURNING *`,
+      [id, why],
     );
     return r.rows[0] && toAction(r.rows[0]);
   }

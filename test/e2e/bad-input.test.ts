@@ -68,7 +68,8 @@ describe('bad input gets a private answer naming the problem and the usage; noth
 
   it.each(cases)('%s', async (_name, text, problem) => {
     const before = await footprint();
-    const said = await answer(PEOPLE.georgi, text);
+    // A standing Incident Commander, so that what is tested is the input, not the permission.
+    const said = await answer(PEOPLE.maria, text);
     expect(said).toMatch(problem);
     expect(said).toMatch(/Usage: `\/incident /);
     expect(await footprint()).toBe(before);
@@ -83,7 +84,7 @@ describe('bad input gets a private answer naming the problem and the usage; noth
     expect(elsewhere).toContain('No open incident belongs to this channel; name one:');
     expect(elsewhere).toContain('*INC-1* (L2) API gateway partial failure');
     expect(elsewhere).toContain('*INC-2* (L3) Reporting system offline');
-    const ambiguous = await answer(PEOPLE.georgi, 'resolve');
+    const ambiguous = await answer(PEOPLE.maria, 'resolve');
     expect(ambiguous).toContain('Several incidents are open here, so say which one');
     expect(await footprint()).toBe(before);
   });

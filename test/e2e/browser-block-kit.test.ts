@@ -3,6 +3,7 @@
  * markup), Block Kit elements in messages (confirm dialogs, selects, checkboxes) sending the
  * block_actions Slack would, and a modal's inputs: static/multi/users selects, checkboxes, Cancel.
  */
+import { EVERYONE } from '../../src/core/authz.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -79,6 +80,8 @@ describe('mrkdwn', () => {
 describe('Block Kit in messages', () => {
   it('asks the confirm dialog first, and sends block_actions for buttons, selects, checkboxes and radio buttons', async () => {
     const got: Array<Record<string, any>> = [];
+    // The bot fails closed on interactions nothing declares: this test's own listener declares itself.
+    ws.bot.declareInteraction({ kind: 'button', id: /^kit_/, name: 'Block Kit test elements', allowedRoles: [EVERYONE] });
     ws.bot.app.action(/^kit_/, async ({ ack, action, body }) => {
       await ack();
       got.push({ ...action, user: body.user.id });

@@ -71,12 +71,12 @@ describe('card buttons', () => {
     await h.emulator.waitFor(() => cardOf(h, ts, (t) => t.includes('Monitoring')));
   });
 
-  it('Assign role opens a modal with the six roles; a second person takes one', async () => {
-    await h.emulator.clickButton({ user: PEOPLE.georgi, actionId: 'incident_assign_role', channel: CHANNELS.incidents, messageTs: ts });
-    const view = await h.emulator.waitFor(() => h.emulator.openViews(PEOPLE.georgi).find((v) => v.callback_id === 'incident_assign'));
+  it('Assign role opens a modal with the six roles; an Incident Commander gives one', async () => {
+    await h.emulator.clickButton({ user: PEOPLE.maria, actionId: 'incident_assign_role', channel: CHANNELS.incidents, messageTs: ts });
+    const view = await h.emulator.waitFor(() => h.emulator.openViews(PEOPLE.maria).find((v) => v.callback_id === 'incident_assign'));
     const roleBlock = view.blocks.find((b) => b.block_id === 'role')!;
     expect(roleBlock.element.options.map((o: { value: string }) => o.value)).toHaveLength(6);
-    await h.emulator.submitView({ user: PEOPLE.georgi, viewId: view.id, values: { role: 'communications_coordinator', user: PEOPLE.georgi } });
+    await h.emulator.submitView({ user: PEOPLE.maria, viewId: view.id, values: { role: 'communications_coordinator', user: PEOPLE.georgi } });
     await h.emulator.waitFor(() => cardOf(h, ts, (t) => t.includes(`Communications Coordinator <@${PEOPLE.georgi}>`)));
     const inc = await h.bot.store.incidents.get(2);
     expect(inc!.roles.communications_coordinator).toBe(PEOPLE.georgi);

@@ -89,7 +89,7 @@ describe('the post-recovery checklist', () => {
     expect(await answer(PEOPLE.alice, 'close INC-2 done')).toContain('INC-2 is investigating; only a resolved incident can be closed');
     expect(await answer(PEOPLE.alice, 'resolve INC-2')).toContain('resolved after');
     await eventually(async () => (await h.bot.store.checklist.list(2)).length === 8);
-    expect(await answer(PEOPLE.georgi, 'close INC-2 enough')).toMatch(/Only the Incident Commander can do that/);
+    expect(await answer(PEOPLE.georgi, 'close INC-2 enough')).toMatch(/Only an Incident Commander can use `\/incident close`/);
     expect(await answer(PEOPLE.alice, 'close INC-2')).toContain('not ticked; give a reason to close anyway');
     expect(await answer(PEOPLE.alice, 'close INC-2 Remaining checks moved to the postmortem')).toContain('*INC-2* is closed.');
     const inc = (await h.bot.store.incidents.get(2))!;

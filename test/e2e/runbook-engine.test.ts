@@ -82,7 +82,7 @@ describe('guarded actions: plan, confirm, run', () => {
     await click(PEOPLE.alice, a!);
     await ephemeral(PEOPLE.alice, 'L1 incidents need a second person');
     await click(PEOPLE.georgi, a!);
-    await ephemeral(PEOPLE.georgi, 'Only the Incident Commander or Database Administrator');
+    await ephemeral(PEOPLE.georgi, 'Only an Incident Commander or a Database Administrator');
     expect(ran).toEqual([]);
     expect((await h.bot.actions.mustGet(a!.id)).status).toBe('proposed');
 
@@ -174,7 +174,7 @@ describe('guarded actions: plan, confirm, run', () => {
     expect(action).toBeUndefined();
     expect(replies[0]).toContain('Dry run');
     expect(replies[0]).not.toContain('Confirm');
-    await expect(propose(PEOPLE.georgi)).rejects.toThrow('Only the Incident Commander or Database Administrator');
+    await expect(propose(PEOPLE.georgi)).rejects.toThrow('Only an Incident Commander or a Database Administrator');
     const after = (await h.bot.store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM actions')).rows[0]!.n;
     expect(after).toBe(before);
   });

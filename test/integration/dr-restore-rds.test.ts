@@ -120,7 +120,7 @@ describe('/dr restore-db', () => {
     expect(Math.abs(Date.parse(call.params.RestoreTime!) - (asked - HOUR))).toBeLessThan(60_000);
   }, 45_000);
 
-  it("RDS refusing the time (the window moved after the plan) fails the step with RDS's error explained", async () => {
+  it('the window moved between the plan and Confirm: the re-run preflight voids the plan, nothing is restored', async () => {
     rds.instances.delete(TARGET);
     expect(await d.answer(PEOPLE.alice, 'restore-db pitr 2024-01-01T00:00:00Z')).toContain('before the restorable window');
     const twoDaysAgo = new Date(Date.now() - 48 * HOUR).toISOString();
@@ -128,9 +128,10 @@ describe('/dr restore-db', () => {
     const plan = await d.planCard(4);
     rds.instances.get('production-primary')!.backupRetentionDays = 1; // retention shortened meanwhile
     await d.confirm(PEOPLE.dmitri, 4);
-    const text = await d.finished(plan.ts);
-    expect(text).toContain('Failed');
-    expect(text).toMatch(/RDS refused to restore to \S+: that time is no longer inside the instance's restorable window \(RDS: InvalidRestoreFault: Restore time .* is not within the restorable window/);
+    const said = await h.emulator.waitFor(() => h.emulator.ephemerals({ user: PEOPLE.dmitri }).find((e) => e.text.includes('Nothing was done')), 15_000);
+    expect(said.text).toMatch(/checked again at Confirm, the plan no longer holds — .*before the restorable window/);
+    expect(await h.emulator.waitFor(() => (/Void/.test(d.cardText(plan.ts)) ? d.cardText(plan.ts) : undefined), 15_000)).toMatch(/Void — the preflight now refuses/);
+    expect((await h.bot.actions.mustGet(4)).status).toBe('cancelled');
     expect(rds.instances.has(TARGET)).toBe(false);
   }, 45_000);
 });

@@ -38,6 +38,12 @@ export function repointPlans(db: DatabaseTarget, policy: Policy): RepointPlan[] 
 export const repointFact = (plans: RepointPlan[], host: string): Array<[string, string]> =>
   plans.length ? [['Repoint', plans.map((p) => `${p.namespace}/${p.deployment} ${p.env} → ${host}`).join(', ')]] : [];
 
+/** The replica lag as a band against the policy's limit: the fact an approval is bound to (bytes move all the time). */
+export function lagBand(lagBytes: number | null, maxLagBytes: number): string {
+  if (lagBytes === null) return 'unknown';
+  return lagBytes > maxLagBytes ? `over ${bytes(maxLagBytes)}` : `within ${bytes(maxLagBytes)}`;
+}
+
 export function bytes(n: number | null): string {
   if (n === null) return 'unknown';
   if (n < 1024) return `${n} B`;

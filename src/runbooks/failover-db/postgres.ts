@@ -4,7 +4,8 @@ import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import type { PlanRecord } from '../../store/actions.js';
 import type { DatabaseTarget } from '../policy-schema.js';
 import type { RunbookContext, Step, StepContext } from '../types.js';
-import { bytes, chooseReplica, repointFact, repointPlans, repointStep, type RepointPlan } from './common.js';
+import { redactUrls } from '../../core/redact.js';
+import { bytes, chooseReplica, lagBand, repointFact, repointPlans, repointStep, type RepointPlan } from './common.js';
 
 export interface PostgresPlanData {
   provider: 'postgres';
@@ -45,16 +46,22 @@ export async function planPostgres(ctx: RunbookContext, db: DatabaseTarget, repl
   if (st.lagBytes !== null && st.lagBytes > db.maxLagBytes) {
     warnings.push(`The replica is ${bytes(st.lagBytes)} behind (limit ${bytes(db.maxLagBytes)}): it replays that before taking writes; writes it never received are lost.`);
   }
+  let primaryState = 'not checked';
   const primaryUrl = ctx.infra.env(db.connectionEnv);
   if (primaryUrl && primaryUrl !== url) {
     try {
       const p = await ctx.infra.postgres.status(primaryUrl, 2_000);
       if (!p.inRecovery) {
+        primaryState = 'takes writes';
         facts.push(['Primary', `${db.primary} still answers and takes writes`]);
         warnings.push(`${db.primary} is still up as a primary: after the promotion there are two primaries until it is stopped. Fence it first.`);
-      } else facts.push(['Primary', `${db.primary} answers but is in recovery`]);
+      } else {
+        primaryState = 'in recovery';
+        facts.push(['Primary', `${db.primary} answers but is in recovery`]);
+      }
     } catch (err) {
-      facts.push(['Primary', `${db.primary} does not answer (${(err as Error).message})`]);
+      primaryState = 'down';
+      facts.push(['Primary', `${db.primary} does not answer (${redactUrls((err as Error).message)})`]);
     }
   }
   const repoint = repointPlans(db, ctx.policy);
@@ -74,6 +81,14 @@ export async function planPostgres(ctx: RunbookContext, db: DatabaseTarget, repl
     facts,
     warnings,
     data: data as unknown as Record<string, unknown>,
+    fingerprint: {
+      replica: replica.name,
+      replicaState: 'in recovery',
+      lagBand: lagBand(st.lagBytes, db.maxLagBytes),
+      replicating: Boolean(st.receiver),
+      primary: primaryState,
+      host,
+    },
   };
 }
 

@@ -38,8 +38,10 @@ export async function planRds(ctx: RunbookContext, db: DatabaseTarget, replicaNa
     ['Endpoint', `${inst.address ?? 'unknown'}:${inst.port ?? ''}`],
   ];
   const warnings: string[] = [];
+  let primaryState = 'unknown';
   try {
     const primary = await rds.describe(db.primary);
+    primaryState = primary ? primary.status : 'gone';
     facts.push(['Primary', primary ? `${primary.id} is ${primary.status}` : `${db.primary} does not exist any more`]);
     if (primary?.status === 'available') warnings.push(`${db.primary} is still available: the apps move off a primary RDS reports healthy.`);
   } catch (err) {
@@ -57,6 +59,7 @@ export async function planRds(ctx: RunbookContext, db: DatabaseTarget, replicaNa
     facts,
     warnings,
     data: data as unknown as Record<string, unknown>,
+    fingerprint: { replica: inst.id, replicaState: inst.status, replicaOf: inst.replicaOf ?? null, primary: primaryState, host },
   };
 }
 

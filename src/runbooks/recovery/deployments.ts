@@ -38,6 +38,13 @@ export async function readDeployment(ctx: RunbookContext, namespace: string, nam
   }
 }
 
+/** A deployment's facts an approval is bound to: desired replicas and each container's image. */
+export const deploymentFingerprint = (namespace: string, name: string, s: DeploymentState): Record<string, string | number> => ({
+  deployment: `${namespace}/${name}`,
+  replicas: s.desired,
+  ...Object.fromEntries(Object.entries(s.images).map(([c, i]) => [`image:${c}`, i])),
+});
+
 export const podsFact = (s: DeploymentState): [string, string] => ['Now', `${s.ready}/${s.desired} ready, ${Object.entries(s.images).map(([c, i]) => `${c}=${i}`).join(', ')}`];
 
 /** `kubectl rollout status`: progress on the card until every replica runs the new template. */

@@ -62,6 +62,8 @@ export const flushCache: Runbook<FlushArgs> = {
       ],
       warnings: keys === 0 ? [`Database ${db} is already empty: flushing it changes nothing. Is it the right number?`] : [],
       data: data as unknown as Record<string, unknown>,
+      // The key count moves every second on a live cache; which database, and whether it is empty, does not.
+      fingerprint: { redis: r.urlEnv, db, empty: keys === 0 },
     };
   },
   steps(plan) {

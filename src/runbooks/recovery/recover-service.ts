@@ -9,8 +9,8 @@ import { UserError } from '../../core/errors.js';
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import type { Policy } from '../../policy.js';
 import type { Runbook } from '../types.js';
-import { K8S_ROLES, kubernetesTarget, rolloutStep } from './deployments.js';
 import { own } from '../../core/own.js';
+import { deploymentFingerprint, K8S_ROLES, kubernetesTarget, rolloutStep } from './deployments.js';
 
 interface RecoverPlan {
   service: string;
@@ -78,6 +78,7 @@ export const recoverService: Runbook<{ service: string }> = {
       ],
       warnings: [],
       data: data as unknown as Record<string, unknown>,
+      fingerprint: { deployment: `${namespace}/${entry.deployment}`, ...(now ? deploymentFingerprint(namespace, entry.deployment, now) : { exists: false }), manifest: String(images) },
     };
   },
   steps(plan) {

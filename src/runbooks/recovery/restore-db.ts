@@ -27,7 +27,8 @@ interface RestorePlan {
   connectionEnv?: string;
 }
 
-const ROLES = [INCIDENT_COMMANDER, 'dba'] as const;
+export const RESTORE_ROLES = [INCIDENT_COMMANDER, 'dba'] as const;
+const ROLES = RESTORE_ROLES;
 const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
 const ago = (ms: number) => (ms < 7_200_000 ? `${Math.round(ms / 60_000)} min ago` : `${(ms / 3_600_000).toFixed(1)} h ago`);
 
@@ -92,6 +93,8 @@ async function planRestore(ctx: RunbookContext, args: RestoreArgs) {
     facts,
     warnings,
     data: data as unknown as Record<string, unknown>,
+    // A relative time ("1 hour ago") moves with the clock; what it restores from and into does not.
+    fingerprint: { mode: data.mode, source: data.mode === 'pitr' ? data.source ?? null : null, snapshot: data.mode === 'snapshot' ? data.snapshot ?? null : null, into: target, intoExists: false },
   };
 }
 
@@ -165,6 +168,7 @@ export const restoreDbRepoint: Runbook<Record<string, never>> = {
       facts: [['Restored instance', `${inst.id} is available at ${inst.address}`], ...repointFact(repoint, inst.address)],
       warnings: ['Writes the apps made to the old database after the restore point are not in the restored one.'],
       data: { host: inst.address, repoint } as unknown as Record<string, unknown>,
+      fingerprint: { instance: inst.id, state: inst.status, host: inst.address },
     };
   },
   steps(plan) {

@@ -5,7 +5,7 @@
 import { UserError } from '../../core/errors.js';
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import type { Runbook } from '../types.js';
-import { K8S_ROLES, knownDeployment, kubernetesTarget, mainContainer, podsFact, readDeployment, rolloutStep } from './deployments.js';
+import { deploymentFingerprint, K8S_ROLES, knownDeployment, kubernetesTarget, mainContainer, podsFact, readDeployment, rolloutStep } from './deployments.js';
 
 interface RollbackPlan {
   namespace: string;
@@ -46,6 +46,7 @@ export const rollbackDeployment: Runbook<{ deployment: string; image?: string }>
       facts: [podsFact(now), ['From', now.images[container] ?? 'unknown'], ['To', `${image} (${why})`]],
       warnings: [],
       data: data as unknown as Record<string, unknown>,
+      fingerprint: { ...deploymentFingerprint(dep.namespace, args.deployment, now), to: image },
     };
   },
   steps(plan) {

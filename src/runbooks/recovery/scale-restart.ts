@@ -1,7 +1,7 @@
 /** `/dr scale <deployment> <replicas>` (`kubectl scale`) and `/dr restart <deployment>` (`kubectl rollout restart`). */
 import { UserError } from '../../core/errors.js';
 import type { Runbook } from '../types.js';
-import { K8S_ROLES, knownDeployment, kubernetesTarget, podsFact, readDeployment, rolloutStep } from './deployments.js';
+import { deploymentFingerprint, K8S_ROLES, knownDeployment, kubernetesTarget, podsFact, readDeployment, rolloutStep } from './deployments.js';
 
 interface DeploymentPlan {
   namespace: string;
@@ -33,6 +33,7 @@ export const scaleDeployment: Runbook<{ deployment: string; replicas: number }> 
       facts: [podsFact(now), ['To', `${args.replicas} replicas`]],
       warnings,
       data: { namespace, deployment: args.deployment, replicas: args.replicas, from: now.desired },
+      fingerprint: deploymentFingerprint(namespace, args.deployment, now),
     };
   },
   steps(plan) {
@@ -66,6 +67,7 @@ export const restartDeployment: Runbook<{ deployment: string }> = {
       facts: [podsFact(now)],
       warnings: now.ready < now.desired ? [`Only ${now.ready} of ${now.desired} pods are ready now; the restart replaces them one batch at a time.`] : [],
       data: { namespace, deployment: args.deployment },
+      fingerprint: deploymentFingerprint(namespace, args.deployment, now),
     };
   },
   steps(plan) {

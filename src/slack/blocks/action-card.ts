@@ -54,6 +54,8 @@ function statusText(a: CardAction): string {
     case 'failed':
       return `:x: Failed${took} — nothing after the failed step ran`;
     case 'cancelled':
+      // The bot voids a plan whose facts changed before Confirm; a fresh plan follows in the thread.
+      if (a.endedBy === 'dr-bot') return `:no_entry_sign: Void — ${fitUserText(a.error ?? 'checked again at Confirm', 400)}; nothing was done`;
       return `:no_entry_sign: Cancelled by ${userRef(a.endedBy ?? '')} — nothing was done`;
     case 'expired':
       return ':hourglass: Expired — nobody confirmed it in time; nothing was done';

@@ -85,8 +85,9 @@ export function escalationLine(inc: Incident, o: { forWhom: string; was: string[
   return `${inc.drill ? DRILL : ''}:arrow_double_up: No acknowledgement from *${whom(o.forWhom)}*${was} within ${formatDuration(o.afterMs)} — paging ${to}.`;
 }
 
-export function ackLine(user: string, groups: Array<{ forWhom: string; ackMs: number }>): string {
-  return `:white_check_mark: ${userRef(user)} acknowledged the page for ${groups.map((g) => `*${whom(g.forWhom)}* after ${g.ackMs < 1000 ? 'under a second' : formatDuration(g.ackMs)}`).join(', ')}.`;
+export function ackLine(user: string, groups: Array<{ forWhom: string; ackMs: number }>, onBehalfOf?: string[]): string {
+  const behalf = onBehalfOf?.length ? ` (as Incident Commander, on behalf of ${onBehalfOf.map(userRef).join(', ')})` : '';
+  return `:white_check_mark: ${userRef(user)}${behalf} acknowledged the page for ${groups.map((g) => `*${whom(g.forWhom)}* after ${g.ackMs < 1000 ? 'under a second' : formatDuration(g.ackMs)}`).join(', ')}.`;
 }
 
 /** "PagerDuty page to the DBA team failed: 400 … — reached by Slack only". Never silent. */
