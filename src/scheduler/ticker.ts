@@ -40,8 +40,10 @@ export interface SchedulerOptions {
 
 /**
  * The due-work ticker every bot process runs. Each tick claims due jobs (SKIP LOCKED + lease, so two
- * replicas never take the same one), runs their handlers, and finishes or retries them. A database
- * outage is logged and waited out: the jobs are rows, so nothing is lost while it lasts.
+ * replicas never take the same one) for the workers that are free, runs their handlers, and finishes or
+ * retries them. A tick does not wait for the jobs it started: one slow Slack call (up to its 15 s timeout)
+ * holds one worker, never the claiming of other due work (a new incident's card). A database outage is
+ * logged and waited out: the jobs are rows, so nothing is lost while it lasts.
  */
 export class Scheduler {
   readonly owner: string;
@@ -53,6 +55,10 @@ export class Scheduler {
   private readonly leaseMs: number;
   private readonly batch: number;
   private readonly concurrency: number;
+  /** Jobs this process is running, by id: they use up workers and are never claimed again while they run. */
+  private readonly inHand = new Map<number, Promise<void>>();
+  /** The last claim took all it asked for: more may be due, so a freed worker looks again at once. */
+  private moreDue = false;
 
   constructor(private readonly o: SchedulerOptions) {
     this.owner = o.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -85,29 +91,37 @@ export class Scheduler {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await Promise.all(this.inHand.values());
     await releaseAll(this.o.db, this.owner).catch((err: unknown) => this.o.log.warn({ err }, 'scheduler: could not release leases'));
   }
 
-  /** Claims and runs one batch; answers how many jobs it ran. */
+  /** Claims due jobs for the free workers and starts them (without waiting for them); answers how many it started. */
   async tick(): Promise<number> {
+    const free = this.concurrency - this.inHand.size;
+    if (free <= 0) return 0;
+    const limit = Math.min(this.batch, free);
     const started = performance.now();
-    const jobs = await claimDueJobs(this.o.db, { owner: this.owner, leaseMs: this.leaseMs, limit: this.batch });
+    const jobs = await claimDueJobs(this.o.db, { owner: this.owner, leaseMs: this.leaseMs, limit, skip: [...this.inHand.keys()] });
     this.o.onClaim?.(performance.now() - started, jobs.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < jobs.length) await this.runJob(jobs[next++]!);
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, jobs.length) }, worker));
+    this.moreDue = jobs.length === limit;
+    for (const job of jobs) {
+      const run = this.runJob(job)
+        .catch((err: unknown) => this.o.log.error({ err, job: job.id, kind: job.kind }, 'scheduler: job run failed outside its handler'))
+        .finally(() => {
+          this.inHand.delete(job.id);
+          if (this.moreDue) this.wake?.();
+        });
+      this.inHand.set(job.id, run);
+    }
     return jobs.length;
   }
 
   private async run(): Promise<void> {
     while (this.running) {
-      let ran = 0;
       let delay = this.tickMs;
       this.poked = false;
       try {
-        ran = await this.tick();
+        await this.tick();
         if (this.outageSince !== undefined) {
           this.o.log.warn({ outageMs: Date.now() - this.outageSince }, 'scheduler: database is back');
           this.outageSince = undefined;
@@ -119,7 +133,9 @@ export class Scheduler {
         }
         delay = Math.min(5_000, this.tickMs * 2);
       }
-      if (ran === this.batch || this.poked) continue; // more is due: no pause
+      // More is due and a worker is free, or work was just added: no pause. When every worker is busy, a
+      // finishing job wakes the loop (moreDue) before the tick ends.
+      if (this.poked || (this.moreDue && this.inHand.size < this.concurrency)) continue;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, delay);
         this.wake = () => {

@@ -57,20 +57,22 @@ export async function pendingJob(q: Queryable, kind: string, key: string): Promi
  * Claims up to `limit` due jobs for `owner`, leased for `leaseMs`. SKIP LOCKED lets every replica claim at
  * once without waiting on each other; an expired lease (its owner died) makes a job claimable again.
  * Due times and leases are read against the database's clock, so replicas with skewed clocks agree;
- * `at` overrides it only to look at a plan in the future (the benchmark's EXPLAIN).
+ * `at` overrides it only to look at a plan in the future (the benchmark's EXPLAIN). `skip`: jobs this
+ * claimer is still running (a slow run can outlive its lease; it must not be started a second time here).
  */
-export async function claimDueJobs(q: Queryable, o: { owner: string; leaseMs: number; limit: number; at?: Date }): Promise<Job[]> {
+export async function claimDueJobs(q: Queryable, o: { owner: string; leaseMs: number; limit: number; at?: Date; skip?: readonly number[] }): Promise<Job[]> {
   const r = await q.query<JobRow>(
     `WITH t AS (SELECT COALESCE($2::timestamptz, now()) AS now)
      UPDATE jobs SET locked_by = $1, locked_until = (SELECT now FROM t) + $3 * interval '1 millisecond', attempts = attempts + 1
      WHERE id IN (
        SELECT id FROM jobs
        WHERE done_at IS NULL AND due_at <= (SELECT now FROM t) AND (locked_until IS NULL OR locked_until < (SELECT now FROM t))
+         AND NOT (id = ANY($5::bigint[]))
        ORDER BY due_at
        LIMIT $4
        FOR UPDATE SKIP LOCKED)
      RETURNING id, kind, key, incident_id, due_at, payload, version, attempts`,
-    [o.owner, o.at ?? null, o.leaseMs, o.limit],
+    [o.owner, o.at ?? null, o.leaseMs, o.limit, o.skip ?? []],
   );
   return r.rows.map(toJob).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
 }

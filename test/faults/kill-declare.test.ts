@@ -100,11 +100,11 @@ describe('kill -9 at each point of a declare', () => {
   }, 90_000);
 
   it('after the card landed, before it was recorded: the restarted bot adopts it instead of posting another', async () => {
+    // Slack takes posts but answers none in time. The earlier incidents' reminders post into it too and each
+    // holds a ticker worker until its call times out; the new card must not wait behind them.
+    emulator.answerDelayMs = { 'chat.postMessage': 60_000 };
     await startBot();
     const title = 'Killed after the card landed';
-    // The earlier incidents' 1-second reminders would post into the slowed Slack too and hold the ticker's workers.
-    await sql.query("UPDATE jobs SET done_at = now() WHERE kind = 'reminder'");
-    emulator.answerDelayMs = { 'chat.postMessage': 60_000 };
     await emulator.slashCommand({ command: '/incident', text: `declare L2 ${title}`, user: PEOPLE.alice, channel: CHANNELS.incidents });
     await emulator.waitFor(() => cards(title)[0], 10_000);
     await bot!.kill9();

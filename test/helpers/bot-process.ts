@@ -33,7 +33,7 @@ export async function startBotProcess(o: { apiUrl: string; databaseUrl: string; 
       SLACK_API_URL: o.apiUrl,
       DATABASE_URL: o.databaseUrl,
       PORT: String(port),
-      LOG_LEVEL: 'info',
+      LOG_LEVEL: process.env.TEST_LOG ?? 'info',
       ...o.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -53,6 +53,29 @@ describe('the due-work ticker', () => {
     expect(left.rows[0]!.n).toBe(0);
   });
 
+  it('a job stuck in a slow call (past its lease) holds one worker: work due meanwhile runs at once, the stuck one is not started twice', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let stuckRuns = 0;
+    const ran: string[] = [];
+    await scheduleJob(db, { kind: 'stuck', key: 'st1', dueAt: due(-10) });
+    const s = new Scheduler({
+      db, clock: systemClock, log: silent, tickMs: 20, leaseMs: 200,
+      jobs: testJobs({ stuck: async () => (stuckRuns++, await gate, {}), quick: async (job) => (ran.push(job.key), {}) }),
+    });
+    s.start();
+    await until(() => stuckRuns === 1);
+    // Its lease ends while this process still holds the run in hand.
+    await until(async () => (await db.query("SELECT 1 FROM jobs WHERE key = 'st1' AND locked_until < now()")).rowCount === 1);
+    await scheduleJob(db, { kind: 'quick', key: 'q1', dueAt: due(-10) });
+    await until(() => ran.includes('q1'), 2_000);
+    expect(stuckRuns).toBe(1);
+    release();
+    await until(async () => (await db.query("SELECT 1 FROM jobs WHERE key = 'st1' AND done_at IS NOT NULL")).rowCount === 1);
+    await s.stop();
+    expect(stuckRuns).toBe(1);
+  });
+
   it('a job whose owner died is claimed again once its lease ends, not before', async () => {
     await scheduleJob(db, { kind: 'orphan', key: 'o1', dueAt: due(-10) });
     const [claimed] = await claimDueJobs(db, { owner: 'dead-replica', leaseMs: 600, limit: 10 });
