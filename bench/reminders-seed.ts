@@ -130,7 +130,7 @@ export async function explainClaim(url: string, now: Date, limit = 100): Promise
     await c.query(`LOAD 'auto_explain'`);
     for (const s of ['log_min_duration = 0', 'log_analyze = on', 'log_buffers = on', 'log_timing = on', `log_level = 'notice'`]) await c.query(`SET LOCAL auto_explain.${s}`);
     const t0 = performance.now();
-    const jobs = await claimDueJobs(q, { owner: 'bench-explain', now, leaseUntil: new Date(now.getTime() + 30_000), limit });
+    const jobs = await claimDueJobs(q, { owner: 'bench-explain', at: now, leaseMs: 30_000, limit });
     const ms = performance.now() - t0;
     return { plan: notices.join('\n'), ms, claimed: jobs.length };
   } finally {

@@ -25,10 +25,13 @@ import { registerCommands } from './slack/router.js';
 import { registerInteractionGate, type InteractionDef } from './slack/authorize.js';
 import { INTERACTIONS } from './slack/interaction-list.js';
 import { healthRoute, metricsRoute } from './slack/routes.js';
-import { reminderHandler } from './scheduler/reminders.js';
-import { cardHandler } from './scheduler/card.js';
-import { CARD_JOB } from './incidents/service.js';
-import { Scheduler, type JobHandler, type SchedulerOptions } from './scheduler/ticker.js';
+import { reminderJob } from './scheduler/reminders.js';
+import { incidentJobs } from './incidents/jobs.js';
+import { jobRegistry, type RegisteredJob } from './scheduler/jobs.js';
+import { Scheduler, type SchedulerOptions } from './scheduler/ticker.js';
+import { announceDeadJob } from './scheduler/dead-letter.js';
+import { actOnce } from './slack/act-once.js';
+import { pruneHandledRequests, sweepUnsent } from './store/outbox.js';
 import type { Deps } from './slack/context.js';
 import { openPglite, openPostgres, type Database } from './store/db.js';
 import { Store } from './store/index.js';
@@ -36,7 +39,7 @@ import { migrate } from './store/migrate.js';
 import { createInfra, type Infra } from './infra/index.js';
 import { ActionEngine } from './runbooks/engine.js';
 import { builtInRunbooks } from './runbooks/index.js';
-import { actionJobHandlers, startActions } from './runbooks/lifecycle.js';
+import { actionJobs, startActions } from './runbooks/lifecycle.js';
 import { registerActionButtons } from './slack/interactions-actions.js';
 import { ActionStore } from './store/actions.js';
 import { createPaging } from './paging/index.js';
@@ -72,8 +75,8 @@ export interface Bot {
   scheduler?: Scheduler;
   /** The handlers' dependencies, for tools that drive the bot's parts directly (tests, benchmarks). */
   deps: Deps;
-  /** Due-work handlers by job kind, as the ticker runs them. */
-  jobHandlers: Record<string, JobHandler>;
+  /** The typed job registry (kind → definition), as the ticker runs it. */
+  jobs: Record<string, RegisteredJob>;
   /** Guarded recovery actions (runbooks) and the adapters they act through. */
   actions: ActionEngine;
   infra: Infra;
@@ -88,7 +91,7 @@ export interface Bot {
 }
 
 export async function openDatabase(config: Config, log: Logger): Promise<Database> {
-  if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL, { onError: (err) => log.warn({ err }, 'idle database connection lost') });
+  if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL, { queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS, onError: (err) => log.warn({ err }, 'idle database connection lost') });
   return openPglite(config.DATA_DIR);
 }
 
@@ -143,19 +146,22 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
           extendedErrorHandler: true,
         });
 
-  // Cards go out through a client without automatic retries: a timed-out post may still land, and the
-  // card job then adopts it instead of posting a second one.
+  // Every request Slack may deliver again (x-slack-retry-num) acts once: a copy is acked and dropped.
+  app.use(actOnce({ db, log, takeoverMs: config.REQUEST_TAKEOVER_MS }));
+  // Cards and thread lines go out through a client without automatic retries: a timed-out post may still
+  // land, and the job then adopts it (message metadata) instead of posting a second one.
   const slackOnce = new WebClient(config.SLACK_BOT_TOKEN, { ...clientOptions, retryConfig: { retries: 0 }, logger: boltLogger(log) });
-  const incidents = new IncidentService({ store, policy, slack: app.client, slackOnce, clock, log, channel: config.INCIDENT_CHANNEL });
+  let scheduler: Scheduler | undefined;
+  const nudge = () => scheduler?.poke();
+  const incidents = new IncidentService({ store, policy, slack: app.client, slackOnce, clock, log, channel: config.INCIDENT_CHANNEL, nudge });
   const infra = createInfra({ ...process.env, ...opts.env });
   const actions = new ActionEngine(
     { store, actions: new ActionStore(db), policy, slack: app.client, clock, log: log.child({ component: 'actions' }), infra, channel: config.INCIDENT_CHANNEL },
     builtInRunbooks,
   );
   const checklist = new Checklist({ store, policy, slack: app.client, clock, log, incidents, probe: checklistProbe(policy, infra) });
-  incidents.on(checklist);
   // Paging reads routing/API keys and provider URL overrides by name from the environment.
-  const paging = createPaging({ store, policy, slack: app.client, clock, log: log.child({ component: 'paging' }), incidents, env: { ...process.env, ...opts.env }, nudge: () => scheduler?.poke() });
+  const paging = createPaging({ store, policy, slack: app.client, clock, log: log.child({ component: 'paging' }), incidents, env: { ...process.env, ...opts.env }, nudge });
   incidents.on(paging.service);
   const inFlight = new InFlight();
   app.use(inFlight.middleware);
@@ -170,13 +176,24 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   registerChecklist(app, checklist);
   registerActionButtons(app, actions);
   paging.register(app);
-  const jobHandlers: Record<string, JobHandler> = { reminder: reminderHandler({ ...deps, channel: config.INCIDENT_CHANNEL }), [CARD_JOB]: cardHandler(deps), ...actionJobHandlers(actions), ...paging.jobHandlers };
-  const scheduler =
+  const jobs = jobRegistry([
+    reminderJob({ ...deps, channel: config.INCIDENT_CHANNEL }),
+    ...incidentJobs({ store, incidents, checklist, slackOnce, clock }),
+    ...actionJobs(actions),
+    ...paging.jobs,
+  ]);
+  scheduler =
     opts.scheduler === false
       ? undefined
-      : new Scheduler({ db, clock, log: log.child({ component: 'scheduler' }), tickMs: config.SCHEDULER_TICK_MS, leaseMs: config.SCHEDULER_LEASE_MS, ...opts.scheduler, handlers: jobHandlers,
+      : new Scheduler({ db, clock, log: log.child({ component: 'scheduler' }), tickMs: config.SCHEDULER_TICK_MS, leaseMs: config.SCHEDULER_LEASE_MS, ...opts.scheduler, jobs,
           onClaim: (ms) => metrics.schedulerClaimSeconds.observe(ms / 1000),
-          onJobStart: (job, lateMs) => metrics.jobLatenessSeconds.observe({ kind: job.kind }, Math.max(0, lateMs) / 1000) });
+          onJobStart: (job, lateMs) => metrics.jobLatenessSeconds.observe({ kind: job.kind }, Math.max(0, lateMs) / 1000),
+          onJobDone: (job) => incidents.waiter.finished(job.kind, job.key),
+          onDeadLetter: async (job, dead) => {
+            metrics.jobsDeadLettered.inc({ kind: job.kind });
+            await announceDeadJob(db, job, dead);
+            nudge();
+          } });
 
   app.error((async ({ error, body }: { error: Error; body?: unknown }) => {
     const err = unwrap(error);
@@ -207,13 +224,18 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
     log,
     scheduler,
     deps,
-    jobHandlers,
+    jobs,
     actions,
     infra,
     incidentChannel,
     async start(listen = config.PORT) {
       // Runs a dead process left behind are marked interrupted and announced before anything else happens.
       await startActions(actions).catch((err: unknown) => log.error({ err }, 'could not check for interrupted actions'));
+      // Incidents left without a card and pages never sent (their jobs died, or a crash predates them) get jobs.
+      await sweepUnsent(db)
+        .then((swept) => Object.values(swept).some((n) => n > 0) && log.warn({ swept }, 'start-up sweep: queued work that was never carried out'))
+        .catch((err: unknown) => log.error({ err }, 'start-up sweep failed'));
+      await pruneHandledRequests(db, 24 * 3_600_000).catch((err: unknown) => log.warn({ err }, 'could not prune handled requests'));
       scheduler?.start();
       if (config.mode === 'socket') {
         await app.start();

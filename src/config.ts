@@ -20,6 +20,12 @@ const envSchema = z
     DATA_DIR: z.string().trim().min(1).default('./.data'),
     SCHEDULER_TICK_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(10).max(60_000).default(250),
     SCHEDULER_LEASE_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(500).max(600_000).default(30_000),
+    // A query PostgreSQL does not answer within this long fails and its connection is dropped (a frozen
+    // server or a silent network cut would otherwise hold it for the kernel's ~15 minutes).
+    // A copy of a Slack request whose first delivery started this long ago and never finished (its process
+    // died) is handled again; younger copies are answered and dropped.
+    REQUEST_TAKEOVER_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).max(3_600_000).default(30_000),
+    DATABASE_QUERY_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).max(600_000).default(10_000),
   });
 
 export type Mode = 'http' | 'socket' | 'sandbox';

@@ -8,6 +8,7 @@ import { findIncident, looksLikeIncidentRef } from '../../src/incidents/lookup.j
 import { checkUserExists } from '../../src/incidents/users.js';
 import { defineCommand } from '../../src/slack/command.js';
 import { didYouMean } from '../../src/core/did-you-mean.js';
+import { commandKey, SHOWS_SHORTLY } from '../../src/slack/context.js';
 
 const usage = '/incident assign <role> @person [INC-n]';
 
@@ -34,7 +35,8 @@ export default defineCommand({
   handle: async (ctx, a) => {
     const inc = await findIncident(ctx.store, ctx.channelId, a.ref, usage);
     await checkUserExists(ctx.slack, a.user, usage);
-    await ctx.incidents.assign(inc.id, a.role, a.user, ctx.userId);
-    await ctx.reply(`<@${a.user}> is now ${escapeMrkdwn(roleName(a.role, ctx.policy.roles))} of *${incidentRef(inc.id)}*.`);
+    await ctx.incidents.assign(inc.id, a.role, a.user, ctx.userId, commandKey(ctx));
+    const shown = await ctx.incidents.settled(inc.id);
+    await ctx.reply(`<@${a.user}> is now ${escapeMrkdwn(roleName(a.role, ctx.policy.roles))} of *${incidentRef(inc.id)}*.${shown ? '' : ` ${SHOWS_SHORTLY}`}`);
   },
 });

@@ -9,6 +9,7 @@ import type { Policy } from '../../src/policy.js';
 import { responseTime } from '../../src/slack/blocks/incident-card.js';
 import { declareModal } from '../../src/slack/blocks/modals.js';
 import { defineCommand } from '../../src/slack/command.js';
+import { commandKey } from '../../src/slack/context.js';
 import { chooseCommander } from '../../src/incidents/commander.js';
 
 const usage = '/incident declare <L1-L4|critical|high|medium|low> <title> [--services a,b] [--description "…"] [--drill]';
@@ -60,11 +61,20 @@ export default defineCommand({
   handle: async (ctx, a) => {
     // The trigger id is unique per invocation and the same in a redelivery: a retried request declares once.
     const { commander, instead } = await chooseCommander(ctx.policy, ctx.paging.oncall, ctx.userId);
-    const { incident, created } = await ctx.incidents.declare({ ...a, commander }, ctx.userId, ctx.triggerId ? `cmd:${ctx.triggerId}` : undefined);
-    if (!created) return;
+    const declared = await ctx.incidents.declare({ ...a, commander }, ctx.userId, commandKey(ctx));
+    if (!declared.created) return;
     const who = instead
       ? `<@${commander}> (on call) is Incident Commander: you hold no standing Incident Commander role in the policy, so declaring gave you no command.`
       : 'you are Incident Commander.';
+    // The card is a job: wait a moment for it, and say honestly when Slack has not shown it yet.
+    const incident = await ctx.incidents.waitForCard(declared.incident.id);
+    if (!incident) {
+      await ctx.reply(
+        `Declared *${incidentRef(declared.incident.id)}* — ${who} It is recorded, but Slack has not shown its card yet; ` +
+          'the bot keeps trying and the card (and the pages) follow shortly.',
+      );
+      return;
+    }
     // In the incident channel the card itself is the answer; from elsewhere, say where it went.
     if (incident.channelId === ctx.channelId) {
       if (instead) await ctx.reply(`Declared *${incidentRef(incident.id)}*. ${who}`);

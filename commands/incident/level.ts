@@ -6,6 +6,7 @@ import { LEVEL_NUMBERS, levelLabel, parseLevel, type LevelNumber } from '../../s
 import { escapeMrkdwn } from '../../src/core/mrkdwn.js';
 import { findIncident } from '../../src/incidents/lookup.js';
 import { defineCommand } from '../../src/slack/command.js';
+import { commandKey, SHOWS_SHORTLY } from '../../src/slack/context.js';
 
 const usage = '/incident level [INC-n] <L1-L4>';
 
@@ -28,7 +29,8 @@ export default defineCommand({
   handle: async (ctx, a) => {
     const inc = await findIncident(ctx.store, ctx.channelId, a.ref, usage);
     if (inc.level === a.level) throw new UserError(`${incidentRef(inc.id)} is already L${a.level}.`, usage);
-    await ctx.incidents.changeLevel(inc.id, a.level, ctx.userId);
-    await ctx.reply(`*${incidentRef(inc.id)}* is now ${levelLabel(a.level, ctx.policy.levels[a.level])}.`);
+    await ctx.incidents.changeLevel(inc.id, a.level, ctx.userId, commandKey(ctx));
+    const shown = await ctx.incidents.settled(inc.id);
+    await ctx.reply(`*${incidentRef(inc.id)}* is now ${levelLabel(a.level, ctx.policy.levels[a.level])}.${shown ? '' : ` ${SHOWS_SHORTLY}`}`);
   },
 });

@@ -5,6 +5,7 @@ import { UserError } from '../../src/core/errors.js';
 import { TEXT_MAX, incidentRef } from '../../src/core/incident.js';
 import { findIncident, looksLikeIncidentRef } from '../../src/incidents/lookup.js';
 import { defineCommand } from '../../src/slack/command.js';
+import { commandKey, SHOWS_SHORTLY } from '../../src/slack/context.js';
 
 const usage = '/incident resolve [INC-n] [summary]';
 
@@ -25,8 +26,9 @@ export default defineCommand({
   args: z.object({ ref: z.string().optional(), summary: z.string() }),
   handle: async (ctx, a) => {
     const inc = await findIncident(ctx.store, ctx.channelId, a.ref, usage);
-    const done = await ctx.incidents.resolve(inc.id, a.summary, ctx.userId);
+    const done = await ctx.incidents.resolve(inc.id, a.summary, ctx.userId, commandKey(ctx));
     const took = formatDuration(done.resolvedAt!.getTime() - done.declaredAt.getTime());
-    await ctx.reply(`*${incidentRef(inc.id)}* resolved after ${took}.`);
+    const shown = await ctx.incidents.settled(inc.id);
+    await ctx.reply(`*${incidentRef(inc.id)}* resolved after ${took}.${shown ? '' : ` ${SHOWS_SHORTLY}`}`);
   },
 });

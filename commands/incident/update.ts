@@ -6,6 +6,7 @@ import { incidentRef, OPEN_STATUSES, parseStatus, statusLabel } from '../../src/
 import { escapeMrkdwn } from '../../src/core/mrkdwn.js';
 import { findIncident, looksLikeIncidentRef } from '../../src/incidents/lookup.js';
 import { defineCommand } from '../../src/slack/command.js';
+import { commandKey, SHOWS_SHORTLY } from '../../src/slack/context.js';
 
 const usage = '/incident update [INC-n] <text> [--status investigating|identified|monitoring]';
 
@@ -31,7 +32,9 @@ export default defineCommand({
   args: z.object({ ref: z.string().optional(), text: z.string(), status: z.enum(OPEN_STATUSES).optional() }),
   handle: async (ctx, a) => {
     const inc = await findIncident(ctx.store, ctx.channelId, a.ref, usage);
-    const after = await ctx.incidents.update(inc.id, { text: a.text, status: a.status }, ctx.userId);
-    await ctx.reply(`Update posted to *${incidentRef(inc.id)}* (status: ${statusLabel(after.status)}).`);
+    const after = await ctx.incidents.update(inc.id, { text: a.text, status: a.status }, ctx.userId, commandKey(ctx));
+    const status = `(status: ${statusLabel(after.status)})`;
+    if (await ctx.incidents.settled(inc.id)) await ctx.reply(`Update posted to *${incidentRef(inc.id)}* ${status}.`);
+    else await ctx.reply(`Update to *${incidentRef(inc.id)}* ${status}: ${SHOWS_SHORTLY}`);
   },
 });

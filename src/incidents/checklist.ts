@@ -11,7 +11,7 @@ import type { Policy } from '../policy.js';
 import { checklistMessage } from '../slack/blocks/checklist.js';
 import type { Store } from '../store/index.js';
 import { appendTimeline } from '../store/timeline.js';
-import type { IncidentListener, IncidentService } from './service.js';
+import type { IncidentService } from './service.js';
 
 /** A check the bot can make itself; `evidence` is what it saw ("lag 0.2 s", "3/3 URLs 200"). */
 export type ChecklistProbe = (kind: string) => Promise<{ ok: boolean; evidence: string }>;
@@ -20,14 +20,15 @@ export type ChecklistProbe = (kind: string) => Promise<{ ok: boolean; evidence: 
  * "Post-Recovery Procedures": on resolve the checklist is posted in the thread, the items the bot can check
  * are probed and ticked with their evidence, people tick the rest, and the incident closes when all are.
  */
-export class Checklist implements IncidentListener {
+export class Checklist {
   constructor(
     private readonly d: { store: Store; policy: Policy; slack: WebClient; clock: Clock; log: Logger; incidents: IncidentService; probe?: ChecklistProbe },
   ) {}
 
+  /** The `post_checklist` job's work: items copied once, the message posted unless it already is. */
   async resolved(inc: Incident): Promise<void> {
-    const created = await this.d.store.checklist.create(inc.id, this.d.policy.checklist);
-    if (!created || !inc.channelId || !inc.cardTs) return;
+    await this.d.store.checklist.create(inc.id, this.d.policy.checklist);
+    if (inc.checklistTs || !inc.channelId || !inc.cardTs || this.d.policy.checklist.length === 0) return;
     const posted = await this.d.slack.chat.postMessage({ channel: inc.channelId, thread_ts: inc.cardTs, ...(await this.render(inc.id)) });
     await this.d.store.checklist.setMessage(inc.id, posted.ts!);
     // Probes can take seconds (timeouts on dead targets): the person who resolved is not kept waiting.
@@ -89,10 +90,8 @@ export class Checklist implements IncidentListener {
     const inc = (await this.d.store.incidents.get(incidentId))!;
     await this.redraw(incidentId);
     await this.d.incidents.refreshCard(inc);
-    if (inc.channelId && inc.cardTs) {
-      const how = inc.closeReason ? `closed by <@${user}>: ${escapeMrkdwn(inc.closeReason)}` : 'checklist complete — closed';
-      await this.d.slack.chat.postMessage({ channel: inc.channelId, thread_ts: inc.cardTs, text: `:lock: ${incidentRef(inc.id)} ${how}.` });
-    }
+    const how = inc.closeReason ? `closed by <@${user}>: ${escapeMrkdwn(inc.closeReason)}` : 'checklist complete — closed';
+    await this.d.incidents.threadLine(inc.id, 'closed', `:lock: ${incidentRef(inc.id)} ${how}.`);
   }
 
   private async redraw(incidentId: number): Promise<void> {

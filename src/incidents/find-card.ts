@@ -11,3 +11,23 @@ export async function findPostedCard(slack: WebClient, channel: string, incident
     return undefined;
   }
 }
+
+export const THREAD_LINE_EVENT = 'dr_thread_line';
+
+/**
+ * Whether the thread line `line` is already in the card's thread (its metadata names it), posted at or
+ * after `since`. Throws when Slack cannot answer: the job retries rather than risk a second copy.
+ */
+export async function threadLineLanded(slack: WebClient, o: { channel: string; threadTs: string; line: string; since: Date }): Promise<boolean> {
+  let cursor: string | undefined;
+  do {
+    const r = await slack.conversations.replies({ channel: o.channel, ts: o.threadTs, oldest: String(Math.floor(o.since.getTime() / 1000) - 5), include_all_metadata: true, limit: 200, cursor });
+    const hit = (r.messages ?? []).some((m) => {
+      const md = (m as { metadata?: { event_type?: string; event_payload?: { line?: string } } }).metadata;
+      return md?.event_type === THREAD_LINE_EVENT && md.event_payload?.line === o.line;
+    });
+    if (hit) return true;
+    cursor = r.response_metadata?.next_cursor || undefined;
+  } while (cursor);
+  return false;
+}

@@ -2,22 +2,22 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../core/clock.js';
 import { ConflictError, UserError } from '../core/errors.js';
 import { incidentRef, isOpen, statusLabel, type Incident, type OpenStatus } from '../core/incident.js';
+import { JOB } from '../core/job-kinds.js';
 import type { LevelNumber } from '../core/levels.js';
 import { reminderCadence, reminderDueAfter } from '../core/reminders.js';
-import { splitMessage } from '../core/slack-text.js';
 import type { Logger } from '../observability/logger.js';
 import type { Policy } from '../policy.js';
 import type { Store } from '../store/index.js';
+import type { Queryable } from '../store/db.js';
+import { queueCardEdit, queuePageRound, queueResolveFollowUps, queueThreadLine } from '../store/outbox.js';
+import { DuplicateRequestError } from '../store/requests.js';
 import { incidentCard, type CardExtras } from '../slack/blocks/incident-card.js';
 import { levelReply, resolveReply, roleReply, updateReply } from '../slack/blocks/thread.js';
-import { scheduleJob } from '../store/jobs.js';
-import { DuplicateRequestError } from '../store/requests.js';
-
-const DUPLICATE = Symbol('duplicate request');
+import { JobWaiter } from '../scheduler/job-waiter.js';
 import { findPostedCard } from './find-card.js';
 
-/** The job that posts a card Slack refused at declaration. */
-export const CARD_JOB = 'post_card';
+const DUPLICATE = Symbol('duplicate request');
+
 export const CARD_EVENT = 'dr_incident_card';
 
 export interface DeclareInput {
@@ -29,21 +29,15 @@ export interface DeclareInput {
   commander: string;
 }
 
-/**
- * What other capabilities (paging, the post-recovery checklist…) do when an incident changes. They run
- * after the change is stored and shown; a failing listener is logged and never undoes the change.
- */
+/** What other capabilities add to the card (paging: who acknowledged); asked on every redraw. */
 export interface IncidentListener {
-  declared?(inc: Incident, actor: string): Promise<void>;
-  levelChanged?(inc: Incident, from: LevelNumber, actor: string): Promise<void>;
-  resolved?(inc: Incident, actor: string): Promise<void>;
-  /** Lines the listener adds to the card (paging: who acknowledged); asked on every redraw. */
   cardExtras?(inc: Incident): Promise<CardExtras>;
 }
 
 /**
- * Every change to an incident goes through here: PostgreSQL first (the conditional update decides),
- * then Slack is brought in line — the card edited, one line in its thread.
+ * Every change to an incident goes through here, as ONE transaction: the conditional update, its typed
+ * timeline event, and the jobs that show it (thread line, card edit) or act on it (page round, resolve
+ * follow-ups). The scheduler carries the jobs out; nothing a user relies on waits on this process.
  */
 export class IncidentService {
   constructor(
@@ -51,76 +45,111 @@ export class IncidentService {
       store: Store;
       policy: Policy;
       slack: WebClient;
-      /** A client that never retries by itself: a card re-sent after a timeout could land twice. */
+      /** A client that never retries by itself: a post re-sent after a timeout could land twice; jobs adopt instead. */
       slackOnce?: WebClient;
       clock: Clock;
       log: Logger;
       /** The incident channel's ID (the start-up check resolved INCIDENT_CHANNEL to it). */
       channel: string;
+      /** Tells this process's scheduler that jobs are due now. */
+      nudge?: () => void;
     },
   ) {}
 
   private readonly listeners: IncidentListener[] = [];
 
+  /** Woken by the ticker when a job is carried out in this process (wired in the composition root). */
+  readonly waiter = new JobWaiter();
+
   on(listener: IncidentListener): void {
     this.listeners.push(listener);
   }
 
-  private async emit<K extends keyof IncidentListener>(event: K, ...args: Parameters<NonNullable<IncidentListener[K]>>): Promise<void> {
-    for (const l of this.listeners) {
-      const fn = l[event] as ((...a: unknown[]) => Promise<void>) | undefined;
-      if (!fn) continue;
-      try {
-        await fn.apply(l, args);
-      } catch (err) {
-        this.d.log.error({ err, event, incident: (args[0] as Incident).id }, 'incident listener failed');
-      }
-    }
+  private nudge(): void {
+    this.d.nudge?.();
   }
 
+  /** The incident and its card + page-round jobs are one statement; the scheduler posts and pages. */
   async declare(input: DeclareInput, actor: string, requestKey?: string): Promise<{ incident: Incident; created: boolean }> {
     const at = this.d.clock.now();
     const reminderAt = reminderDueAfter(at, reminderCadence(this.d.policy.levels[input.level], null));
     const { incident, created } = await this.d.store.incidents.declare({ ...input, declaredBy: actor, at, requestKey, reminderAt });
     if (!created) return { incident, created };
-    let withCard: Incident;
-    try {
-      withCard = await this.postCard(incident);
-    } catch (err) {
-      // Stored but not shown: a job keeps trying, so the incident gets its card as soon as Slack answers.
-      await scheduleJob(this.d.store.db, { kind: CARD_JOB, key: String(incident.id), incidentId: incident.id, dueAt: new Date(at.getTime() + 2_000) });
-      this.d.log.warn({ err, incident: incident.id }, 'card not posted; a job will retry');
-      await this.emit('declared', incident, actor);
-      const why = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
-      throw new UserError(`Declared *${incidentRef(incident.id)}*, but Slack did not take its card (${why}). The bot keeps trying and posts it as soon as Slack answers.`);
-    }
     this.d.log.info({ incident: incident.id, incidentLevel: incident.level, drill: incident.drill, actor }, 'incident declared');
-    await this.emit('declared', withCard, actor);
-    return { incident: withCard, created };
+    this.nudge();
+    return { incident, created };
   }
 
-  /** Posts the incident's one card and records where it is (also used by the card-retry job). */
-  async postCard(incident: Incident, o: { adoptSince?: Date } = {}): Promise<Incident> {
-    const card = incidentCard(incident, this.d.policy, this.d.clock.now(), await this.cardExtras(incident));
-    if (o.adoptSince) {
-      // A retry: an earlier attempt that timed out on our side may have reached Slack after all.
-      const landed = await findPostedCard(this.d.slack, this.d.channel, incident.id, o.adoptSince);
+  /**
+   * Waits (a little) for the card job: the incident with its card once Slack has it, else undefined — then
+   * the declarer is told it is recorded and will show shortly.
+   */
+  async waitForCard(id: number, ms = 2_500): Promise<Incident | undefined> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const inc = await this.d.store.incidents.get(id).catch(() => undefined);
+      if (inc?.cardTs) return inc;
+      if (Date.now() >= end) return undefined;
+      // Woken when this process's ticker posts it; another replica's post is seen by the next read.
+      await this.waiter.wait(JOB.postCard, String(id), Math.min(500, end - Date.now()));
+    }
+  }
+
+  /** Waits (a little) until the incident's queued thread lines are in Slack; false = recorded, not shown yet. */
+  async settled(id: number, ms = 2_500): Promise<boolean> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const r = await this.d.store.db
+        .query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE incident_id = $1 AND kind = '${JOB.threadLine}' AND done_at IS NULL`, [id])
+        .catch(() => undefined);
+      if (r && r.rows[0]!.n === 0) return true;
+      if (Date.now() >= end) return false;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** The card as it should look now. */
+  async renderCard(inc: Incident): Promise<{ text: string; blocks: unknown[] }> {
+    return incidentCard(inc, this.d.policy, this.d.clock.now(), await this.cardExtras(inc));
+  }
+
+  /**
+   * The `post_card` job's work: adopt a card that already landed (an earlier run timed out or died after
+   * Slack took it) — the message metadata names the incident — else post it; then record where it is.
+   */
+  async postCard(inc: Incident, o: { adopt: boolean; beforePost: () => Promise<void> }): Promise<Incident> {
+    if (o.adopt) {
+      const landed = await findPostedCard(this.d.slack, this.d.channel, inc.id, new Date(inc.declaredAt.getTime() - 60_000));
       if (landed) {
-        await this.recordCard(incident.id, landed.channel, landed.ts);
-        const adopted = { ...incident, channelId: landed.channel, cardTs: landed.ts };
-        await this.refreshCard(adopted);
-        return adopted;
+        this.d.log.info({ incident: inc.id, ts: landed.ts }, 'card had already landed; adopting it');
+        return this.recordCard(inc, landed.channel, landed.ts);
       }
     }
+    await o.beforePost();
     const posted = await (this.d.slackOnce ?? this.d.slack).chat.postMessage({
       channel: this.d.channel,
-      ...card,
-      metadata: { event_type: CARD_EVENT, event_payload: { incident: incident.id } } as never,
+      ...(await this.renderCard(inc)),
+      metadata: { event_type: CARD_EVENT, event_payload: { incident: inc.id } },
       unfurl_links: false,
       unfurl_media: false,
-    });
-    await this.recordCard(incident.id, posted.channel!, posted.ts!);
-    return { ...incident, channelId: posted.channel!, cardTs: posted.ts! };
+    } as never);
+    return this.recordCard(inc, posted.channel!, posted.ts!);
+  }
+
+  /** Where the card is; a change made while it was being posted gets the card redrawn. */
+  private async recordCard(inc: Incident, channel: string, ts: string): Promise<Incident> {
+    await this.d.store.incidents.setCard(inc.id, channel, ts);
+    const now = (await this.d.store.incidents.get(inc.id))!;
+    if (JSON.stringify(await this.renderCard({ ...inc, channelId: channel, cardTs: ts })) !== JSON.stringify(await this.renderCard(now))) {
+      await queueCardEdit(this.d.store.db, inc.id);
+    }
+    return now;
+  }
+
+  /** The `edit_card` job's work: the card redrawn from what the database says now. */
+  async editCard(inc: Incident): Promise<void> {
+    if (!inc.channelId || !inc.cardTs) return;
+    await this.d.slack.chat.update({ channel: inc.channelId, ts: inc.cardTs, ...(await this.renderCard(inc)) } as never);
   }
 
   /** Runs a change that carries a request key; a duplicate delivery is answered by doing nothing. */
@@ -134,18 +163,10 @@ export class IncidentService {
     }
   }
 
-  /** The card is out; losing where it is would orphan it (no edits, no thread), so a blip is retried. */
-  private async recordCard(id: number, channel: string, ts: string): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.d.store.incidents.setCard(id, channel, ts);
-        return;
-      } catch (err) {
-        if (attempt >= 5) throw err;
-        this.d.log.warn({ err, incident: id, attempt }, 'could not record the card yet; retrying');
-        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
-      }
-    }
+  /** The outbox of a change shown in the thread: its line (keyed by the timeline event) and a card redraw. */
+  private async shown(tx: Queryable, incidentId: number, eventId: number, text: string): Promise<void> {
+    await queueThreadLine(tx, { incidentId, key: `tl${eventId}`, text });
+    await queueCardEdit(tx, incidentId);
   }
 
   async update(id: number, u: { text: string; status?: OpenStatus }, actor: string, requestKey?: string): Promise<Incident> {
@@ -153,42 +174,64 @@ export class IncidentService {
     const at = this.d.clock.now();
     // An update restarts the reminder count.
     const reminderAt = reminderDueAfter(at, this.cadence(before)) ?? null;
-    const inc = await this.once(id, () => this.d.store.incidents.postUpdate(id, { ...u, by: actor, at, reminderAt, requestKey }));
+    const inc = await this.once(id, () =>
+      this.d.store.incidents.postUpdate(id, {
+        ...u, by: actor, at, reminderAt, requestKey,
+        effects: (tx, c) => this.shown(tx, id, c.eventId, updateReply(actor, u.text, c.incident.status as OpenStatus, c.incident.status !== c.from)),
+      }),
+    );
     if (inc === DUPLICATE) return before;
     if (!inc) throw await this.notOpen(id);
-    await this.thread(inc, updateReply(actor, u.text, inc.status as OpenStatus, inc.status !== before.status));
-    await this.refreshCard(inc);
+    this.nudge();
     return inc;
   }
 
   async assign(id: number, role: string, user: string, actor: string, requestKey?: string): Promise<Incident> {
-    const r = await this.once(id, () => this.d.store.incidents.assignRole(id, { role, user, by: actor, at: this.d.clock.now(), requestKey }));
+    const r = await this.once(id, () =>
+      this.d.store.incidents.assignRole(id, {
+        role, user, by: actor, at: this.d.clock.now(), requestKey,
+        effects: (tx, c) => this.shown(tx, id, c.eventId, roleReply(this.d.policy, role, user, actor, c.previous)),
+      }),
+    );
     if (r === DUPLICATE) return (await this.d.store.incidents.get(id))!;
     if (!r) throw await this.notOpen(id);
-    await this.thread(r.incident, roleReply(this.d.policy, role, user, actor, r.previous));
-    await this.refreshCard(r.incident);
+    this.nudge();
     return r.incident;
   }
 
-  async changeLevel(id: number, level: LevelNumber, actor: string): Promise<Incident> {
+  async changeLevel(id: number, level: LevelNumber, actor: string, requestKey?: string): Promise<Incident> {
     const current = await this.mustBeOpen(id);
     if (current.level === level) throw new UserError(`${incidentRef(id)} is already L${level}.`);
     const at = this.d.clock.now();
-    const r = await this.d.store.incidents.changeLevel(id, { level, by: actor, at, reminderAt: this.reminderAfterChange({ ...current, level }, at) });
+    const r = await this.once(id, () =>
+      this.d.store.incidents.changeLevel(id, {
+        level, by: actor, at, requestKey, reminderAt: this.reminderAfterChange({ ...current, level }, at),
+        effects: async (tx, c) => {
+          await this.shown(tx, id, c.eventId, levelReply(this.d.policy, c.from, level, actor));
+          // Only a raised level reaches more people; a lowered one leaves the pages as they are.
+          if (level < c.from) await queuePageRound(tx, { incidentId: id, key: `tl${c.eventId}`, reason: 'level_raised', actor });
+        },
+      }),
+    );
+    if (r === DUPLICATE) return (await this.d.store.incidents.get(id))!;
     if (!r) throw await this.notOpen(id);
-    await this.thread(r.incident, levelReply(this.d.policy, r.from, level, actor));
-    await this.refreshCard(r.incident);
-    await this.emit('levelChanged', r.incident, r.from, actor);
+    this.nudge();
     return r.incident;
   }
 
   async resolve(id: number, summary: string, actor: string, requestKey?: string): Promise<Incident> {
-    const inc = await this.once(id, () => this.d.store.incidents.resolve(id, { by: actor, summary, at: this.d.clock.now(), requestKey }));
+    const inc = await this.once(id, () =>
+      this.d.store.incidents.resolve(id, {
+        by: actor, summary, at: this.d.clock.now(), requestKey,
+        effects: async (tx, c) => {
+          await this.shown(tx, id, c.eventId, resolveReply(c.incident, actor, summary));
+          await queueResolveFollowUps(tx, id);
+        },
+      }),
+    );
     if (inc === DUPLICATE) return (await this.d.store.incidents.get(id))!;
     if (!inc) throw await this.notOpen(id);
-    await this.thread(inc, resolveReply(inc, actor, summary));
-    await this.refreshCard(inc);
-    await this.emit('resolved', inc, actor);
+    this.nudge();
     return inc;
   }
 
@@ -212,9 +255,10 @@ export class IncidentService {
     return due < at ? at : due;
   }
 
-  async refreshCard(inc: Incident): Promise<void> {
-    if (!inc.channelId || !inc.cardTs) return;
-    await this.d.slack.chat.update({ channel: inc.channelId, ts: inc.cardTs, ...incidentCard(inc, this.d.policy, this.d.clock.now(), await this.cardExtras(inc)) });
+  /** Something outside this service changed what the card shows (an acknowledgement): a coalesced redraw. */
+  async refreshCard(inc: Pick<Incident, 'id'>): Promise<void> {
+    await queueCardEdit(this.d.store.db, inc.id);
+    this.nudge();
   }
 
   /** A listener that cannot say its lines leaves them out; the card is still redrawn. */
@@ -252,12 +296,10 @@ export class IncidentService {
 
   private readonly permalinks = new Map<string, string>();
 
-  private async thread(inc: Incident, text: string): Promise<void> {
-    if (!inc.channelId || !inc.cardTs) return;
-    // Longer than Slack's 4,000 characters (an update full of `&<>`): several replies, marked "continued".
-    for (const part of splitMessage(text)) {
-      await this.d.slack.chat.postMessage({ channel: inc.channelId, thread_ts: inc.cardTs, text: part, unfurl_links: false, unfurl_media: false });
-    }
+  /** A line in the card's thread through the outbox (paging's acknowledgement, the checklist's closing line). */
+  async threadLine(incidentId: number, key: string, text: string): Promise<void> {
+    await queueThreadLine(this.d.store.db, { incidentId, key, text });
+    this.nudge();
   }
 
   private async mustBeOpen(id: number): Promise<Incident> {

@@ -102,7 +102,7 @@ async function report(d: Deps, delivery: Delivery, page: Page): Promise<{ next?:
     if (page.userId && !page.dmError) reachedBy.push('Slack');
     const forWhom = page.tier >= 2 && page.team ? `${own(d.policy.teams, page.team)?.name ?? page.team} (escalation for ${d.paging.forWhom(page)})` : d.paging.forWhom(page);
     const facts = { provider: PROVIDER_LABEL[delivery.provider], action: delivery.action, forWhom, error: delivery.lastError ?? 'no reason given', reachedBy };
-    await d.paging.thread(inc, failureLine(facts));
+    await d.paging.thread(inc, `delivery-failed:${delivery.id}`, failureLine(facts));
   } catch (err) {
     await d.pages.unclaimReport(delivery.id);
     throw err;

@@ -36,7 +36,7 @@ export function pageDmHandler(d: { store: Store; pages: PageStore; policy: Polic
       if (!code || !UNREACHABLE.has(code)) throw err; // Slack down or rate limited: the scheduler retries
       await d.pages.setDm(ids, { error: code });
       d.log.warn({ incident: inc.id, user, code }, 'page DM cannot be delivered');
-      await d.paging.thread(inc, `:warning: Slack DM to <@${user}> failed: ${code} — reached only through PagerDuty/Opsgenie, if the team has them.`);
+      await d.paging.thread(inc, `dm-failed:${ids.join(',')}`, `:warning: Slack DM to <@${user}> failed: ${code} — reached only through PagerDuty/Opsgenie, if the team has them.`);
       return {};
     }
     await d.pages.setDm(ids, { channel: posted.channel, ts: posted.ts });

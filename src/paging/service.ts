@@ -6,7 +6,6 @@ import { incidentRef, isOpen, type Incident } from '../core/incident.js';
 import type { LevelNumber } from '../core/levels.js';
 import { slackDate, userRef } from '../core/mrkdwn.js';
 import { roleName } from '../core/roles.js';
-import { splitMessage } from '../core/slack-text.js';
 import type { IncidentService } from '../incidents/service.js';
 import type { Logger } from '../observability/logger.js';
 import type { Policy } from '../policy.js';
@@ -14,7 +13,8 @@ import { ackLine, mentionLine, pageDmClosed, pagingLine, type PagedItem, type Pa
 import type { CardAck } from '../slack/blocks/page-ack.js';
 import type { Store } from '../store/index.js';
 import type { NewPage, Page, PageReason, PageStore } from '../store/pages.js';
-import { appendTimeline } from '../store/timeline.js';
+import { queueThreadLine } from '../store/outbox.js';
+import { appendEvent, appendTimeline } from '../store/timeline.js';
 import type { OnCallDirectory } from './oncall.js';
 import { dedupKey, levelReach, routesOf } from './plan.js';
 import { PROVIDER_LABEL } from './port.js';
@@ -68,17 +68,15 @@ export class Paging {
     return acks.length > 0 ? { acknowledged: acks } : {};
   }
 
-  // ---- IncidentListener ----
-  async declared(inc: Incident, actor: string): Promise<void> {
-    await this.levelRound(inc, 'declared', actor);
-  }
-
-  /** Only a raised level reaches more people; a lowered one leaves the pages as they are. */
-  async levelChanged(inc: Incident, from: LevelNumber, actor: string): Promise<void> {
-    if (inc.level >= from) return;
-    const again = await this.d.pages.retrigger(inc.id, inc.level, this.d.clock.now());
-    if (again > 0) this.d.log.info({ incident: inc.id, incidentLevel: inc.level, alerts: again }, 'open PagerDuty alerts re-triggered with the new severity');
-    await this.levelRound(inc, 'level_raised', actor);
+  // ---- jobs the incident's changes queue (page_round, page_resolve) ----
+  /** The `page_round` job's work; `key` (the job's) makes a replayed round say who was paged once. */
+  async round(inc: Incident, reason: PageReason, actor: string, key: string): Promise<void> {
+    if (reason === 'level_raised') {
+      // Open provider alerts get the new severity under the same dedup key (queued as deliveries, once per level).
+      const again = await this.d.pages.retrigger(inc.id, inc.level, this.d.clock.now());
+      if (again > 0) this.d.log.info({ incident: inc.id, incidentLevel: inc.level, alerts: again }, 'open PagerDuty alerts re-triggered with the new severity');
+    }
+    await this.levelRound(inc, reason, actor, `round:${key}`);
   }
 
   async resolved(inc: Incident): Promise<void> {
@@ -100,23 +98,26 @@ export class Paging {
   }
 
   // ---- pages ----
-  private async levelRound(inc: Incident, reason: PageReason, actor: string): Promise<void> {
+  private async levelRound(inc: Incident, reason: PageReason, actor: string, lineKey: string): Promise<void> {
     const level = this.d.policy.levels[inc.level];
     const reach = levelReach(level, this.d.policy.teams);
     if (reach.mention.length > 0) {
-      await this.thread(inc, mentionLine(inc, this.d.policy, await this.mentions(reach.mention)));
+      await this.thread(inc, lineKey, mentionLine(inc, this.d.policy, await this.mentions(reach.mention)));
       return;
     }
     if (reach.page.length === 0) return;
     const now = this.d.clock.now();
     const onCall = await this.d.oncall.all(now, reach.page);
     const wanted = reach.page.map((team) => this.teamPage(inc, team, 0, onCall[team]!.primary, { reason, actor }));
-    const { created, existing } = await this.d.pages.create(inc.id, wanted, now);
+    // The pages and the line saying who was paged are one transaction: a crash leaves both or neither.
+    const { created } = await this.d.pages.create(inc.id, wanted, now, async (tx, r) => {
+      if (r.created.length === 0 && r.existing.length === 0) return;
+      const items = r.created.map((p) => this.item(p, wanted));
+      const text = pagingLine(inc, this.d.policy, { items, already: r.existing.map((p) => this.forWhom(p)), ackTimeoutMs: level.ackTimeoutMs });
+      await queueThreadLine(tx, { incidentId: inc.id, key: lineKey, text });
+    });
     this.d.nudge?.();
-    if (created.length === 0 && existing.length === 0) return;
     this.d.log.info({ incident: inc.id, incidentLevel: inc.level, drill: inc.drill, paged: created.map((p) => p.target) }, 'paging');
-    const items = created.map((p) => this.item(p, wanted));
-    await this.thread(inc, pagingLine(inc, this.d.policy, { items, already: existing.map((p) => this.forWhom(p)), ackTimeoutMs: level.ackTimeoutMs }));
   }
 
   /** `/incident page`: a team's on-call or one person, with a message; escalates like any page. */
@@ -140,7 +141,7 @@ export class Paging {
       throw new ConflictError(`${this.forWhomOf(wanted)} was already paged for ${incidentRef(inc.id)}${was ? ` ${slackDate(was.createdAt)}` : ''} and has not acknowledged yet; it escalates on its own.`);
     }
     const item = this.item(created[0]!, [wanted]);
-    await this.thread(inc, pagingLine(inc, this.d.policy, { items: [item], ackTimeoutMs: level.ackTimeoutMs, by: actor, message }));
+    await this.thread(inc, `page:${created[0]!.id}`, pagingLine(inc, this.d.policy, { items: [item], ackTimeoutMs: level.ackTimeoutMs, by: actor, message }));
     return item;
   }
 
@@ -188,13 +189,11 @@ export class Paging {
     }
     const groups = [...new Map(acked.map((p) => [p.target, { forWhom: this.forWhom(p), ackMs: Math.max(...acked.filter((x) => x.target === p.target).map((x) => x.ackMs ?? 0)) }])).values()];
     await this.d.store.incidents.markAcknowledged(inc.id, now);
-    await appendTimeline(this.d.store.db, { incidentId: inc.id, at: now, actor: user, kind: 'page_acknowledged', data: { targets: [...new Set(acked.map((p) => p.target))], ackMs: groups.map((g) => g.ackMs), ...(onBehalfOf ? { onBehalfOf, as: may.as } : {}) } });
+    const eventId = await appendEvent(this.d.store.db, { incidentId: inc.id, at: now, actor: user, kind: 'page_acknowledged', data: { targets: [...new Set(acked.map((p) => p.target))], ackMs: groups.map((g) => g.ackMs), ...(onBehalfOf ? { onBehalfOf, as: may.as } : {}) } });
     this.d.log.info({ incident: inc.id, user, onBehalfOf, groups: groups.map((g) => g.forWhom) }, 'page acknowledged');
-    await this.bestEffort('acknowledgement shown in Slack', async () => {
-      await this.thread(inc, ackLine(user, groups, onBehalfOf));
-      await this.d.incidents.refreshCard(inc);
-      await this.closeDms(inc, acked, { ackedBy: user, ackedAt: now });
-    });
+    await this.thread(inc, `tl${eventId}`, ackLine(user, groups, onBehalfOf));
+    await this.d.incidents.refreshCard(inc);
+    await this.bestEffort('acknowledgement shown in the DMs', () => this.closeDms(inc, acked, { ackedBy: user, ackedAt: now }));
     return { incident: inc, groups };
   }
 
@@ -247,11 +246,9 @@ export class Paging {
     return [...new Set(out)].join(' ');
   }
 
-  async thread(inc: Incident, text: string): Promise<void> {
-    if (!inc.channelId || !inc.cardTs) return;
-    for (const part of splitMessage(text)) {
-      await this.d.slack.chat.postMessage({ channel: inc.channelId, thread_ts: inc.cardTs, text: part, unfurl_links: false, unfurl_media: false });
-    }
+  /** A line in the incident's thread, through the outbox: posted once per `key`, after the card is out. */
+  async thread(inc: Pick<Incident, 'id'>, key: string, text: string): Promise<void> {
+    await this.d.incidents.threadLine(inc.id, key, text);
   }
 
   private async bestEffort(what: string, fn: () => Promise<unknown>): Promise<void> {

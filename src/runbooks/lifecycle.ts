@@ -2,7 +2,8 @@
  * Timers of guarded actions, as scheduler jobs (rows): a plan's expiry, and the sweep that marks runs
  * whose process died (stale heartbeat) as `interrupted` and announces them. Never resumed.
  */
-import type { JobHandler } from '../scheduler/ticker.js';
+import { z } from 'zod';
+import { defineJob, type RegisteredJob } from '../scheduler/jobs.js';
 import type { Action } from '../store/actions.js';
 import { scheduleJob } from '../store/jobs.js';
 import { appendTimeline } from '../store/timeline.js';
@@ -38,22 +39,23 @@ export async function sweepStale(engine: ActionEngine): Promise<Action[]> {
   return stale;
 }
 
-export function actionJobHandlers(engine: ActionEngine): Record<string, JobHandler> {
+export function actionJobs(engine: ActionEngine): RegisteredJob[] {
   const d = engine.deps;
-  return {
-    [EXPIRY_JOB]: async (job) => {
+  return [
+    defineJob({ kind: EXPIRY_JOB, payload: z.object({}), maxAttempts: 20, what: (job) => `expire the plan of action #${job.key}`, run: async (job) => {
       const id = Number(job.key);
       if (await engine.expire(id)) return {};
       const a = await d.actions.get(id);
       // Due by the ticker's clock but not yet by the database's: look again shortly.
       if (a?.status === 'proposed') return { next: new Date(Math.max(d.clock.now().getTime(), a.expiresAt.getTime()) + 250) };
       return {};
-    },
-    [STALE_JOB]: async () => {
+    } }),
+    // The sweep runs forever on its own cadence; a failing one is retried, never dead (it is the safety net).
+    defineJob({ kind: STALE_JOB, payload: z.object({}), maxAttempts: Number.MAX_SAFE_INTEGER, what: () => 'check for interrupted actions', run: async () => {
       await sweepStale(engine);
       return { next: new Date(d.clock.now().getTime() + d.policy.actions.staleCheckEvery) };
-    },
-  };
+    } }),
+  ];
 }
 
 /** On start-up: announce runs a dead process left behind, and make sure the periodic sweep is planned. */

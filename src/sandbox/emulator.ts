@@ -29,6 +29,8 @@ export type MountedHandler = (req: http.IncomingMessage, res: http.ServerRespons
 
 export class SlackEmulator extends EventEmitter {
   latencyMs: number;
+  /** Per method: Slack acts at once but answers this much later (a post that lands while the caller times out). */
+  answerDelayMs: Record<string, number> = {};
   botEndpoint: string;
   readonly calls: CallRecord[] = [];
   readonly botUserId: string;
@@ -85,6 +87,7 @@ export class SlackEmulator extends EventEmitter {
       context: () => this.context(),
       botToken: this.opts.botToken,
       latencyMs: () => this.latencyMs,
+      answerDelayMs: (method) => this.answerDelayMs[method] ?? 0,
       faults: this.faults,
       record: (call) => {
         this.calls.push(call);
@@ -258,6 +261,11 @@ export class SlackEmulator extends EventEmitter {
     this.faults.add(method, how);
   }
 
+  /** Slack is back: drops every queued fault. */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   // ---- the driver ----
   slashCommand(o: SlashCommandInput): Promise<BotReply> {
     return slashCommand(this.driver(), o);
@@ -333,7 +341,15 @@ export class SlackEmulator extends EventEmitter {
     return {
       ctx,
       workspace: { teamId: ctx.teamId, teamDomain: ctx.teamDomain, appId: ctx.appId, verificationToken: 'sandbox-verification-token' },
-      send: (body, headers) => this.deliver(body, headers),
+      send: (body, headers) => (this.delivered.push(body), this.deliver(body, headers)),
     };
+  }
+
+  /** Every body the driver sent, in order, so a test can deliver one again the way Slack retries. */
+  readonly delivered: string[] = [];
+
+  /** The same body again with `X-Slack-Retry-Num`, as Slack re-sends a request whose answer was late. */
+  redeliver(body: string, retryNum: number, reason = 'http_timeout'): Promise<BotReply> {
+    return this.deliver(body, { 'X-Slack-Retry-Num': String(retryNum), 'X-Slack-Retry-Reason': reason });
   }
 }

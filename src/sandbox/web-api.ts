@@ -25,6 +25,8 @@ export interface ApiDeps {
   context(): ApiContext;
   botToken: string;
   latencyMs(): number;
+  /** Delay after acting, before answering, by method: the call takes effect but the caller may time out first. */
+  answerDelayMs?(method: string): number;
   faults: FaultQueue;
   record(call: CallRecord): void;
 }
@@ -46,7 +48,9 @@ async function handleApi(deps: ApiDeps, method: string, req: IncomingMessage, re
   const { token: _token, ...recorded } = args;
   const finish = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void => {
     deps.record({ method, args: recorded, at, ok: body.ok === true, ...(body.ok === true ? {} : { error: String(body.error) }) });
-    sendJson(res, status, body, headers);
+    const late = deps.answerDelayMs?.(method) ?? 0;
+    if (late > 0) setTimeout(() => !res.destroyed && sendJson(res, status, body, headers), late).unref();
+    else sendJson(res, status, body, headers);
   };
   const latency = deps.latencyMs();
   if (latency > 0) await sleep(latency);

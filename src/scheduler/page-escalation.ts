@@ -56,6 +56,7 @@ export function pageEscalationHandler(d: { store: Store; pages: PageStore; oncal
     const to = d.paging.item(page, [next]);
     await d.paging.thread(
       inc,
+      `escalated:${page.id}`,
       escalationLine(inc, { forWhom: d.paging.forWhom(first), was: [...paged], afterMs: now.getTime() - lastPagedAt, tier: next.tier, to }),
     );
     d.log.info({ incident: inc.id, target, tier: next.tier, user: next.userId }, 'page escalated');

@@ -11,11 +11,22 @@ import { reminderMessage } from '../slack/blocks/reminder.js';
 import type { Store } from '../store/index.js';
 import { appendTimeline } from '../store/timeline.js';
 import { reminderAlreadyPosted } from './already-posted.js';
-import type { JobHandler } from './ticker.js';
+import { z } from 'zod';
+import { incidentRef } from '../core/incident.js';
+import { JOB } from '../core/job-kinds.js';
+import { defineJob, type RegisteredJob } from './jobs.js';
+
+/** `seq`: reminders posted so far; `pending`: the one a run was about to post (checked after a crash). */
+const reminderPayload = z.object({ seq: z.number().int().nonnegative().optional(), pending: z.object({ seq: z.number().int(), at: z.string() }).optional() });
 
 /** The `reminder` job: nudge the incident's people in the card's thread; escalate to the channel when ignored. */
-export function reminderHandler(d: { store: Store; policy: Policy; slack: WebClient; clock: Clock; log: Logger; incidents: IncidentService; channel: string }): JobHandler {
-  return async (job, ctx) => {
+export function reminderJob(d: { store: Store; policy: Policy; slack: WebClient; clock: Clock; log: Logger; incidents: IncidentService; channel: string }): RegisteredJob {
+  return defineJob({
+    kind: JOB.reminder,
+    payload: reminderPayload,
+    maxAttempts: 20,
+    what: (job) => `post a reminder for ${job.incidentId === null ? 'an incident' : incidentRef(job.incidentId)}`,
+    run: async (job, ctx) => {
     const inc = job.incidentId === null ? undefined : await d.store.incidents.get(job.incidentId);
     if (!inc || !isOpen(inc.status)) return {};
     const now = d.clock.now();
@@ -24,9 +35,9 @@ export function reminderHandler(d: { store: Store; policy: Policy; slack: WebCli
     const plan = planReminder({ now, lastActivity, cadenceMs });
     if (!plan.post) return plan.next ? { next: plan.next } : {};
 
-    const seq = Number(job.payload.seq ?? 0) + 1;
+    const seq = (job.payload.seq ?? 0) + 1;
     const channel = inc.channelId ?? d.channel;
-    const pending = job.payload.pending as { seq: number; at: string } | undefined;
+    const pending = job.payload.pending;
     if (pending?.seq === seq) {
       // A previous run was about to post this one and never said how it went.
       const posted = await reminderAlreadyPosted(d.slack, { channel, threadTs: inc.cardTs ?? undefined, since: new Date(pending.at), incident: inc.id, seq });
@@ -59,5 +70,6 @@ export function reminderHandler(d: { store: Store; policy: Policy; slack: WebCli
     });
     await appendTimeline(d.store.db, { incidentId: inc.id, at: now, actor: 'dr-bot', kind: 'reminder', data: { seq, missed: plan.missed, escalated: plan.escalate } });
     return { next: plan.next, payload: { seq } };
-  };
+    },
+  });
 }

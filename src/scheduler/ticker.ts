@@ -4,7 +4,8 @@ import { retryDelayMs } from '../core/backoff.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Database } from '../store/db.js';
-import { checkpointJob, claimDueJobs, failJob, finishJob, LeaseLostError, releaseAll, releaseJob, type Job } from '../store/jobs.js';
+import { checkpointJob, claimDueJobs, deadLetterJob, failJob, finishJob, LeaseLostError, releaseAll, releaseJob, type Job } from '../store/jobs.js';
+import { BadPayloadError, type RegisteredJob } from './jobs.js';
 
 /** What a handler answers: a next due time reschedules the job, nothing means it is done. */
 export interface JobResult {
@@ -21,7 +22,8 @@ export interface SchedulerOptions {
   db: Database;
   clock: Clock;
   log: Logger;
-  handlers: Record<string, JobHandler>;
+  /** The typed job registry (scheduler/jobs.ts): kind → definition. */
+  jobs: Record<string, RegisteredJob>;
   owner?: string;
   tickMs?: number;
   leaseMs?: number;
@@ -30,12 +32,18 @@ export interface SchedulerOptions {
   /** Observers for metrics: how long each claim took, and how late each job started. */
   onClaim?: (ms: number, claimed: number) => void;
   onJobStart?: (job: Job, lateMs: number) => void;
+  /** A job was dead-lettered: make it visible (a line in the incident's thread, a counter). */
+  onDeadLetter?: (job: Job, d: { what: string; attempts: number; error: string }) => Promise<void>;
+  /** A job finished and its outcome is recorded (someone in this process may be waiting for it). */
+  onJobDone?: (job: Job) => void;
 }
 
 /**
  * The due-work ticker every bot process runs. Each tick claims due jobs (SKIP LOCKED + lease, so two
- * replicas never take the same one), runs their handlers, and finishes or retries them. A database
- * outage is logged and waited out: the jobs are rows, so nothing is lost while it lasts.
+ * replicas never take the same one) for the workers that are free, runs their handlers, and finishes or
+ * retries them. A tick does not wait for the jobs it started: one slow Slack call (up to its 15 s timeout)
+ * holds one worker, never the claiming of other due work (a new incident's card). A database outage is
+ * logged and waited out: the jobs are rows, so nothing is lost while it lasts.
  */
 export class Scheduler {
   readonly owner: string;
@@ -47,6 +55,10 @@ export class Scheduler {
   private readonly leaseMs: number;
   private readonly batch: number;
   private readonly concurrency: number;
+  /** Jobs this process is running, by id: they use up workers and are never claimed again while they run. */
+  private readonly inHand = new Map<number, Promise<void>>();
+  /** The last claim took all it asked for: more may be due, so a freed worker looks again at once. */
+  private moreDue = false;
 
   constructor(private readonly o: SchedulerOptions) {
     this.owner = o.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -79,30 +91,37 @@ export class Scheduler {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await Promise.all(this.inHand.values());
     await releaseAll(this.o.db, this.owner).catch((err: unknown) => this.o.log.warn({ err }, 'scheduler: could not release leases'));
   }
 
-  /** Claims and runs one batch; answers how many jobs it ran. */
+  /** Claims due jobs for the free workers and starts them (without waiting for them); answers how many it started. */
   async tick(): Promise<number> {
-    const now = this.o.clock.now();
+    const free = this.concurrency - this.inHand.size;
+    if (free <= 0) return 0;
+    const limit = Math.min(this.batch, free);
     const started = performance.now();
-    const jobs = await claimDueJobs(this.o.db, { owner: this.owner, now, leaseUntil: new Date(now.getTime() + this.leaseMs), limit: this.batch });
+    const jobs = await claimDueJobs(this.o.db, { owner: this.owner, leaseMs: this.leaseMs, limit, skip: [...this.inHand.keys()] });
     this.o.onClaim?.(performance.now() - started, jobs.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < jobs.length) await this.runJob(jobs[next++]!);
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, jobs.length) }, worker));
+    this.moreDue = jobs.length === limit;
+    for (const job of jobs) {
+      const run = this.runJob(job)
+        .catch((err: unknown) => this.o.log.error({ err, job: job.id, kind: job.kind }, 'scheduler: job run failed outside its handler'))
+        .finally(() => {
+          this.inHand.delete(job.id);
+          if (this.moreDue) this.wake?.();
+        });
+      this.inHand.set(job.id, run);
+    }
     return jobs.length;
   }
 
   private async run(): Promise<void> {
     while (this.running) {
-      let ran = 0;
       let delay = this.tickMs;
       this.poked = false;
       try {
-        ran = await this.tick();
+        await this.tick();
         if (this.outageSince !== undefined) {
           this.o.log.warn({ outageMs: Date.now() - this.outageSince }, 'scheduler: database is back');
           this.outageSince = undefined;
@@ -114,7 +133,9 @@ export class Scheduler {
         }
         delay = Math.min(5_000, this.tickMs * 2);
       }
-      if (ran === this.batch || this.poked) continue; // more is due: no pause
+      // More is due and a worker is free, or work was just added: no pause. When every worker is busy, a
+      // finishing job wakes the loop (moreDue) before the tick ends.
+      if (this.poked || (this.moreDue && this.inHand.size < this.concurrency)) continue;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, delay);
         this.wake = () => {
@@ -126,25 +147,41 @@ export class Scheduler {
   }
 
   private async runJob(job: Job): Promise<void> {
-    const handler = this.o.handlers[job.kind];
+    const def = this.o.jobs[job.kind];
     const log = this.o.log.child({ job: job.id, kind: job.kind, incident: job.incidentId });
     this.o.onJobStart?.(job, this.o.clock.now().getTime() - job.dueAt.getTime());
     let result: JobResult;
     try {
-      if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
-      result = await handler(job, { checkpoint: (patch) => checkpointJob(this.o.db, job, this.owner, patch) });
+      if (!def) throw new BadPayloadError(job.kind, 'no definition for this kind');
+      result = await def.run(job, { checkpoint: (patch) => checkpointJob(this.o.db, job, this.owner, patch) });
     } catch (err) {
       if (err instanceof LeaseLostError) {
         log.warn('job was replanned or taken over meanwhile; this run stops without acting');
         await this.persist(() => releaseJob(this.o.db, job, this.owner), log);
         return;
       }
-      const retryAt = new Date(this.o.clock.now().getTime() + retryDelayMs(job.attempts, { retryAfterMs: retryAfterMs(err) }));
-      log.warn({ err, attempts: job.attempts, retryAt }, 'job failed; will retry');
-      await this.persist(() => failJob(this.o.db, job, { owner: this.owner, retryAt, error: String((err as Error)?.message ?? err) }), log);
+      const error = errorText(err);
+      if (err instanceof BadPayloadError || job.attempts >= (def?.maxAttempts ?? 1)) {
+        await this.deadLetter(job, def, error, log);
+        return;
+      }
+      const retryInMs = retryDelayMs(job.attempts, { retryAfterMs: retryAfterMs(err) });
+      log.warn({ err, attempts: job.attempts, retryInMs }, 'job failed; will retry');
+      await this.persist(() => failJob(this.o.db, job, { owner: this.owner, retryInMs, error }), log);
       return;
     }
     await this.persist(() => finishJob(this.o.db, job, { owner: this.owner, at: this.o.clock.now(), next: result.next, payload: result.payload }), log);
+    if (!result.next) this.o.onJobDone?.(job);
+  }
+
+  /** Out of attempts: stop retrying, and say so where people look (never a silent drop). */
+  private async deadLetter(job: Job, def: RegisteredJob | undefined, error: string, log: Logger): Promise<void> {
+    const what = def ? def.what(job) : `run a ${job.kind} job`;
+    log.error({ attempts: job.attempts, error, what }, 'job dead-lettered: out of attempts');
+    let dead = false;
+    await this.persist(async () => (dead = await deadLetterJob(this.o.db, job, { owner: this.owner, error })), log);
+    if (!dead || !this.o.onDeadLetter) return;
+    await this.o.onDeadLetter(job, { what, attempts: job.attempts, error }).catch((err: unknown) => log.error({ err }, 'could not announce a dead-lettered job'));
   }
 
   /**
@@ -166,6 +203,13 @@ export class Scheduler {
       }
     }
   }
+}
+
+/** Slack's error code when it gave one ("internal_error"), else the message. */
+function errorText(err: unknown): string {
+  const code = (err as { data?: { error?: unknown } })?.data?.error;
+  if (typeof code === 'string') return code;
+  return String((err as Error)?.message ?? err);
 }
 
 /** Slack's 429 carries Retry-After; @slack/web-api surfaces it as `retryAfter` seconds. */

@@ -41,3 +41,11 @@ export interface Invocation {
 }
 
 export type CommandContext = Deps & Invocation;
+
+/** The request key of a slash command: its trigger id, the same in every copy Slack re-sends. */
+export function commandKey(inv: Pick<Invocation, 'triggerId'>): string | undefined {
+  return inv.triggerId ? `cmd:${inv.triggerId}` : undefined;
+}
+
+/** Said after a change the database has accepted but Slack does not show yet: it is kept and will show. */
+export const SHOWS_SHORTLY = 'Recorded — Slack has not shown it yet; it appears in the thread shortly (the bot keeps trying).';

@@ -27,12 +27,27 @@ const INT8 = 20;
 // int8 ids and counts fit comfortably in a double; a string or a BigInt leaking into the app is a bug magnet.
 const parseInt8 = (v: string): number => Number(v);
 
-export function openPostgres(url: string, opts: { max?: number; onError?: (err: Error) => void } = {}): Database {
+/** A query that waited past the pool's client-side timeout (the server froze or the network went silent). */
+const isQueryTimeout = (err: unknown): boolean => err instanceof Error && err.message === 'Query read timeout';
+
+export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
+
+export function openPostgres(url: string, opts: { max?: number; onError?: (err: Error) => void; queryTimeoutMs?: number } = {}): Database {
   const types = {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
       oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
   };
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, types, connectionTimeoutMillis: 5_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 10,
+    types,
+    connectionTimeoutMillis: 5_000,
+    // Client-side: a query unanswered this long fails, and pool.query drops its connection (release(err)).
+    query_timeout: opts.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+    // TCP keep-alive finds a peer that vanished without a FIN (a cut cable, a dead NAT entry) in seconds.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 5_000,
+  });
   // An idle client losing its server (PostgreSQL restart) must not crash the process; the next query reconnects.
   pool.on('error', (err) => opts.onError?.(err));
   const query = async <T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> => {
@@ -60,12 +75,14 @@ export function openPostgres(url: string, opts: { max?: number; onError?: (err: 
         };
         const out = await fn(tx);
         await client.query('COMMIT');
+        client.release();
         return out;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        // A connection that timed out is dropped (the server rolls back what it held); others roll back and
+        // go back to the pool unless even the ROLLBACK fails.
+        const broken = isQueryTimeout(err) ? err : await client.query('ROLLBACK').then(() => undefined, (e: unknown) => e);
+        client.release(broken ? (broken as Error) : undefined);
         throw err;
-      } finally {
-        client.release();
       }
     },
     close: () => pool.end(),

@@ -1,12 +1,19 @@
 import type { Incident, IncidentStatus, OpenStatus } from '../core/incident.js';
 import { OPEN_STATUSES } from '../core/incident.js';
 import type { LevelNumber } from '../core/levels.js';
+import { JOB } from '../core/job-kinds.js';
 import type { Database, Queryable } from './db.js';
 import { cancelJob, scheduleJob } from './jobs.js';
-import { appendTimeline } from './timeline.js';
+import { appendEvent, appendTimeline } from './timeline.js';
 import { claimRequest } from './requests.js';
 
 export const REMINDER = 'reminder';
+
+/**
+ * What a change writes besides itself, in its transaction (the outbox): the thread line and card edit that
+ * show it, the pages it calls for. Given the changed incident and the id of the change's timeline event.
+ */
+export type Effects<E = object> = (tx: Queryable, change: { incident: Incident; eventId: number } & E) => Promise<void>;
 
 /** A reminder's next due time, decided by the caller: a Date moves it, null cancels it, undefined leaves it. */
 type ReminderChange = Date | null | undefined;
@@ -152,7 +159,12 @@ export class IncidentStore {
          SELECT id, 'incident_commander', $9, $6, $7 FROM i),
        t AS (INSERT INTO timeline (incident_id, at, actor, kind, data) SELECT id, $7, $6, 'declared', $10::jsonb FROM i),
        j AS (INSERT INTO jobs (kind, key, incident_id, due_at, payload)
-         SELECT '${REMINDER}', id::text, id, $11, '{"seq":0}' FROM i WHERE $11::timestamptz IS NOT NULL)
+         SELECT '${REMINDER}', id::text, id, $11, '{"seq":0}' FROM i WHERE $11::timestamptz IS NOT NULL),
+       -- The outbox: the card and the level's page round are jobs written with the incident, so a crash
+       -- right after the commit still ends with one card and the pages sent.
+       c AS (INSERT INTO jobs (kind, key, incident_id, due_at) SELECT '${JOB.postCard}', id::text, id, now() FROM i),
+       p AS (INSERT INTO jobs (kind, key, incident_id, due_at, payload)
+         SELECT '${JOB.pageRound}', id || ':declared', id, now(), jsonb_build_object('reason', 'declared', 'actor', $6::text) FROM i)
        SELECT i.*, jsonb_build_object('incident_commander', $9::text) AS roles FROM i`,
       [
         n.level, n.title, n.description, n.services, n.drill, n.declaredBy, n.at, n.requestKey ?? null, n.commander,
@@ -169,7 +181,10 @@ export class IncidentStore {
     return r.rowCount === 1;
   }
 
-  async postUpdate(id: number, u: { text: string; status?: OpenStatus; by: string; at: Date; reminderAt?: ReminderChange; requestKey?: string }): Promise<Incident | undefined> {
+  async postUpdate(
+    id: number,
+    u: { text: string; status?: OpenStatus; by: string; at: Date; reminderAt?: ReminderChange; requestKey?: string; effects?: Effects<{ from: OpenStatus }> },
+  ): Promise<Incident | undefined> {
     return this.db.transaction(async (tx) => {
       await claimRequest(tx, u.requestKey);
       const r = await tx.query<{ old_status: string }>(
@@ -181,18 +196,23 @@ export class IncidentStore {
         [id, u.at, u.by, u.text, u.status ?? null],
       );
       if (r.rowCount === 0) return undefined;
-      const from = r.rows[0]!.old_status;
-      await appendTimeline(tx, { incidentId: id, at: u.at, actor: u.by, kind: 'update', data: { text: u.text, status: u.status ?? from } });
+      const from = r.rows[0]!.old_status as OpenStatus;
+      const eventId = await appendEvent(tx, { incidentId: id, at: u.at, actor: u.by, kind: 'update', data: { text: u.text, status: u.status ?? from } });
       if (u.status && u.status !== from) {
         await appendTimeline(tx, { incidentId: id, at: u.at, actor: u.by, kind: 'status_changed', data: { from, to: u.status } });
       }
       await applyReminder(tx, id, u.reminderAt, u.at);
-      return this.get(id, tx);
+      const incident = (await this.get(id, tx))!;
+      await u.effects?.(tx, { incident, eventId, from });
+      return incident;
     });
   }
 
   /** Gives `role` to `user`; answers the previous holder so the handover can be said. */
-  async assignRole(id: number, a: { role: string; user: string; by: string; at: Date; requestKey?: string }): Promise<{ incident: Incident; previous?: string } | undefined> {
+  async assignRole(
+    id: number,
+    a: { role: string; user: string; by: string; at: Date; requestKey?: string; effects?: Effects<{ previous?: string }> },
+  ): Promise<{ incident: Incident; previous?: string } | undefined> {
     return this.db.transaction(async (tx) => {
       await claimRequest(tx, a.requestKey);
       const open = await tx.query(`SELECT 1 FROM incidents WHERE id = $1 AND status IN ${OPEN} FOR UPDATE`, [id]);
@@ -204,13 +224,19 @@ export class IncidentStore {
          ON CONFLICT (incident_id, role) DO UPDATE SET user_id = EXCLUDED.user_id, assigned_by = EXCLUDED.assigned_by, assigned_at = EXCLUDED.assigned_at`,
         [id, a.role, a.user, a.by, a.at],
       );
-      await appendTimeline(tx, { incidentId: id, at: a.at, actor: a.by, kind: 'role_assigned', data: { role: a.role, user: a.user, previous: previous ?? null } });
-      return { incident: (await this.get(id, tx))!, previous };
+      const eventId = await appendEvent(tx, { incidentId: id, at: a.at, actor: a.by, kind: 'role_assigned', data: { role: a.role, user: a.user, previous: previous ?? null } });
+      const incident = (await this.get(id, tx))!;
+      await a.effects?.(tx, { incident, eventId, previous });
+      return { incident, previous };
     });
   }
 
-  async changeLevel(id: number, c: { level: LevelNumber; by: string; at: Date; reminderAt?: ReminderChange }): Promise<{ incident: Incident; from: LevelNumber } | undefined> {
+  async changeLevel(
+    id: number,
+    c: { level: LevelNumber; by: string; at: Date; reminderAt?: ReminderChange; requestKey?: string; effects?: Effects<{ from: LevelNumber }> },
+  ): Promise<{ incident: Incident; from: LevelNumber } | undefined> {
     return this.db.transaction(async (tx) => {
+      await claimRequest(tx, c.requestKey);
       const r = await tx.query<{ old_level: number }>(
         `UPDATE incidents i SET level = $2
          FROM (SELECT id, level AS old_level FROM incidents WHERE id = $1 FOR UPDATE) o
@@ -219,13 +245,15 @@ export class IncidentStore {
       );
       if (r.rowCount === 0) return undefined;
       const from = r.rows[0]!.old_level as LevelNumber;
-      await appendTimeline(tx, { incidentId: id, at: c.at, actor: c.by, kind: 'level_changed', data: { from, to: c.level } });
+      const eventId = await appendEvent(tx, { incidentId: id, at: c.at, actor: c.by, kind: 'level_changed', data: { from, to: c.level } });
       await applyReminder(tx, id, c.reminderAt, c.at);
-      return { incident: (await this.get(id, tx))!, from };
+      const incident = (await this.get(id, tx))!;
+      await c.effects?.(tx, { incident, eventId, from });
+      return { incident, from };
     });
   }
 
-  async resolve(id: number, r: { by: string; summary: string; at: Date; requestKey?: string }): Promise<Incident | undefined> {
+  async resolve(id: number, r: { by: string; summary: string; at: Date; requestKey?: string; effects?: Effects }): Promise<Incident | undefined> {
     return this.db.transaction(async (tx) => {
       await claimRequest(tx, r.requestKey);
       const u = await tx.query(
@@ -235,9 +263,11 @@ export class IncidentStore {
         [id, r.at, r.by, r.summary],
       );
       if (u.rowCount === 0) return undefined;
-      await appendTimeline(tx, { incidentId: id, at: r.at, actor: r.by, kind: 'resolved', data: { summary: r.summary } });
+      const eventId = await appendEvent(tx, { incidentId: id, at: r.at, actor: r.by, kind: 'resolved', data: { summary: r.summary } });
       await applyReminder(tx, id, null, r.at);
-      return this.get(id, tx);
+      const incident = (await this.get(id, tx))!;
+      await r.effects?.(tx, { incident, eventId });
+      return incident;
     });
   }
 

@@ -54,20 +54,25 @@ export async function pendingJob(q: Queryable, kind: string, key: string): Promi
 }
 
 /**
- * Claims up to `limit` due jobs for `owner` until `leaseUntil`. SKIP LOCKED lets every replica claim at
+ * Claims up to `limit` due jobs for `owner`, leased for `leaseMs`. SKIP LOCKED lets every replica claim at
  * once without waiting on each other; an expired lease (its owner died) makes a job claimable again.
+ * Due times and leases are read against the database's clock, so replicas with skewed clocks agree;
+ * `at` overrides it only to look at a plan in the future (the benchmark's EXPLAIN). `skip`: jobs this
+ * claimer is still running (a slow run can outlive its lease; it must not be started a second time here).
  */
-export async function claimDueJobs(q: Queryable, o: { owner: string; now: Date; leaseUntil: Date; limit: number }): Promise<Job[]> {
+export async function claimDueJobs(q: Queryable, o: { owner: string; leaseMs: number; limit: number; at?: Date; skip?: readonly number[] }): Promise<Job[]> {
   const r = await q.query<JobRow>(
-    `UPDATE jobs SET locked_by = $1, locked_until = $3, attempts = attempts + 1
+    `WITH t AS (SELECT COALESCE($2::timestamptz, now()) AS now)
+     UPDATE jobs SET locked_by = $1, locked_until = (SELECT now FROM t) + $3 * interval '1 millisecond', attempts = attempts + 1
      WHERE id IN (
        SELECT id FROM jobs
-       WHERE done_at IS NULL AND due_at <= $2 AND (locked_until IS NULL OR locked_until < $2)
+       WHERE done_at IS NULL AND due_at <= (SELECT now FROM t) AND (locked_until IS NULL OR locked_until < (SELECT now FROM t))
+         AND NOT (id = ANY($5::bigint[]))
        ORDER BY due_at
        LIMIT $4
        FOR UPDATE SKIP LOCKED)
      RETURNING id, kind, key, incident_id, due_at, payload, version, attempts`,
-    [o.owner, o.now, o.leaseUntil, o.limit],
+    [o.owner, o.at ?? null, o.leaseMs, o.limit, o.skip ?? []],
   );
   return r.rows.map(toJob).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
 }
@@ -93,14 +98,64 @@ export async function finishJob(
   return 'superseded';
 }
 
-/** A failed run: try again at `retryAt`, keeping the error for whoever looks at the table. */
-export async function failJob(q: Queryable, job: Job, o: { owner: string; retryAt: Date; error: string }): Promise<void> {
+/** A failed run: try again `retryInMs` from now (the database's), keeping the error for whoever looks at the table. */
+export async function failJob(q: Queryable, job: Job, o: { owner: string; retryInMs: number; error: string }): Promise<void> {
   await q.query(
     `UPDATE jobs SET locked_by = NULL, locked_until = NULL, last_error = $3,
-                     due_at = CASE WHEN version = $5 THEN $4 ELSE due_at END
+                     due_at = CASE WHEN version = $5 THEN now() + $4 * interval '1 millisecond' ELSE due_at END
      WHERE id = $1 AND locked_by = $2`,
-    [job.id, o.owner, o.error.slice(0, 1000), o.retryAt, job.version],
+    [job.id, o.owner, o.error.slice(0, 1000), Math.max(0, Math.round(o.retryInMs)), job.version],
   );
+}
+
+/**
+ * A job out of attempts (or whose payload no handler can read): done, marked dead with the reason, never
+ * claimed again. Answers false when the job was replanned meanwhile (a newer version deserves its own tries).
+ */
+export async function deadLetterJob(q: Queryable, job: Job, o: { owner: string; error: string }): Promise<boolean> {
+  const r = await q.query(
+    `UPDATE jobs SET locked_by = NULL, locked_until = NULL, last_error = $3, done_at = now(), dead_at = now()
+     WHERE id = $1 AND locked_by = $2 AND version = $4`,
+    [job.id, o.owner, o.error.slice(0, 1000), job.version],
+  );
+  if (r.rowCount === 1) return true;
+  await releaseJob(q, job, o.owner);
+  return false;
+}
+
+/**
+ * Queues (kind, key) unless such a job was ever queued, pending or done: a thread line keyed by its
+ * timeline event is posted once even when the change that made it is replayed.
+ */
+export async function enqueueOnce(q: Queryable, j: Omit<NewJob, 'dueAt'> & { dueAt?: Date }): Promise<boolean> {
+  const r = await q.query(
+    `INSERT INTO jobs (kind, key, incident_id, due_at, payload)
+     SELECT $1, $2, $3, COALESCE($4::timestamptz, now()), $5 WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE kind = $1 AND key = $2)
+     ON CONFLICT (kind, key) WHERE done_at IS NULL DO NOTHING`,
+    [j.kind, j.key, j.incidentId ?? null, j.dueAt ?? null, JSON.stringify(j.payload ?? {})],
+  );
+  return r.rowCount === 1;
+}
+
+/**
+ * Coalesced work (a card redraw): one pending job per key, due as soon as possible but no sooner than
+ * `gapMs` after the last one finished. A pending one keeps its earlier due time; bumping its version makes
+ * a run in progress count as superseded, so the redraw after it shows the latest state.
+ */
+export async function scheduleCoalesced(q: Queryable, j: { kind: string; key: string; incidentId?: number; gapMs: number }): Promise<void> {
+  await q.query(
+    `INSERT INTO jobs (kind, key, incident_id, due_at)
+     SELECT $1, $2, $3, GREATEST(now(), COALESCE((SELECT max(done_at) FROM jobs WHERE kind = $1 AND key = $2), '-infinity') + $4 * interval '1 millisecond')
+     ON CONFLICT (kind, key) WHERE done_at IS NULL DO UPDATE SET version = jobs.version + 1, attempts = 0,
+       due_at = CASE WHEN jobs.locked_until > now() THEN GREATEST(jobs.due_at, now() + $4 * interval '1 millisecond') ELSE jobs.due_at END`,
+    [j.kind, j.key, j.incidentId ?? null, j.gapMs],
+  );
+}
+
+/** Whether the jobs (kind, keys) have all been carried out (done and not dead). */
+export async function jobsDone(q: Queryable, kind: string, keys: string[]): Promise<boolean> {
+  const r = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM jobs WHERE kind = $1 AND key = ANY($2::text[]) AND done_at IS NOT NULL AND dead_at IS NULL', [kind, keys]);
+  return r.rows[0]!.n >= keys.length;
 }
 
 export async function releaseJob(q: Queryable, job: Job, owner: string): Promise<void> {

@@ -84,7 +84,13 @@ export class PageStore {
    * Creates the pages that are not already open (same incident, group and tier), their trigger
    * deliveries, and the jobs that send them — in one transaction, so a page is never half-made.
    */
-  async create(incidentId: number, pages: NewPage[], at: Date): Promise<{ created: Page[]; existing: Page[] }> {
+  async create(
+    incidentId: number,
+    pages: NewPage[],
+    at: Date,
+    /** More of the same transaction (the outbox): the thread line saying who was paged. */
+    after?: (tx: Queryable, r: { created: Page[]; existing: Page[] }) => Promise<void>,
+  ): Promise<{ created: Page[]; existing: Page[] }> {
     return this.db.transaction(async (tx) => {
       const created: Page[] = [];
       const existing: Page[] = [];
@@ -112,6 +118,7 @@ export class PageStore {
         if (p.dm && p.userId) await scheduleJob(tx, { kind: PAGE_DM, key: `${incidentId}:${p.userId}`, incidentId, dueAt: at });
         if (p.escalateAt) await scheduleJob(tx, { kind: PAGE_ESCALATION, key: groupKey(incidentId, p.target), incidentId, dueAt: p.escalateAt, payload: { target: p.target } });
       }
+      await after?.(tx, { created, existing });
       return { created, existing };
     });
   }

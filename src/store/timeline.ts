@@ -18,13 +18,19 @@ export interface NewTimelineEntry {
 }
 
 export async function appendTimeline(q: Queryable, e: NewTimelineEntry): Promise<void> {
-  await q.query('INSERT INTO timeline (incident_id, at, actor, kind, data) VALUES ($1, $2, $3, $4, $5)', [
+  await appendEvent(q, e);
+}
+
+/** Appends one event and answers its id (the thread line that shows it is keyed by it). */
+export async function appendEvent(q: Queryable, e: NewTimelineEntry): Promise<number> {
+  const r = await q.query<{ id: number }>('INSERT INTO timeline (incident_id, at, actor, kind, data) VALUES ($1, $2, $3, $4, $5) RETURNING id', [
     e.incidentId,
     e.at,
     e.actor,
     e.kind,
     JSON.stringify(e.data ?? {}),
   ]);
+  return r.rows[0]!.id;
 }
 
 export async function listTimeline(q: Queryable, incidentId: number): Promise<TimelineEntry[]> {

@@ -142,7 +142,7 @@ describe('acknowledging in Slack', () => {
 
     const card = await h.emulator.waitFor(() => h.cards().find((m) => m.ts === inc.ts && JSON.stringify(m.blocks).includes('*Acknowledged*')));
     expect(JSON.stringify(card.blocks)).toContain(`<@${PEOPLE.maria}> for Management after`);
-    expect(h.threadText(inc.ts).some((t) => t.includes(`<@${PEOPLE.maria}> acknowledged the page for *Management*`))).toBe(true);
+    await h.emulator.waitFor(() => h.threadText(inc.ts).some((t) => t.includes(`<@${PEOPLE.maria}> acknowledged the page for *Management*`)) || undefined);
     // The DM loses its button just after the card and thread are updated.
     await h.emulator.waitFor(() => !h.dms(PEOPLE.maria).at(-1)!.blocks!.some((b) => b.type === 'actions') || undefined);
     expect((await h.bot.store.timeline(inc.id)).filter((e) => e.kind === 'page_acknowledged')).toHaveLength(1);

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createLogger } from '../../src/observability/logger.js';
+import { Scheduler } from '../../src/scheduler/ticker.js';
 import { eventually } from '../helpers/eventually.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../helpers/harness.js';
 import { DEMO_PEOPLE } from '../../src/sandbox/demo-workspace.js';
@@ -9,10 +11,16 @@ import { DEMO_PEOPLE } from '../../src/sandbox/demo-workspace.js';
 const clock = { t: Date.parse('2026-11-25T10:00:00Z'), now: () => new Date(clock.t), advance: (min: number) => (clock.t += min * 60_000) };
 
 let h: Harness;
+let scheduler: Scheduler;
 beforeAll(async () => {
   h = await startHarness({ clock, scheduler: false });
+  // Cards and thread lines are jobs; reminders are left out (this clock stands still between steps).
+  const { reminder: _reminder, ...jobs } = h.bot.jobs;
+  scheduler = new Scheduler({ db: h.bot.store.db, clock, log: createLogger('silent'), jobs, tickMs: 50 });
+  scheduler.start();
 });
 afterAll(async () => {
+  await scheduler?.stop();
   await h?.stop();
 });
 

@@ -191,7 +191,7 @@ describe('guarded actions: plan, confirm, run', () => {
               steps = '[{"id":"one","title":"Step one","status":"ok","ms":5},{"id":"two","title":"Step two","status":"running"}]' WHERE id = $1`,
       [a!.id, PEOPLE.dmitri],
     );
-    await h.bot.jobHandlers.stale_actions!({ id: 0, kind: 'stale_actions', key: 'sweep', incidentId: null, dueAt: new Date(), payload: {}, version: 1, attempts: 1 }, { checkpoint: async () => undefined });
+    await h.bot.jobs.stale_actions!.run({ id: 0, kind: 'stale_actions', key: 'sweep', incidentId: null, dueAt: new Date(), payload: {}, version: 1, attempts: 1 }, { checkpoint: async () => undefined });
     const row = await h.bot.actions.mustGet(a!.id);
     expect(row.status).toBe('interrupted');
     expect(row.steps[1]!.status).toBe('interrupted');

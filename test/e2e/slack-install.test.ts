@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { Runbook } from '../../src/runbooks/types.js';
 import { Scheduler } from '../../src/scheduler/ticker.js';
+import { checkpointJob, claimDueJobs } from '../../src/store/jobs.js';
 import { SlackEmulator } from '../../src/sandbox/emulator.js';
 import { SlackSetupError } from '../../src/slack/install-check.js';
 import { eventually } from '../helpers/eventually.js';
@@ -106,13 +107,16 @@ describe('a private #incident-response given by name', () => {
 
   it('a new process adopts a card that landed after its post timed out, instead of posting it again', async () => {
     // The first process: its card post times out on its side but reaches Slack; then it is gone.
+    // Its card job is run by hand here (claimed with a lease, as its ticker would), so it stops right there.
     const first = await startBot({ scheduler: false, slackTimeoutMs: 500 });
     emulator.latencyMs = 1_000;
     await run(PEOPLE.alice, '/incident', 'declare L3 Card after restart');
+    const pending = await eventually(() => declared(first, 'Card after restart'), 10_000);
+    const [job] = (await claimDueJobs(first.store.db, { owner: 'first', leaseMs: 1_000, limit: 100 })).filter((j) => j.kind === 'post_card' && j.incidentId === pending.id);
+    await expect(first.jobs.post_card!.run(job!, { checkpoint: (patch) => checkpointJob(first.store.db, job!, 'first', patch) })).rejects.toThrow();
     await emulator.waitFor(() => cards('Card after restart')[0], 10_000);
     emulator.latencyMs = 0;
-    const pending = await declared(first, 'Card after restart');
-    expect(pending.cardTs).toBeFalsy();
+    expect((await first.store.incidents.get(pending.id))!.cardTs).toBeFalsy();
     await stopBot(first);
 
     // A new process, knowing nothing but the database: its card job reads the private channel's history.
@@ -128,25 +132,29 @@ describe('a private #incident-response given by name', () => {
 
   it('a new process that dies after posting a reminder finds it in the private channel and does not post it twice', async () => {
     const bot = await startBot({ scheduler: false });
-    await run(PEOPLE.alice, '/incident', 'declare L3 Reminder after restart');
-    const inc = await eventually(async () => (await bot.store.incidents.listOpen()).find((i) => i.title === 'Reminder after restart' && i.cardTs), 10_000);
     let crashes = 0;
-    const real = bot.jobHandlers.reminder!;
+    const real = bot.jobs.reminder!;
     const s = new Scheduler({
       db: bot.store.db,
       clock: systemClock,
       log: createLogger('silent'),
       tickMs: 50,
-      handlers: {
+      jobs: {
+        ...bot.jobs,
         // Posts, then "dies" before the outcome is written, every other time.
-        reminder: async (job, ctx) => {
-          const result = await real(job, ctx);
-          if (crashes++ % 2 === 0) throw new Error('process died after posting');
-          return result;
+        reminder: {
+          ...real,
+          run: async (job, ctx) => {
+            const result = await real.run(job, ctx);
+            if (crashes++ % 2 === 0) throw new Error('process died after posting');
+            return result;
+          },
         },
       },
     });
     s.start();
+    await run(PEOPLE.alice, '/incident', 'declare L3 Reminder after restart');
+    const inc = await eventually(async () => (await bot.store.incidents.listOpen()).find((i) => i.title === 'Reminder after restart' && i.cardTs), 10_000);
     await emulator.waitFor(() => reminders(emulator, inc.id).length >= 3 || undefined, 20_000);
     await s.stop();
     const seqs = reminders(emulator, inc.id).map((r) => r.seq);

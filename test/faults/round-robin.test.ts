@@ -104,4 +104,36 @@ describe('two bot processes behind a round-robin proxy, one database, a whole in
     expect(served[0]).toBeGreaterThan(2);
     expect(served[1]).toBeGreaterThan(2);
   }, 90_000);
+
+  it('Slack retries land on the other replica and act once; a replica killed -9 leaves its work to the other', async () => {
+    const send = async (text: string) => {
+      const r = await emulator.slashCommand({ command: '/incident', text, user: PEOPLE.alice, channel: CHANNELS.incidents });
+      const body = emulator.delivered.at(-1)!;
+      // Slack re-sends when the answer was late or failed (here: both copies, one per replica).
+      const retries = await Promise.all([emulator.redeliver(body, 1), emulator.redeliver(body, 2)]);
+      return [r, ...retries].filter((x) => x.status === 200).length;
+    };
+    expect(await send('declare L2 Replicated retries')).toBe(3);
+    const card = await emulator.waitFor(() => emulator.messages(CHANNELS.incidents).find((m) => m.text.includes('Replicated retries')), 10_000);
+    const id = Number(/INC-(\d+)/.exec(card.text)![1]);
+    expect(await send(`update INC-${id} First retried update`)).toBe(3);
+    expect(await send(`assign dba <@${PEOPLE.dmitri}|dmitri> INC-${id}`)).toBe(3);
+
+    // One replica dies once the assignment is committed (its jobs may still be pending or leased by it):
+    // its leases expire and the other replica carries them out.
+    await eventually(async () => (await q<{ n: number }>(`SELECT count(*)::int AS n FROM timeline WHERE incident_id = ${id} AND kind = 'role_assigned'`))[0]!.n === 1, 10_000);
+    await bots[0]!.kill9();
+    const after = await send(`update INC-${id} Update after the kill`);
+    expect(after).toBeGreaterThanOrEqual(1);
+    await eventually(async () => {
+      const open = await q<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE incident_id = ${id} AND kind IN ('thread_line', 'edit_card', 'post_card', 'page_round') AND done_at IS NULL`);
+      return open[0]!.n === 0 && emulator.thread(CHANNELS.incidents, card.ts).some((m) => m.text.includes('Update after the kill'));
+    }, 30_000);
+    const thread = emulator.thread(CHANNELS.incidents, card.ts).map((m) => m.text);
+    expect(emulator.messages(CHANNELS.incidents).filter((m) => m.text.includes('Replicated retries'))).toHaveLength(1);
+    for (const t of ['First retried update', 'Update after the kill', 'is now *']) expect({ t, n: thread.filter((x) => x.includes(t)).length }).toEqual({ t, n: 1 });
+    expect(thread.filter((x) => x.includes('*Paging*'))).toHaveLength(1);
+    const events = await q<{ kind: string; n: number }>(`SELECT kind, count(*)::int AS n FROM timeline WHERE incident_id = ${id} AND kind IN ('declared', 'update', 'role_assigned') GROUP BY kind ORDER BY kind`);
+    expect(events).toEqual([{ kind: 'declared', n: 1 }, { kind: 'role_assigned', n: 1 }, { kind: 'update', n: 2 }]);
+  }, 90_000);
 });

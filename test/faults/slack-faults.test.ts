@@ -24,11 +24,14 @@ describe('Slack failing while an incident is declared', () => {
     expect(cardsFor('Rate limited declare')).toHaveLength(1);
   });
 
-  it('5xx beyond the retries: the declarer is told, and the card follows once Slack is back — once', async () => {
-    h.emulator.failNext('chat.postMessage', { status: 503, count: 4 });
+  it('5xx beyond the retries: the declarer is told it is recorded, and the card follows once Slack is back — once', async () => {
+    // Slack refuses every post until the declarer has been answered.
+    h.emulator.failNext('chat.postMessage', { status: 503, count: 10_000 });
     await h.run(PEOPLE.alice, '/incident', 'declare L1 Slack outage declare');
-    const told = await h.emulator.waitFor(() => h.emulator.ephemerals({ user: PEOPLE.alice }).find((e) => e.text.includes('did not take its card')), 10_000);
-    expect(told.text).toMatch(/Declared \*INC-\d+\*, but Slack did not take its card/);
+    const told = await h.emulator.waitFor(() => h.emulator.ephemerals({ user: PEOPLE.alice }).find((e) => e.text.includes('has not shown its card yet')), 10_000);
+    h.emulator.clearFaults();
+    expect(told.text).toMatch(/Declared \*INC-\d+\* — you are Incident Commander. It is recorded/);
+    expect(told.text).not.toContain(':boom:');
     await h.emulator.waitFor(() => cardsFor('Slack outage declare')[0], 15_000);
     await new Promise((r) => setTimeout(r, 500));
     expect(cardsFor('Slack outage declare')).toHaveLength(1);

@@ -43,7 +43,7 @@ export async function startBotProcess(o: { apiUrl: string; databaseUrl: string; 
       SLACK_API_URL: o.apiUrl,
       DATABASE_URL: o.databaseUrl,
       PORT: String(port),
-      LOG_LEVEL: 'info',
+      LOG_LEVEL: process.env.TEST_LOG ?? 'info',
       ...o.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -58,7 +58,7 @@ export async function startBotProcess(o: { apiUrl: string; databaseUrl: string; 
     healthyAt: NaN,
     output: () => out,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       return code as number | null;

@@ -60,7 +60,8 @@ export async function startPagingHarness(o: { tune?: (p: Policy) => void; env?: 
     async settled(id: number) {
       await eventually(async () => {
         const r = await h.bot.store.db.query<{ n: number }>(
-          "SELECT count(*)::int AS n FROM jobs WHERE incident_id = $1 AND kind IN ('page_delivery', 'page_dm') AND done_at IS NULL",
+          // Everything the incident queued, except the timers that are meant to wait (reminders, escalations).
+          "SELECT count(*)::int AS n FROM jobs WHERE incident_id = $1 AND kind NOT IN ('reminder', 'page_escalation') AND done_at IS NULL",
           [id],
         );
         return r.rows[0]!.n === 0;

@@ -59,24 +59,28 @@ describe('a crash between posting a reminder and recording it', () => {
   });
 
   it('the retry finds the reminder in Slack and does not post it again', async () => {
-    const id = await declare(h, 'Analytics engine failure');
     let crashes = 0;
-    const real = h.bot.jobHandlers.reminder!;
+    const real = h.bot.jobs.reminder!;
     const s = new Scheduler({
       db: h.bot.store.db,
       clock: systemClock,
       log: createLogger('silent'),
       tickMs: 50,
-      handlers: {
+      jobs: {
+        ...h.bot.jobs,
         // Posts, then "dies" before the outcome is written, the first time only.
-        reminder: async (job, ctx) => {
-          const result = await real(job, ctx);
-          if (crashes++ === 0) throw new Error('process died after posting');
-          return result;
+        reminder: {
+          ...real,
+          run: async (job, ctx) => {
+            const result = await real.run(job, ctx);
+            if (crashes++ === 0) throw new Error('process died after posting');
+            return result;
+          },
         },
       },
     });
     s.start();
+    const id = await declare(h, 'Analytics engine failure');
     await h.emulator.waitFor(() => seqs(h, id).length >= 3 || undefined, 15_000);
     await s.stop();
     expect(crashes).toBeGreaterThanOrEqual(4);

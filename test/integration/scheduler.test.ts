@@ -9,6 +9,7 @@ import { migrate } from '../../src/store/migrate.js';
 import { createPgInstance, type PgInstance } from '../helpers/pg-instance.js';
 import { createTestDatabase } from '../helpers/pg.js';
 import { sleep } from '../helpers/reminders.js';
+import { testJobs } from '../helpers/jobs.js';
 
 const silent = createLogger('silent');
 let pgdb: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -42,7 +43,7 @@ describe('the due-work ticker', () => {
     };
     for (let i = 0; i < 300; i++) await scheduleJob(db, { kind: 'count', key: `k${i}`, dueAt: due(-1000) });
     const others = [openPostgres(pgdb.url), openPostgres(pgdb.url)];
-    const s = others.map((d, i) => new Scheduler({ db: d, clock: systemClock, log: silent, handlers: { count: handler }, tickMs: 10, batch: 25, owner: `s${i}` }));
+    const s = others.map((d, i) => new Scheduler({ db: d, clock: systemClock, log: silent, jobs: testJobs({ count: handler }), tickMs: 10, batch: 25, owner: `s${i}` }));
     s.forEach((x) => x.start());
     await until(() => runs.size === 300);
     await Promise.all(s.map((x) => x.stop()));
@@ -52,12 +53,35 @@ describe('the due-work ticker', () => {
     expect(left.rows[0]!.n).toBe(0);
   });
 
+  it('a job stuck in a slow call (past its lease) holds one worker: work due meanwhile runs at once, the stuck one is not started twice', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let stuckRuns = 0;
+    const ran: string[] = [];
+    await scheduleJob(db, { kind: 'stuck', key: 'st1', dueAt: due(-10) });
+    const s = new Scheduler({
+      db, clock: systemClock, log: silent, tickMs: 20, leaseMs: 200,
+      jobs: testJobs({ stuck: async () => (stuckRuns++, await gate, {}), quick: async (job) => (ran.push(job.key), {}) }),
+    });
+    s.start();
+    await until(() => stuckRuns === 1);
+    // Its lease ends while this process still holds the run in hand.
+    await until(async () => (await db.query("SELECT 1 FROM jobs WHERE key = 'st1' AND locked_until < now()")).rowCount === 1);
+    await scheduleJob(db, { kind: 'quick', key: 'q1', dueAt: due(-10) });
+    await until(() => ran.includes('q1'), 2_000);
+    expect(stuckRuns).toBe(1);
+    release();
+    await until(async () => (await db.query("SELECT 1 FROM jobs WHERE key = 'st1' AND done_at IS NOT NULL")).rowCount === 1);
+    await s.stop();
+    expect(stuckRuns).toBe(1);
+  });
+
   it('a job whose owner died is claimed again once its lease ends, not before', async () => {
     await scheduleJob(db, { kind: 'orphan', key: 'o1', dueAt: due(-10) });
-    const [claimed] = await claimDueJobs(db, { owner: 'dead-replica', now: new Date(), leaseUntil: due(600), limit: 10 });
+    const [claimed] = await claimDueJobs(db, { owner: 'dead-replica', leaseMs: 600, limit: 10 });
     expect(claimed?.key).toBe('o1');
     const seen: number[] = [];
-    const s = new Scheduler({ db, clock: systemClock, log: silent, handlers: { orphan: async () => (seen.push(Date.now()), {}) }, tickMs: 50 });
+    const s = new Scheduler({ db, clock: systemClock, log: silent, jobs: testJobs({ orphan: async () => (seen.push(Date.now()), {}) }), tickMs: 50 });
     const start = Date.now();
     s.start();
     await until(() => seen.length === 1);
@@ -69,7 +93,7 @@ describe('the due-work ticker', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     await scheduleJob(db, { kind: 'slow', key: 's1', dueAt: due(-10) });
-    const s = new Scheduler({ db, clock: systemClock, log: silent, handlers: { slow: async () => (await gate, { next: due(60_000) }) }, tickMs: 20 });
+    const s = new Scheduler({ db, clock: systemClock, log: silent, jobs: testJobs({ slow: async () => (await gate, { next: due(60_000) }) }), tickMs: 20 });
     s.start();
     await until(async () => (await db.query("SELECT 1 FROM jobs WHERE key = 's1' AND locked_by IS NOT NULL")).rowCount === 1);
     const planned = due(5_000);
@@ -89,7 +113,7 @@ describe('the due-work ticker', () => {
       if (attempts.length === 2) throw new Error('An API error occurred: internal_error');
       return {};
     };
-    const s = new Scheduler({ db, clock: systemClock, log: silent, handlers: { flaky: handler }, tickMs: 20 });
+    const s = new Scheduler({ db, clock: systemClock, log: silent, jobs: testJobs({ flaky: handler }), tickMs: 20 });
     s.start();
     await until(() => attempts.length === 3, 15_000);
     await s.stop();
@@ -107,15 +131,15 @@ describe('the due-work ticker', () => {
       clock: systemClock,
       log: silent,
       tickMs: 20,
-      handlers: {
-        fenced: async (job, ctx) => {
+      jobs: testJobs({
+        fenced: async (_job, ctx) => {
           called++;
           await scheduleJob(db, { kind: 'fenced', key: 'x1', dueAt: due(60_000) }); // someone replans meanwhile
           await ctx.checkpoint({ about: 'to act' });
           acted++;
           return {};
         },
-      },
+      }),
     });
     s.start();
     await until(async () => called === 1 && (await db.query("SELECT 1 FROM jobs WHERE key = 'x1' AND locked_by IS NULL")).rowCount === 1);
@@ -140,7 +164,7 @@ describe('a PostgreSQL restart while jobs tick', () => {
     const own = openPostgres(pg.url(), { onError: () => undefined });
     await migrate(own);
     const ran: string[] = [];
-    const s = new Scheduler({ db: own, clock: systemClock, log, handlers: { tick: async (job) => (ran.push(job.key), {}) }, tickMs: 50 });
+    const s = new Scheduler({ db: own, clock: systemClock, log, jobs: testJobs({ tick: async (job) => (ran.push(job.key), {}) }), tickMs: 50 });
     // Outcomes are saved after the handler returns: wait for done_at, not for the handlers.
     const doneCount = async () =>
       (await own.query<{ n: number }>("SELECT count(*)::int AS n FROM jobs WHERE kind = 'tick' AND done_at IS NOT NULL")).rows[0]!.n;

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CHANNELS, PEOPLE } from '../helpers/harness.js';
+import { startPagingHarness, type PagingHarness } from '../helpers/paging.js';
+
+/**
+ * Slack re-sends a request whose answer it thinks was late, with X-Slack-Retry-Num 1, 2. Every command,
+ * button and form is sent once and then re-delivered twice (same body, both retries at once): one effect.
+ */
+let h: PagingHarness;
+beforeAll(async () => {
+  h = await startPagingHarness();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const events = async (id: number, kind: string) => (await h.bot.store.timeline(id)).filter((e) => e.kind === kind).length;
+const answers = (user: string) => h.emulator.ephemerals({ user }).filter((e) => e.source !== 'slack').length;
+
+/** The last request the driver sent, delivered again as retries 1 and 2 at the same time; both answered 200. */
+async function retryLast(): Promise<void> {
+  const body = h.emulator.delivered.at(-1)!;
+  const replies = await Promise.all([h.emulator.redeliver(body, 1), h.emulator.redeliver(body, 2, 'http_error')]);
+  expect(replies.map((r) => r.status)).toEqual([200, 200]);
+  // Answered at once: nothing of the work is waited for.
+  for (const r of replies) expect(r.ms).toBeLessThan(1_000);
+}
+
+/** A command, its two retries, then the incident's queued work carried out; answers how many answers alice got. */
+async function commandRetried(user: string, text: string, id?: number): Promise<number> {
+  const before = answers(user);
+  await h.run(user, '/incident', text);
+  await retryLast();
+  if (id) await h.settled(id);
+  await h.emulator.waitFor(() => answers(user) > before || undefined, 10_000);
+  // Give a wrongly duplicated answer the time to arrive: the work is drained, so any second one is out.
+  if (id) await h.settled(id);
+  return answers(user) - before;
+}
+
+describe('every command, button and form re-sent by Slack acts once', () => {
+  let inc: { id: number; ts: string };
+
+  it('declare: one incident, one card, one page round', async () => {
+    await h.run(PEOPLE.alice, '/incident', 'declare L2 Retried declare', CHANNELS.general);
+    await retryLast();
+    const card = await h.emulator.waitFor(() => h.cards().find((m) => m.text.includes('Retried declare')));
+    inc = { id: Number(/INC-(\d+)/.exec(card.text)![1]), ts: card.ts };
+    await h.settled(inc.id);
+    expect(h.cards().filter((m) => m.text.includes('Retried declare'))).toHaveLength(1);
+    const n = await h.bot.store.db.query<{ n: number }>("SELECT count(*)::int AS n FROM incidents WHERE title = 'Retried declare'");
+    expect(n.rows[0]!.n).toBe(1);
+    expect(h.threadText(inc.ts).filter((t) => t.includes('*Paging*'))).toHaveLength(1);
+  });
+
+  it('update, assign, level, remind, page: one timeline event, one thread line, one answer each', async () => {
+    expect(await commandRetried(PEOPLE.alice, `update INC-${inc.id} Replica promoted --status identified`, inc.id)).toBe(1);
+    expect(await events(inc.id, 'update')).toBe(1);
+    expect(h.threadText(inc.ts).filter((t) => t.includes('Replica promoted'))).toHaveLength(1);
+
+    expect(await commandRetried(PEOPLE.alice, `assign dba <@${PEOPLE.dmitri}|dmitri> INC-${inc.id}`, inc.id)).toBe(1);
+    expect(await events(inc.id, 'role_assigned')).toBe(1);
+    expect(h.threadText(inc.ts).filter((t) => t.includes('is now *'))).toHaveLength(1);
+
+    expect(await commandRetried(PEOPLE.alice, `level INC-${inc.id} L1`, inc.id)).toBe(1);
+    expect(await events(inc.id, 'level_changed')).toBe(1);
+    expect(h.threadText(inc.ts).filter((t) => t.includes('*Escalated*'))).toHaveLength(1);
+
+    expect(await commandRetried(PEOPLE.alice, `remind INC-${inc.id} 15m`, inc.id)).toBe(1);
+    expect(await events(inc.id, 'reminder_cadence')).toBe(1);
+
+    const pagesBefore = (await h.bot.store.db.query<{ n: number }>("SELECT count(*)::int AS n FROM pages WHERE reason = 'manual'")).rows[0]!.n;
+    expect(await commandRetried(PEOPLE.alice, `page INC-${inc.id} <@${PEOPLE.georgi}|georgi> Need comms`, inc.id)).toBe(1);
+    expect((await h.bot.store.db.query<{ n: number }>("SELECT count(*)::int AS n FROM pages WHERE reason = 'manual'")).rows[0]!.n).toBe(pagesBefore + 1);
+  });
+
+  it('timeline: one upload', async () => {
+    const files = () => h.emulator.calls.filter((c) => c.method.startsWith('files.') && c.method !== 'files.info').length;
+    const before = files();
+    expect(await commandRetried(PEOPLE.alice, `timeline INC-${inc.id}`)).toBe(1);
+    await h.emulator.waitFor(() => files() > before || undefined);
+    await h.settled(inc.id);
+    const uploads = h.emulator.calls.filter((c) => c.method === 'files.completeUploadExternal').length;
+    expect(uploads).toBe(1);
+  });
+
+  it('the update form submitted, then re-sent twice: one update', async () => {
+    await h.emulator.clickButton({ user: PEOPLE.dmitri, actionId: 'incident_post_update', channel: CHANNELS.incidents, messageTs: inc.ts });
+    const view = await h.emulator.waitFor(() => h.emulator.openViews(PEOPLE.dmitri).find((v) => v.callback_id === 'incident_update'));
+    await h.emulator.submitView({ user: PEOPLE.dmitri, viewId: view.id, values: { status: 'monitoring', text: 'Form sent three times' } });
+    await retryLast();
+    await h.settled(inc.id);
+    await h.emulator.waitFor(() => h.threadText(inc.ts).find((t) => t.includes('Form sent three times')));
+    await h.settled(inc.id);
+    expect(h.threadText(inc.ts).filter((t) => t.includes('Form sent three times'))).toHaveLength(1);
+    expect((await h.bot.store.timeline(inc.id)).filter((e) => e.kind === 'update' && JSON.stringify(e.data).includes('Form sent three times'))).toHaveLength(1);
+  });
+
+  it('the Acknowledge button clicked, then re-sent twice: one acknowledgement, one answer', async () => {
+    const dm = await h.emulator.waitFor(() => h.dms(PEOPLE.maria).find((m) => m.text.includes(`INC-${inc.id} `) && JSON.stringify(m.blocks).includes('page_acknowledge')));
+    const before = answers(PEOPLE.maria);
+    await h.emulator.clickButton({ user: PEOPLE.maria, actionId: 'page_acknowledge', channel: dm.channel, messageTs: dm.ts });
+    await retryLast();
+    await h.settled(inc.id);
+    await h.emulator.waitFor(() => h.threadText(inc.ts).find((t) => t.includes('acknowledged the page')));
+    await h.settled(inc.id);
+    expect(await events(inc.id, 'page_acknowledged')).toBe(1);
+    expect(h.threadText(inc.ts).filter((t) => t.includes('acknowledged the page'))).toHaveLength(1);
+    expect(answers(PEOPLE.maria) - before).toBeLessThanOrEqual(1);
+  });
+
+  it('resolve: one resolution, one line, one resolve per provider alert', async () => {
+    expect(await commandRetried(PEOPLE.alice, `resolve INC-${inc.id} Failed over`, inc.id)).toBe(1);
+    expect(await events(inc.id, 'resolved')).toBe(1);
+    await h.emulator.waitFor(() => h.threadText(inc.ts).find((t) => t.includes('*Resolved*')));
+    await h.settled(inc.id);
+    expect(h.threadText(inc.ts).filter((t) => t.includes('*Resolved*'))).toHaveLength(1);
+    const resolves = h.pd.events({ action: 'resolve' }).map((e) => e.dedup_key);
+    expect(resolves.length).toBeGreaterThan(0);
+    expect(new Set(resolves).size).toBe(resolves.length);
+  });
+});
