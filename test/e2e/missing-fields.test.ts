@@ -19,7 +19,8 @@ afterAll(async () => {
 
 const payload = (p: unknown) => `payload=${encodeURIComponent(JSON.stringify(p))}`;
 const user = { id: PEOPLE.alice, username: 'alice', team_id: 'T0BOOM' };
-const view = (callbackId: string, o: Record<string, unknown>) => ({ type: 'view_submission', team: { id: 'T0BOOM' }, user, api_app_id: 'A0BOOM', trigger_id: '1.2.3', view: { id: `V${Math.random().toString(36).slice(2, 8)}`, team_id: 'T0BOOM', type: 'modal', callback_id: callbackId, hash: 'h', ...o } });
+// Slack gives every submission a trigger_id of its own; one seen before is a retry, acted on once.
+const view = (callbackId: string, o: Record<string, unknown>) => ({ type: 'view_submission', team: { id: 'T0BOOM' }, user, api_app_id: 'A0BOOM', trigger_id: `${Date.now()}.${Math.random().toString(36).slice(2, 10)}`, view: { id: `V${Math.random().toString(36).slice(2, 8)}`, team_id: 'T0BOOM', type: 'modal', callback_id: callbackId, hash: 'h', ...o } });
 const broke = () => logLines.filter((l) => l.includes('"handler failed"'));
 
 async function answer(text: string, root = '/incident'): Promise<string> {
