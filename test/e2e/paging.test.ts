@@ -92,9 +92,10 @@ describe('who a level pages', () => {
 
   it('raising L3 → L2 pages core + management then; → L1 pages the rest, not them again', async () => {
     const inc = await h.declare('L3 Single microservice failure');
-    await h.run(PEOPLE.alice, '/incident', `level INC-${inc.id} L2`);
+    // Each answer is waited for, so that a late one is not read as the next command's.
+    expect(await h.answer(PEOPLE.alice, '/incident', `level INC-${inc.id} L2`)).toContain('L2');
     await h.emulator.waitFor(() => h.pd.events({ action: 'trigger' }).length === 2);
-    await h.run(PEOPLE.alice, '/incident', `level INC-${inc.id} L1`);
+    expect(await h.answer(PEOPLE.alice, '/incident', `level INC-${inc.id} L1`)).toContain('L1');
     // L1 pages DBA (new); core's and management's open alerts are re-triggered under their dedup_key with the new severity.
     await h.emulator.waitFor(() => h.pd.events({ action: 'trigger' }).length === 5 && h.opsUs.calls().length === 1);
     await sleep(300);
@@ -108,7 +109,7 @@ describe('who a level pages', () => {
   it('drills never call a provider and say DRILL in the thread and the DMs', async () => {
     const inc = await h.declare('L1 DR drill: complete platform outage --drill');
     await h.emulator.waitFor(() => h.dms(PEOPLE.maria).some((m) => m.text.includes(`INC-${inc.id} `)));
-    await sleep(800);
+    await h.settled(inc.id); // every queued job of the drill has run: none of them called a provider
     expect(providerCalls()).toBe(0);
     const dm = h.dms(PEOPLE.maria).find((m) => m.text.includes(`INC-${inc.id} `))!;
     expect(dm.text).toMatch(/^\[DRILL\]/);
