@@ -167,7 +167,7 @@ export async function planRds(ctx: RunbookContext, db: DatabaseTarget, replicaNa
   ].filter(Boolean);
   const summary = `${parts.join(', ')}.`;
   // The approval is bound to the stable facts only (lag over the limit or not, not the raw figure that moves every second).
-  return { target: 'database', summary: summary[0]!.toUpperCase() + summary.slice(1), facts, warnings, data: data as unknown as Record<string, unknown>, fingerprint: flatFingerprint(data.fingerprint) };
+  return { target: 'database', summary: summary[0]!.toUpperCase() + summary.slice(1), facts, warnings, data: { ...data }, fingerprint: flatFingerprint(data.fingerprint) };
 }
 
 /** The engine compares flat facts: lists become one string each, a missing address null. */
