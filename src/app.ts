@@ -161,7 +161,7 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   );
   const checklist = new Checklist({ store, policy, slack: app.client, clock, log, incidents, probe: checklistProbe(policy, infra) });
   // Paging reads routing/API keys and provider URL overrides by name from the environment.
-  const paging = createPaging({ store, policy, slack: app.client, clock, log: log.child({ component: 'paging' }), incidents, env: { ...process.env, ...opts.env }, nudge });
+  const paging = createPaging({ store, policy, slack: app.client, clock, log: log.child({ component: 'paging' }), incidents, env: { ...process.env, ...opts.env }, nudge, slackOnce });
   incidents.on(paging.service);
   const inFlight = new InFlight();
   app.use(inFlight.middleware);
