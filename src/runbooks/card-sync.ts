@@ -49,7 +49,7 @@ function placeOf(d: CardDeps, inc: Incident | undefined): { channel: string; thr
 
 /**
  * The `action_card` job's work. `since` set: an earlier try may have reached Slack, so the card is looked
- * for first (its metadata names the action) and adopted. Answers whether it is now in Slack.
+ * for first (its metadata names the action) and adopted.
  */
 export async function postCard(d: CardDeps, a: Action, inc: Incident | undefined, rb: Runbook | undefined, o: { since?: Date; beforePost: () => Promise<void> }): Promise<void> {
   const at = placeOf(d, inc);

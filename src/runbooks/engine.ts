@@ -18,6 +18,7 @@ import { queueActionCard } from '../store/outbox.js';
 import { appendTimeline } from '../store/timeline.js';
 import { approvalVerdict, cancelVerdict, fingerprintChanges, fingerprintOf, type Fingerprint } from './approval.js';
 import { cardChanged, renderCard } from './card-sync.js';
+import { busyError, expiredText, whyNot } from './refusals.js';
 import { runAction, type RunDeps } from './runner.js';
 import type { Runbook } from './types.js';
 
@@ -250,7 +251,7 @@ export class ActionEngine {
       await this.timeline(inc, clicker, 'action_approved', { ...about, as: v.ok ? v.as : undefined, requestedBy: a.requestedBy, approvedBy: [clicker], fingerprint }, tx);
       await cardChanged(tx, r.claimed);
     });
-    const run = runAction(this.d, r.claimed, rb, inc);
+    const run = runAction(this.d, r.claimed, rb);
     this.inHand.add(run);
     try {
       return await run;
@@ -302,37 +303,5 @@ export class ActionEngine {
 
   get deps(): RunDeps {
     return this.d;
-  }
-}
-
-function busyError(running: Action): ConflictError {
-  return new ConflictError(
-    `Action #${running.id} (${running.plan.title}) is running on ${running.target} right now, confirmed by <@${running.approvedBy}>. ` +
-      'One action per target at a time: wait for it to finish, then ask again.',
-  );
-}
-
-function expiredText(a: Action): string {
-  return `Plan #${a.id} expired at ${a.expiresAt.toISOString().slice(11, 19)} UTC without a confirmation, so nothing was done. Ask for it again to get a fresh plan.`;
-}
-
-/** Why a click on a plan that is no longer waiting does nothing, in words. */
-export function whyNot(a: Action): string {
-  switch (a.status) {
-    case 'running':
-      return `Plan #${a.id} was already confirmed by <@${a.approvedBy}> and is running; nothing more to do.`;
-    case 'succeeded':
-      return `Plan #${a.id} already ran (confirmed by <@${a.approvedBy}>) and succeeded.`;
-    case 'failed':
-      return `Plan #${a.id} already ran and failed; ask for a new plan rather than re-running it.`;
-    case 'cancelled':
-      if (a.endedBy === 'dr-bot') return `Plan #${a.id} is void (${a.error ?? 'checked again at Confirm'}); nothing was done. Confirm the fresh plan in the thread instead.`;
-      return `Plan #${a.id} was cancelled by <@${a.endedBy}>; nothing was done.`;
-    case 'expired':
-      return expiredText(a);
-    case 'interrupted':
-      return `Action #${a.id} was interrupted and is never resumed; check the systems and ask for a new plan.`;
-    default:
-      return `Plan #${a.id} is ${a.status}.`;
   }
 }

@@ -1,11 +1,10 @@
 /**
  * Runs a claimed action's steps in order: each outcome goes to the row (fenced by the run's owner), the
- * timeline and the card. A failed step ends the run; nothing is retried on its own. A heartbeat says the
+ * timeline and (through coalesced card jobs) the card. A failed step ends the run; nothing is retried on its own. A heartbeat says the
  * run is alive; when the row stops being ours (marked interrupted meanwhile), the run stops before the next step.
  */
 import { redactUrls } from '../core/redact.js';
 import { UserError } from '../core/errors.js';
-import type { Incident } from '../core/incident.js';
 import type { Store } from '../store/index.js';
 import { ActionStore, type Action, type StepRecord } from '../store/actions.js';
 import { appendTimeline } from '../store/timeline.js';
@@ -20,7 +19,7 @@ export interface RunDeps extends CardDeps, RunbookContext {
 
 const PROGRESS_EVERY_MS = 1_500;
 
-export async function runAction(d: RunDeps, claimed: Action, rb: Runbook, inc: Incident): Promise<Action> {
+export async function runAction(d: RunDeps, claimed: Action, rb: Runbook): Promise<Action> {
   const a: Action = { ...claimed, steps: claimed.steps.map((s) => ({ ...s })) };
   const steps = rb.steps(a.plan);
   const log = d.log.child({ action: a.id, kind: a.kind });

@@ -27,7 +27,10 @@ const ackButton = (user: string, id?: number) => {
   return { user, actionId: 'page_acknowledge', channel: dm.channel, messageTs: dm.ts };
 };
 async function resolve(id: number): Promise<void> {
-  expect(await h.answer(PEOPLE.alice, '/incident', `resolve INC-${id} done`)).toContain('resolved');
+  // The answer to this command, not a late one to the command before it.
+  const before = h.emulator.ephemerals({ user: PEOPLE.alice }).length;
+  await h.run(PEOPLE.alice, '/incident', `resolve INC-${id} done`);
+  await h.emulator.waitFor(() => h.emulator.ephemerals({ user: PEOPLE.alice }).slice(before).find((e) => e.text.includes('resolved')));
   await h.settled(id);
 }
 
