@@ -156,12 +156,12 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   const incidents = new IncidentService({ store, policy, slack: app.client, slackOnce, clock, log, channel: config.INCIDENT_CHANNEL, nudge });
   const infra = createInfra({ ...process.env, ...opts.env });
   const actions = new ActionEngine(
-    { store, actions: new ActionStore(db), policy, slack: app.client, clock, log: log.child({ component: 'actions' }), infra, channel: config.INCIDENT_CHANNEL },
+    { store, actions: new ActionStore(db), policy, slack: app.client, clock, log: log.child({ component: 'actions' }), infra, channel: config.INCIDENT_CHANNEL, slackOnce, nudge, waiter: incidents.waiter },
     builtInRunbooks,
   );
   const checklist = new Checklist({ store, policy, slack: app.client, clock, log, incidents, probe: checklistProbe(policy, infra) });
   // Paging reads routing/API keys and provider URL overrides by name from the environment.
-  const paging = createPaging({ store, policy, slack: app.client, clock, log: log.child({ component: 'paging' }), incidents, env: { ...process.env, ...opts.env }, nudge });
+  const paging = createPaging({ store, policy, slack: app.client, clock, log: log.child({ component: 'paging' }), incidents, env: { ...process.env, ...opts.env }, nudge, slackOnce });
   incidents.on(paging.service);
   const inFlight = new InFlight();
   app.use(inFlight.middleware);

@@ -19,6 +19,10 @@ export const JOB = {
   pageDelivery: 'page_delivery',
   pageDm: 'page_dm',
   pageEscalation: 'page_escalation',
+  /** A guarded action's plan card in the incident thread (adopted by its metadata if it already landed). */
+  actionCard: 'action_card',
+  /** Redraw an action's card from its row (coalesced like the incident card's edits). */
+  actionCardEdit: 'action_card_edit',
   actionExpiry: 'action_expiry',
   staleActions: 'stale_actions',
 } as const;

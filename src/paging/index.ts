@@ -33,7 +33,7 @@ export interface PagingParts {
  * Builds paging for the composition root. Secrets and base-URL overrides are read from `env` by NAME:
  * the policy's routing-key/API-key variables, `PAGERDUTY_EVENTS_URL`, `OPSGENIE_API_URL` (both regions).
  */
-export function createPaging(d: { store: Store; policy: Policy; slack: WebClient; clock: Clock; log: Logger; incidents: IncidentService; env: Record<string, string | undefined>; pagers?: Pagers; nudge?: () => void }): PagingParts {
+export function createPaging(d: { store: Store; policy: Policy; slack: WebClient; clock: Clock; log: Logger; incidents: IncidentService; env: Record<string, string | undefined>; pagers?: Pagers; nudge?: () => void; slackOnce?: WebClient }): PagingParts {
   const secret = (name: string) => d.env[name]?.trim() || undefined;
   const timeoutMs = d.policy.paging.timeout;
   const og = secret('OPSGENIE_API_URL');
@@ -66,7 +66,7 @@ function pagingJobs(deps: Parameters<typeof pageDeliveryHandler>[0] & Parameters
     // A provider call counts its own attempts (paging.attempts) and reports a final failure in the thread;
     // the job's own limit only guards against a handler that keeps throwing (the database, Slack).
     defineJob({ kind: PAGE_DELIVERY, payload: z.object({ attempt: z.number().int().optional() }), maxAttempts: 20, what: (j) => `call the pager for ${ref(j.incidentId)}`, run: (j, c) => delivery(j, c) }),
-    defineJob({ kind: PAGE_DM, payload: z.object({ posting: z.array(z.number()).optional() }), maxAttempts: 12, what: (j) => `send the page DM to <@${j.key.split(':')[1]}>`, run: (j, c) => dm(j, c) }),
+    defineJob({ kind: PAGE_DM, payload: z.object({ posting: z.array(z.number()).optional(), postingSince: z.string().datetime().optional() }), maxAttempts: 12, what: (j) => `send the page DM to <@${j.key.split(':')[1]}>`, run: (j, c) => dm(j, c) }),
     defineJob({ kind: PAGE_ESCALATION, payload: z.object({ target: z.string().optional(), tier: z.number().int().optional() }), maxAttempts: 12, what: (j) => `escalate an unacknowledged page of ${ref(j.incidentId)}`, run: (j, c) => escalation(j, c) }),
     defineJob({
       kind: JOB.pageRound,

@@ -10,11 +10,15 @@ import { ConflictError, ForbiddenError, UserError } from '../core/errors.js';
 import { incidentRef, isOpen, type Incident } from '../core/incident.js';
 import { roleName } from '../core/roles.js';
 import { findIncident } from '../incidents/lookup.js';
-import type { Action, BoundApproval, PlanRecord } from '../store/actions.js';
+import { JOB } from '../core/job-kinds.js';
+import { ActionStore, type Action, type BoundApproval, type PlanRecord } from '../store/actions.js';
+import type { Queryable, Tx } from '../store/db.js';
 import { cancelJob, scheduleJob } from '../store/jobs.js';
+import { queueActionCard } from '../store/outbox.js';
 import { appendTimeline } from '../store/timeline.js';
 import { approvalVerdict, cancelVerdict, fingerprintChanges, fingerprintOf, type Fingerprint } from './approval.js';
-import { editCard, postCard, renderCard } from './card-sync.js';
+import { cardChanged, renderCard } from './card-sync.js';
+import { busyError, expiredText, whyNot } from './refusals.js';
 import { runAction, type RunDeps } from './runner.js';
 import type { Runbook } from './types.js';
 
@@ -65,8 +69,15 @@ export class ActionEngine {
 
   private name = (r: string) => roleName(r, this.d.policy.roles);
 
-  private timeline(inc: { id: number }, actor: string, kind: string, data: Record<string, unknown>): Promise<void> {
-    return appendTimeline(this.d.store.db, { incidentId: inc.id, at: this.d.clock.now(), actor, kind, data });
+  private timeline(inc: { id: number }, actor: string, kind: string, data: Record<string, unknown>, q: Queryable = this.d.store.db): Promise<void> {
+    return appendTimeline(q, { incidentId: inc.id, at: this.d.clock.now(), actor, kind, data });
+  }
+
+  /** A state change, its timeline row and its Slack jobs in one transaction; the scheduler is told after the commit. */
+  private async change<T>(fn: (tx: Tx, actions: ActionStore) => Promise<T>): Promise<T> {
+    const out = await this.d.store.db.transaction((tx) => fn(tx, new ActionStore(tx)));
+    this.d.nudge?.();
+    return out;
   }
 
   private async refuse(inc: Incident, user: string, data: Record<string, unknown>, err: UserError): Promise<never> {
@@ -102,8 +113,10 @@ export class ActionEngine {
 
     const a = await this.open(rb, inc!, who.userId, args, plan, steps);
     const twoPerson = rb.destructive && a.bound!.twoPersonRule;
+    // Said only once Slack has the card; if it is slow, the plan is recorded and its card follows.
+    const where = a.messageTs ? `is in ${incidentRef(inc!.id)}'s thread` : `is recorded; its card will show in ${incidentRef(inc!.id)}'s thread shortly`;
     await who.reply(
-      `Plan #${a.id} is in ${incidentRef(inc!.id)}'s thread, waiting for ${twoPerson ? 'a second person' : 'a confirmation'}` +
+      `Plan #${a.id} ${where}, waiting for ${twoPerson ? 'a second person' : 'a confirmation'}` +
         ` (${rb.approveRoles.map(this.name).join(' or ')}). It expires in ${Math.round(this.d.policy.actions.expireAfter / 60_000) || '<1'} min.`,
     );
     return a;
@@ -117,7 +130,8 @@ export class ActionEngine {
       approveRoles: [...rb.approveRoles],
       fingerprint: fingerprintOf(plan),
     };
-    const a = await this.d.actions.create({
+    const created = await this.change(async (tx, actions) => {
+      const a = await actions.create({
       kind: rb.id,
       target: plan.target,
       incidentId: inc.id,
@@ -128,14 +142,39 @@ export class ActionEngine {
       requestedBy: requester,
       expiresInMs: this.d.policy.actions.expireAfter,
       bound,
+      });
+      await this.timeline(inc, requester, 'action_requested', {
+        action: a.id, kind: rb.id, target: plan.target, summary: plan.summary, warnings: plan.warnings,
+        requestedBy: requester, level: bound.level, twoPersonRule: bound.twoPersonRule, approveRoles: bound.approveRoles, fingerprint: bound.fingerprint,
+      }, tx);
+      await scheduleJob(tx, { kind: EXPIRY_JOB, key: String(a.id), incidentId: inc.id, dueAt: a.expiresAt });
+      await queueActionCard(tx, a);
+      return a;
     });
-    await this.timeline(inc, requester, 'action_requested', {
-      action: a.id, kind: rb.id, target: plan.target, summary: plan.summary, warnings: plan.warnings,
-      requestedBy: requester, level: bound.level, twoPersonRule: bound.twoPersonRule, approveRoles: bound.approveRoles, fingerprint: bound.fingerprint,
+    return this.waitForCard(created);
+  }
+
+  /** Waits (a little) for the plan card job: the action with where its card is, or as recorded when Slack is slow. */
+  private async waitForCard(a: Action, ms = 5_000): Promise<Action> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const now = (await this.d.actions.get(a.id)) ?? a;
+      if (now.messageTs || Date.now() >= end) return now;
+      // Woken when this process's ticker posts it; another replica's post is seen by the next read.
+      if (this.d.waiter) await this.d.waiter.wait(JOB.actionCard, String(a.id), Math.min(500, end - Date.now()));
+      else await new Promise((r) => setTimeout(r, Math.min(100, end - Date.now())));
+    }
+  }
+
+  /** Voids a plan that no longer holds (shown on its card); undefined when it is no longer waiting. */
+  private voidPlan(a: Action, why: string): Promise<Action | undefined> {
+    return this.change(async (tx, actions) => {
+      const void_ = await actions.supersede(a.id, why);
+      if (!void_) return undefined;
+      await cancelJob(tx, EXPIRY_JOB, String(a.id), this.d.clock.now());
+      await cardChanged(tx, void_);
+      return void_;
     });
-    await scheduleJob(this.d.store.db, { kind: EXPIRY_JOB, key: String(a.id), incidentId: inc.id, dueAt: a.expiresAt });
-    await postCard(this.d, a, inc, rb);
-    return a;
   }
 
   /**
@@ -151,19 +190,15 @@ export class ActionEngine {
       fresh = { title: rb.title, ...(await rb.plan(this.d, a.args)) };
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      const void_ = await this.d.actions.supersede(a.id, `the preflight now refuses: ${err.message}`);
+      const void_ = await this.voidPlan(a, `the preflight now refuses: ${err.message}`);
       if (!void_) throw new ConflictError(whyNot(await this.mustGet(a.id)));
-      await cancelJob(this.d.store.db, EXPIRY_JOB, String(a.id), this.d.clock.now());
-      await editCard(this.d, void_, inc, rb);
       return this.refuse(inc, clicker, { ...about, fingerprint: then }, new ConflictError(`Nothing was done: checked again at Confirm, the plan no longer holds — ${err.message}`));
     }
     const now = fingerprintOf(fresh);
     const changes = fingerprintChanges(then, now);
     if (changes.length === 0) return now;
-    const void_ = await this.d.actions.supersede(a.id, `the facts changed before Confirm: ${changes.join('; ')}`);
+    const void_ = await this.voidPlan(a, `the facts changed before Confirm: ${changes.join('; ')}`);
     if (!void_) throw new ConflictError(whyNot(await this.mustGet(a.id)));
-    await cancelJob(this.d.store.db, EXPIRY_JOB, String(a.id), this.d.clock.now());
-    await editCard(this.d, void_, inc, rb);
     const steps = rb.steps(fresh).map((s) => ({ id: s.id, title: s.title, status: 'pending' as const }));
     const next = await this.open(rb, inc, a.requestedBy, a.args, fresh, steps);
     await this.timeline(inc, clicker, 'action_replanned', { ...about, replacedBy: next.id, changes, fingerprint: then, freshFingerprint: now });
@@ -211,9 +246,12 @@ export class ActionEngine {
       }
       throw new ConflictError(whyNot(now));
     }
-    await cancelJob(this.d.store.db, EXPIRY_JOB, String(a.id), this.d.clock.now());
-    await this.timeline(inc, clicker, 'action_approved', { ...about, as: v.ok ? v.as : undefined, requestedBy: a.requestedBy, approvedBy: [clicker], fingerprint });
-    const run = runAction(this.d, r.claimed, rb, inc);
+    await this.change(async (tx) => {
+      await cancelJob(tx, EXPIRY_JOB, String(a.id), this.d.clock.now());
+      await this.timeline(inc, clicker, 'action_approved', { ...about, as: v.ok ? v.as : undefined, requestedBy: a.requestedBy, approvedBy: [clicker], fingerprint }, tx);
+      await cardChanged(tx, r.claimed);
+    });
+    const run = runAction(this.d, r.claimed, rb);
     this.inHand.add(run);
     try {
       return await run;
@@ -228,22 +266,27 @@ export class ActionEngine {
     if (a.status !== 'proposed') throw new ConflictError(whyNot(a));
     const v = cancelVerdict(clicker, a.requestedBy, this.standing(clicker), this.name);
     if (!v.ok) await this.refuse(inc, clicker, { action: a.id, kind: a.kind, cancel: true }, new ForbiddenError(v.reason));
-    const done = await this.d.actions.cancel(a.id, clicker);
+    const done = await this.change(async (tx, actions) => {
+      const cancelled = await actions.cancel(a.id, clicker);
+      if (!cancelled) return undefined;
+      await cancelJob(tx, EXPIRY_JOB, String(a.id), this.d.clock.now());
+      await this.timeline(inc, clicker, 'action_cancelled', { action: a.id, kind: a.kind }, tx);
+      await cardChanged(tx, cancelled);
+      return cancelled;
+    });
     if (!done) throw new ConflictError(whyNot(await this.mustGet(a.id)));
-    await cancelJob(this.d.store.db, EXPIRY_JOB, String(a.id), this.d.clock.now());
-    await this.timeline(inc, clicker, 'action_cancelled', { action: a.id, kind: a.kind });
-    await editCard(this.d, done, inc, this.runbooks.get(a.kind));
     return done;
   }
 
   /** The expiry job (and a late click): void the plan if still unconfirmed, and say so on the card. */
   async expire(actionId: number): Promise<Action | undefined> {
-    const done = await this.d.actions.expire(actionId);
-    if (!done) return undefined;
-    const inc = await this.d.store.incidents.get(done.incidentId);
-    await this.timeline({ id: done.incidentId }, 'dr-bot', 'action_expired', { action: done.id, kind: done.kind });
-    await editCard(this.d, done, inc, this.runbooks.get(done.kind));
-    return done;
+    return this.change(async (tx, actions) => {
+      const done = await actions.expire(actionId);
+      if (!done) return undefined;
+      await this.timeline({ id: done.incidentId }, 'dr-bot', 'action_expired', { action: done.id, kind: done.kind }, tx);
+      await cardChanged(tx, done);
+      return done;
+    });
   }
 
   async mustGet(id: number): Promise<Action> {
@@ -260,37 +303,5 @@ export class ActionEngine {
 
   get deps(): RunDeps {
     return this.d;
-  }
-}
-
-function busyError(running: Action): ConflictError {
-  return new ConflictError(
-    `Action #${running.id} (${running.plan.title}) is running on ${running.target} right now, confirmed by <@${running.approvedBy}>. ` +
-      'One action per target at a time: wait for it to finish, then ask again.',
-  );
-}
-
-function expiredText(a: Action): string {
-  return `Plan #${a.id} expired at ${a.expiresAt.toISOString().slice(11, 19)} UTC without a confirmation, so nothing was done. Ask for it again to get a fresh plan.`;
-}
-
-/** Why a click on a plan that is no longer waiting does nothing, in words. */
-export function whyNot(a: Action): string {
-  switch (a.status) {
-    case 'running':
-      return `Plan #${a.id} was already confirmed by <@${a.approvedBy}> and is running; nothing more to do.`;
-    case 'succeeded':
-      return `Plan #${a.id} already ran (confirmed by <@${a.approvedBy}>) and succeeded.`;
-    case 'failed':
-      return `Plan #${a.id} already ran and failed; ask for a new plan rather than re-running it.`;
-    case 'cancelled':
-      if (a.endedBy === 'dr-bot') return `Plan #${a.id} is void (${a.error ?? 'checked again at Confirm'}); nothing was done. Confirm the fresh plan in the thread instead.`;
-      return `Plan #${a.id} was cancelled by <@${a.endedBy}>; nothing was done.`;
-    case 'expired':
-      return expiredText(a);
-    case 'interrupted':
-      return `Action #${a.id} was interrupted and is never resumed; check the systems and ask for a new plan.`;
-    default:
-      return `Plan #${a.id} is ${a.status}.`;
   }
 }

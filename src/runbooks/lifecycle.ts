@@ -6,42 +6,41 @@ import { z } from 'zod';
 import { defineJob, type RegisteredJob } from '../scheduler/jobs.js';
 import type { Action } from '../store/actions.js';
 import { scheduleJob } from '../store/jobs.js';
+import { ActionStore } from '../store/actions.js';
 import { appendTimeline } from '../store/timeline.js';
-import { announce, editCard } from './card-sync.js';
+import { cardChanged } from './card-sync.js';
+import { actionCardJobs } from './card-jobs.js';
 import { EXPIRY_JOB, type ActionEngine } from './engine.js';
 
 export const STALE_JOB = 'stale_actions';
 
 export async function sweepStale(engine: ActionEngine): Promise<Action[]> {
   const d = engine.deps;
-  const stale = await d.actions.interruptStale(d.policy.actions.staleAfter);
-  for (const a of stale) {
-    const inc = await d.store.incidents.get(a.incidentId);
-    const i = a.steps.findIndex((s) => s.status === 'interrupted');
-    const during = i >= 0 ? `during step ${i + 1}, "${a.steps[i]!.title}"` : 'between steps';
-    await appendTimeline(d.store.db, { incidentId: a.incidentId, at: d.clock.now(), actor: 'dr-bot', kind: 'action_interrupted', data: { action: a.id, kind: a.kind, step: a.steps[i]?.id } });
-    let rb;
-    try {
-      rb = engine.runbook(a.kind);
-    } catch {
-      rb = undefined;
+  // Marked, recorded and announced in one transaction: a crash here leaves the runs to the next sweep, not unannounced.
+  const stale = await d.store.db.transaction(async (tx) => {
+    const found = await new ActionStore(tx).interruptStale(d.policy.actions.staleAfter);
+    for (const a of found) {
+      const i = a.steps.findIndex((s) => s.status === 'interrupted');
+      const during = i >= 0 ? `during step ${i + 1}, "${a.steps[i]!.title}"` : 'between steps';
+      await appendTimeline(tx, { incidentId: a.incidentId, at: d.clock.now(), actor: 'dr-bot', kind: 'action_interrupted', data: { action: a.id, kind: a.kind, step: a.steps[i]?.id } });
+      await cardChanged(tx, a, {
+        key: 'interrupted',
+        text:
+          `:warning: Action #${a.id} (${a.plan.title}) was interrupted ${during}: the bot running it stopped. It will NOT resume. ` +
+          'Check by hand whether that step took effect (`/dr health`), then ask for a new plan if more is needed.',
+      });
+      d.log.warn({ action: a.id, kind: a.kind, step: a.steps[i]?.id }, 'action interrupted: its run stopped heartbeating');
     }
-    await editCard(d, a, inc, rb);
-    await announce(
-      d,
-      a,
-      inc,
-      `:warning: Action #${a.id} (${a.plan.title}) was interrupted ${during}: the bot running it stopped. It will NOT resume. ` +
-        'Check by hand whether that step took effect (`/dr health`), then ask for a new plan if more is needed.',
-    );
-    d.log.warn({ action: a.id, kind: a.kind, step: a.steps[i]?.id }, 'action interrupted: its run stopped heartbeating');
-  }
+    return found;
+  });
+  if (stale.length) d.nudge?.();
   return stale;
 }
 
 export function actionJobs(engine: ActionEngine): RegisteredJob[] {
   const d = engine.deps;
   return [
+    ...actionCardJobs(engine),
     defineJob({ kind: EXPIRY_JOB, payload: z.object({}), maxAttempts: 20, what: (job) => `expire the plan of action #${job.key}`, run: async (job) => {
       const id = Number(job.key);
       if (await engine.expire(id)) return {};

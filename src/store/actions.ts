@@ -114,7 +114,7 @@ export type ClaimResult = { claimed: Action } | { claimed?: undefined; busyWith?
  * replica judges them by the same clock.
  */
 export class ActionStore {
-  constructor(private readonly db: Queryable) {}
+  constructor(readonly db: Queryable) {}
 
   async create(a: NewAction): Promise<Action> {
     const r = await this.db.query<Row>(

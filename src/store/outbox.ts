@@ -24,6 +24,16 @@ export async function queueCardEdit(tx: Queryable, incidentId: number): Promise<
   await scheduleCoalesced(tx, { kind: JOB.editCard, key: String(incidentId), incidentId, gapMs: CARD_EDIT_GAP_MS });
 }
 
+/** A guarded action's plan card, posted once (its key is the action). */
+export async function queueActionCard(tx: Queryable, a: { id: number; incidentId: number }): Promise<void> {
+  await enqueueOnce(tx, { kind: JOB.actionCard, key: String(a.id), incidentId: a.incidentId });
+}
+
+/** Redraw an action's card from its row: coalesced, so a run's progress makes at most one edit a second. */
+export async function queueActionCardEdit(tx: Queryable, a: { id: number; incidentId: number }): Promise<void> {
+  await scheduleCoalesced(tx, { kind: JOB.actionCardEdit, key: String(a.id), incidentId: a.incidentId, gapMs: CARD_EDIT_GAP_MS });
+}
+
 export type RoundReason = 'declared' | 'level_raised';
 
 /** Page the incident's level; `key` makes a replayed change page once. */

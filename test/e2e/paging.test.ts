@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { onCallAt } from '../../src/core/oncall.js';
 import { rotationOf, type PagingTeam } from '../../src/paging/schema.js';
+import { eventually } from '../helpers/eventually.js';
 import { CHANNELS, PEOPLE } from '../helpers/harness.js';
 import { KEYS, startPagingHarness, type PagingHarness } from '../helpers/paging.js';
 import { sleep } from '../helpers/reminders.js';
@@ -26,7 +27,10 @@ const ackButton = (user: string, id?: number) => {
   return { user, actionId: 'page_acknowledge', channel: dm.channel, messageTs: dm.ts };
 };
 async function resolve(id: number): Promise<void> {
-  expect(await h.answer(PEOPLE.alice, '/incident', `resolve INC-${id} done`)).toContain('resolved');
+  // The answer to this command, not a late one to the command before it.
+  const before = h.emulator.ephemerals({ user: PEOPLE.alice }).length;
+  await h.run(PEOPLE.alice, '/incident', `resolve INC-${id} done`);
+  await h.emulator.waitFor(() => h.emulator.ephemerals({ user: PEOPLE.alice }).slice(before).find((e) => e.text.includes('resolved')));
   await h.settled(id);
 }
 
@@ -218,7 +222,11 @@ describe('a provider that fails', () => {
     expect(h.pd.requests.filter((r) => r.body.routing_key === 'not-a-routing-key')).toHaveLength(1);
     // The core team's first call got no answer within the 1 s timeout; the retry went through.
     await h.emulator.waitFor(() => h.pd.events({ action: 'trigger', dedupKey: key(inc.id, 'core') }).length === 1, 10_000);
-    const core = (await h.bot.store.db.query<{ status: string; attempts: number; last_error: string }>("SELECT d.status, d.attempts, d.last_error FROM page_deliveries d JOIN pages p ON p.id = d.page_id WHERE p.incident_id = $1 AND p.target = 'core'", [inc.id])).rows[0];
+    // The peer records the first call's event before not answering it: wait for the retry to be recorded as sent.
+    const core = await eventually(async () => {
+      const r = (await h.bot.store.db.query<{ status: string; attempts: number; last_error: string }>("SELECT d.status, d.attempts, d.last_error FROM page_deliveries d JOIN pages p ON p.id = d.page_id WHERE p.incident_id = $1 AND p.target = 'core'", [inc.id])).rows[0];
+      return r?.status === 'pending' ? undefined : r;
+    }, 10_000);
     expect(core).toEqual({ status: 'sent', attempts: 2, last_error: 'no answer within 1 s' });
     await resolve(inc.id);
   });

@@ -145,7 +145,8 @@ describe('guarded actions: plan, confirm, run', () => {
     await click(PEOPLE.dmitri, a!);
     await ephemeral(PEOPLE.dmitri, `Plan #${a!.id} expired`);
     expect((await h.bot.actions.mustGet(a!.id)).status).toBe('expired');
-    expect(blockText(card(a!))).toContain('Expired');
+    // The card is redrawn by its job, a moment after the refusal.
+    await h.emulator.waitFor(() => (blockText(card(a!)).includes('Expired') ? true : undefined));
 
     // The timer path: the job row falls due and the ticker voids the plan by itself.
     const { action: b } = await propose(PEOPLE.alice, { target: 'later' });

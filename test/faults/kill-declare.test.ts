@@ -115,4 +115,27 @@ describe('kill -9 at each point of a declare', () => {
     await expectOneCardAndPages(title);
     await bot!.stop();
   }, 90_000);
+
+  it('after the page DMs landed, before they were recorded: the restarted bot adopts them instead of paging twice', async () => {
+    emulator.answerDelayMs = { 'chat.postMessage': 60_000 };
+    await startBot();
+    const title = 'Killed after the DMs landed';
+    await emulator.slashCommand({ command: '/incident', text: `declare L2 ${title}`, user: PEOPLE.alice, channel: CHANNELS.incidents });
+    const [id] = await eventually(async () => ((await incidentId(title)).length > 0 ? incidentId(title) : undefined), 10_000);
+    // Every paged person's DM is in Slack (its answer held back), none recorded: then the bot dies.
+    const users = await eventually(async () => {
+      const r = await sql.query<{ user_id: string }>('SELECT DISTINCT user_id FROM pages WHERE incident_id = $1 AND user_id IS NOT NULL', [id]);
+      return r.rows.length > 0 ? r.rows.map((x) => x.user_id) : undefined;
+    }, 10_000);
+    for (const u of users) await emulator.waitFor(() => emulator.messages(u).find((m) => m.text.includes(`INC-${id} `) || m.text.includes(`INC-${id}:`)), 10_000);
+    await bot!.kill9();
+    emulator.answerDelayMs = {};
+    expect((await sql.query('SELECT 1 FROM pages WHERE incident_id = $1 AND dm_ts IS NOT NULL', [id])).rowCount).toBe(0);
+    await startBot();
+    // One DM per person (adopted, so its Acknowledge button is the recorded one), one card, pages sent.
+    await expectOneCardAndPages(title);
+    const recorded = (await sql.query<{ user_id: string; dm_ts: string }>('SELECT DISTINCT user_id, dm_ts FROM pages WHERE incident_id = $1 AND user_id IS NOT NULL', [id])).rows;
+    for (const p of recorded) expect(emulator.messages(p.user_id).find((m) => m.text.includes(`INC-${id}`))!.ts).toBe(p.dm_ts);
+    await bot!.stop();
+  }, 90_000);
 });

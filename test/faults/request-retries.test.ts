@@ -1,20 +1,38 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CHANNELS, PEOPLE } from '../helpers/harness.js';
 import { startPagingHarness, type PagingHarness } from '../helpers/paging.js';
+import { eventually } from '../helpers/eventually.js';
+import { K8sPeer } from '../peers/k8s.js';
+import { targetsSchema } from '../../src/runbooks/policy-schema.js';
 
 /**
  * Slack re-sends a request whose answer it thinks was late, with X-Slack-Retry-Num 1, 2. Every command,
  * button and form is sent once and then re-delivered twice (same body, both retries at once): one effect.
  */
 let h: PagingHarness;
+// A deployment to plan a guarded action on: `/dr scale` is the plan request re-sent below.
+const k8s = new K8sPeer();
 beforeAll(async () => {
-  h = await startPagingHarness();
-});
+  await k8s.start();
+  k8s.add('production', 'api-gateway', { replicas: 3 });
+  h = await startPagingHarness({
+    tune: (p) => {
+      p.targets = targetsSchema.parse({ kubernetes: { namespace: 'production', serverEnv: 'KUBE_SERVER', deployments: { 'api-gateway': { maxReplicas: 12 } } } });
+      // The customer draft names the support contact; the paging policy has none of its own.
+      p.contacts = { ...p.contacts, support: 'support@boomcard.example' };
+    },
+    env: { KUBE_SERVER: k8s.url },
+  });
+}, 60_000);
 afterAll(async () => {
   await h?.stop();
+  await k8s.close();
 });
 
 const events = async (id: number, kind: string) => (await h.bot.store.timeline(id)).filter((e) => e.kind === kind).length;
+/** Every request copy's work finished (a copy that acted would still be running, or would have left a line). */
+const requestsDone = () =>
+  eventually(async () => (await h.bot.store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM handled_requests WHERE NOT done')).rows[0]!.n === 0, 10_000);
 const answers = (user: string) => h.emulator.ephemerals({ user }).filter((e) => e.source !== 'slack').length;
 
 /** The last request the driver sent, delivered again as retries 1 and 2 at the same time; both answered 200. */
@@ -107,6 +125,40 @@ describe('every command, button and form re-sent by Slack acts once', () => {
     expect(await events(inc.id, 'page_acknowledged')).toBe(1);
     expect(h.threadText(inc.ts).filter((t) => t.includes('acknowledged the page'))).toHaveLength(1);
     expect(answers(PEOPLE.maria) - before).toBeLessThanOrEqual(1);
+  });
+
+  it('a /dr plan request re-sent twice: one plan, one card, one answer', async () => {
+    const before = answers(PEOPLE.alice);
+    await h.run(PEOPLE.alice, '/dr', 'scale api-gateway 5');
+    await retryLast();
+    const plan = await h.emulator.waitFor(() => h.emulator.thread(CHANNELS.incidents, inc.ts).find((m) => m.text.startsWith('Action #')), 15_000);
+    await h.emulator.waitFor(() => answers(PEOPLE.alice) > before || undefined, 10_000);
+    await requestsDone();
+    await h.settled(inc.id);
+    const actions = await h.bot.store.db.query<{ n: number }>("SELECT count(*)::int AS n FROM actions WHERE kind = 'scale'");
+    expect(actions.rows[0]!.n).toBe(1);
+    expect(h.emulator.thread(CHANNELS.incidents, inc.ts).filter((m) => m.text.startsWith('Action #'))).toHaveLength(1);
+    expect(plan.text).toContain('Action #');
+    expect(await events(inc.id, 'action_requested')).toBe(1);
+    expect(answers(PEOPLE.alice) - before).toBe(1);
+    // Planning only reads the deployment: nothing was changed by any copy.
+    expect(k8s.calls.filter((c) => c.method !== 'GET')).toHaveLength(0);
+  });
+
+  it('the comms form submitted, then re-sent twice: one draft, one timeline event', async () => {
+    const drafts = () => h.threadText(inc.ts).filter((t) => t.includes('draft for') && t.includes(`INC-${inc.id}`));
+    const before = drafts().length;
+    await h.run(PEOPLE.alice, '/incident', `comms customer INC-${inc.id}`);
+    // The form opens at once and is filled in from the incident just after: the filled-in one is submitted.
+    const view = await h.emulator.waitFor(() => h.emulator.openViews(PEOPLE.alice).find((v) => v.callback_id === 'incident_comms' && v.blocks.some((b) => b.block_id === 'expected')));
+    const sent = await h.emulator.submitView({ user: PEOPLE.alice, viewId: view.id, values: { services: ['payment-processing'], description: 'Card payments are slow', expected: 'within the hour' } });
+    expect(sent.body).toBeFalsy();
+    await retryLast();
+    await h.emulator.waitFor(() => drafts().length > before || undefined, 10_000);
+    await requestsDone();
+    await h.settled(inc.id);
+    expect(drafts().length - before).toBe(1);
+    expect(await events(inc.id, 'comms_prepared')).toBe(1);
   });
 
   it('resolve: one resolution, one line, one resolve per provider alert', async () => {

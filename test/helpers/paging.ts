@@ -61,7 +61,7 @@ export async function startPagingHarness(o: { tune?: (p: Policy) => void; env?: 
       await eventually(async () => {
         const r = await h.bot.store.db.query<{ n: number }>(
           // Everything the incident queued, except the timers that are meant to wait (reminders, escalations).
-          "SELECT count(*)::int AS n FROM jobs WHERE incident_id = $1 AND kind NOT IN ('reminder', 'page_escalation') AND done_at IS NULL",
+          "SELECT count(*)::int AS n FROM jobs WHERE incident_id = $1 AND kind NOT IN ('reminder', 'page_escalation', 'action_expiry') AND done_at IS NULL",
           [id],
         );
         return r.rows[0]!.n === 0;

@@ -98,6 +98,8 @@ async function answer(user: string, send: () => Promise<{ body?: unknown }>, mat
 /** Confirm on the plan's card, once the card is there; the answer about that plan. */
 async function confirm(user: string, id: number): Promise<string> {
   await h.emulator.waitFor(() => h.emulator.allMessages().find((m) => m.text.startsWith(`Action #${id}`)), 15_000);
+  // The requester is told once the card is in Slack, a moment after it shows: that answer is not the click's.
+  await h.emulator.waitFor(() => h.emulator.ephemerals({}).find((e) => e.text.startsWith(`Plan #${id} is `)), 15_000);
   return answer(user, () => h.emulator.clickButton({ user, actionId: 'dr_action_confirm', value: String(id), channel: CHANNELS.incidents }), /Plan #|second person|Only|now, so|Nothing was done/);
 }
 

@@ -92,7 +92,8 @@ describe('kill -9 in the middle of a step', () => {
     const row = await actionRow();
     expect(row.status).toBe('interrupted');
     expect(row.steps.map((s) => s.status)).toEqual(['ok', 'interrupted', 'pending', 'pending', 'pending']);
-    expect(card()).toContain('Interrupted');
+    // The card is redrawn by its own job, alongside the thread line.
+    await emulator.waitFor(() => (card().includes('Interrupted') ? true : undefined), 10_000);
     expect(card()).not.toMatch(/Confirm/);
 
     // Nothing resumes: no promotion, no repointing, no new standby, no more polling of RDS.
