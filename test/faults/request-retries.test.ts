@@ -45,9 +45,9 @@ async function retryLast(): Promise<void> {
 }
 
 /** A command, its two retries, then the incident's queued work carried out; answers how many answers alice got. */
-async function commandRetried(user: string, text: string, id?: number): Promise<number> {
+async function commandRetried(user: string, text: string, id?: number, root = '/incident'): Promise<number> {
   const before = answers(user);
-  await h.run(user, '/incident', text);
+  await h.run(user, root, text);
   await retryLast();
   if (id) await h.settled(id);
   await h.emulator.waitFor(() => answers(user) > before || undefined, 10_000);
@@ -170,5 +170,22 @@ describe('every command, button and form re-sent by Slack acts once', () => {
     const resolves = h.pd.events({ action: 'resolve' }).map((e) => e.dedup_key);
     expect(resolves.length).toBeGreaterThan(0);
     expect(new Set(resolves).size).toBe(resolves.length);
+  });
+
+  it('close, status, list, /oncall and /oncall override: one effect and one answer each', async () => {
+    expect(await commandRetried(PEOPLE.alice, `close INC-${inc.id} Mobile app check moved to the postmortem`, inc.id)).toBe(1);
+    expect((await h.bot.store.incidents.get(inc.id))!.status).toBe('closed');
+    await h.emulator.waitFor(() => h.threadText(inc.ts).find((t) => t.includes(':lock:')));
+    await h.settled(inc.id);
+    expect(h.threadText(inc.ts).filter((t) => t.includes(':lock:'))).toHaveLength(1);
+    await requestsDone();
+    expect(await commandRetried(PEOPLE.alice, `status INC-${inc.id}`)).toBe(1);
+    expect(await commandRetried(PEOPLE.alice, 'list')).toBe(1);
+    expect(await commandRetried(PEOPLE.alice, 'core', undefined, '/oncall')).toBe(1);
+    const overrides = async () => (await h.bot.store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM oncall_overrides')).rows[0]!.n;
+    const before = await overrides();
+    expect(await commandRetried(PEOPLE.alice, `override core <@${PEOPLE.dmitri}|dmitri> 1h`, undefined, '/oncall')).toBe(1);
+    await requestsDone();
+    expect((await overrides()) - before).toBe(1);
   });
 });
