@@ -1,3 +1,4 @@
+import { eventually } from '../helpers/eventually.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../helpers/harness.js';
 
@@ -9,13 +10,17 @@ beforeAll(async () => {
   await settled();
 });
 
-/** Waits until the bot has stopped posting (DMs, thread notes) after the last command. */
-async function settled(quietMs = 400): Promise<void> {
-  let count = -1;
-  while (count !== h.emulator.allMessages().length) {
-    count = h.emulator.allMessages().length;
-    await new Promise((r) => setTimeout(r, quietMs));
-  }
+/**
+ * Waits until the bot has carried out everything it queued (cards, thread lines, DMs, pages): only the timers
+ * that are meant to wait are left. Drained work, not a quiet period, so a slow machine can't fool it.
+ */
+async function settled(): Promise<void> {
+  await eventually(async () => {
+    const r = await h.bot.store.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM jobs WHERE incident_id IS NOT NULL AND kind NOT IN ('reminder', 'page_escalation', 'action_expiry') AND done_at IS NULL AND dead_at IS NULL",
+    );
+    return r.rows[0]!.n === 0;
+  }, 15_000);
 }
 afterAll(async () => {
   await h?.stop();

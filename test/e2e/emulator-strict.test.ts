@@ -55,6 +55,9 @@ describe('scopes', () => {
     emu.revokeScope('chat:write');
     expect((await api('chat.postMessage', { channel: 'C1', text: 'x' })).body).toMatchObject({ ok: false, error: 'missing_scope', needed: 'chat:write' });
     expect((await api('usergroups.list')).body).toMatchObject({ error: 'missing_scope', needed: 'usergroups:read' });
+    // im:write is the manifest's (DMs are read back before a page is re-sent); taking it away is refused by name.
+    expect((await api('conversations.open', { users: 'U1' })).body.ok).toBe(true);
+    emu.revokeScope('im:write');
     expect((await api('conversations.open', { users: 'U1' })).body).toMatchObject({ error: 'missing_scope', needed: 'im:write' });
     expect((await api('conversations.list', { types: 'public_channel,private_channel' })).body.ok).toBe(true);
     emu.revokeScope('groups:read');
