@@ -45,7 +45,8 @@ describe('PagerDuty through a level change', () => {
     const first = await h.emulator.waitFor(() => h.pd.events({ action: 'trigger', dedupKey: key })[0], 10_000);
     expect(first.payload).toMatchObject({ severity: 'error', source: 'payment-processing, api-gateway' });
 
-    await h.run(PEOPLE.alice, '/incident', `level INC-${inc.id} L1`);
+    // The answer is waited for, so that a late one is not read as the resolve's below.
+    expect(await h.answer(PEOPLE.alice, '/incident', `level INC-${inc.id} L1`)).toContain('L1');
     const again = await h.emulator.waitFor(() => h.pd.events({ action: 'trigger', dedupKey: key })[1], 10_000);
     expect(again.payload).toMatchObject({ severity: 'critical', source: 'payment-processing, api-gateway' });
     expect(again.payload.summary).toContain('L1 Critical');

@@ -131,6 +131,8 @@ describe('the issue scenarios', () => {
     const plan = await latestAction(inc, 'flush-cache');
     await h.run(PEOPLE.alice, '/incident', `level INC-${inc} L3`);
     await eventually(async () => (await h.bot.store.incidents.get(inc))!.level === 3, 20_000);
+    // Its answer has arrived, so it is not read as the answer to the click below.
+    await h.emulator.waitFor(() => h.emulator.ephemerals({ user: PEOPLE.alice }).find((e) => e.text.includes(`INC-${inc}* is now L3`)), 15_000);
     expect(await confirm(PEOPLE.alice, plan)).toMatch(/second person[\s\S]*requested at L1; lowering the level since does not lift the rule/);
     expect((await h.bot.actions.mustGet(plan)).status).toBe('proposed');
     expect((await redis.keys('*')).sort()).toEqual(['price:1', 'price:2']);
