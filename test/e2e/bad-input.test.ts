@@ -1,4 +1,4 @@
-import { eventually } from '../helpers/eventually.js';
+import { incidentWorkDrained } from '../helpers/drain.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../helpers/harness.js';
 
@@ -10,18 +10,7 @@ beforeAll(async () => {
   await settled();
 });
 
-/**
- * Waits until the bot has carried out everything it queued (cards, thread lines, DMs, pages): only the timers
- * that are meant to wait are left. Drained work, not a quiet period, so a slow machine can't fool it.
- */
-async function settled(): Promise<void> {
-  await eventually(async () => {
-    const r = await h.bot.store.db.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM jobs WHERE incident_id IS NOT NULL AND kind NOT IN ('reminder', 'page_escalation', 'action_expiry') AND done_at IS NULL AND dead_at IS NULL",
-    );
-    return r.rows[0]!.n === 0;
-  }, 15_000);
-}
+const settled = () => incidentWorkDrained(h.bot.store.db);
 afterAll(async () => {
   await h?.stop();
 });

@@ -16,6 +16,7 @@ import { DEMO_PEOPLE, PEOPLE } from '../../src/sandbox/demo-workspace.js';
 import { startLocalWorkspace, type LocalWorkspace } from '../../src/sandbox/local-workspace.js';
 import { openBrowser, type Browser } from '../helpers/browser.js';
 import { writeDrPolicy } from '../helpers/dr-policy.js';
+import { eventually } from '../helpers/eventually.js';
 
 const ARTIFACTS = join('test-artifacts', 'game-day');
 let dir: string;
@@ -71,9 +72,7 @@ describe('a DR game day in the local workspace', () => {
 
   it('2. the page reaches a person\'s DMs; Acknowledge there stops the escalation', async () => {
     // The ticker sends the pages on its own: nothing in this test runs a job.
-    const deadline = Date.now() + 30_000;
-    while (pagedPeople().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    const people = pagedPeople();
+    const people = await eventually(async () => (pagedPeople().length > 0 ? pagedPeople() : undefined), 30_000);
     expect(people.length).toBeGreaterThan(0);
     paged = people[0]!;
     await asPerson(paged);

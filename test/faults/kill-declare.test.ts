@@ -79,7 +79,8 @@ describe('kill -9 at each point of a declare', () => {
     await lock.end();
     expect(await incidentId(title)).toEqual([]);
     await startBot();
-    await new Promise((r) => setTimeout(r, 1_100)); // past REQUEST_TAKEOVER_MS: the first copy is known dead
+    // Past REQUEST_TAKEOVER_MS by the database's clock, the first copy's unfinished claim is known dead.
+    await eventually(async () => (await sql.query(`SELECT 1 FROM handled_requests WHERE NOT done AND handled_at < now() - interval '${ENV.REQUEST_TAKEOVER_MS} milliseconds'`)).rowCount! > 0, 10_000);
     expect((await emulator.redeliver(body, 1)).status).toBe(200);
     await expectOneCardAndPages(title);
     await bot!.stop();

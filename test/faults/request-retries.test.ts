@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CHANNELS, PEOPLE } from '../helpers/harness.js';
 import { startPagingHarness, type PagingHarness } from '../helpers/paging.js';
-import { eventually } from '../helpers/eventually.js';
+import { requestsFinished } from '../helpers/drain.js';
 import { K8sPeer } from '../peers/k8s.js';
 import { targetsSchema } from '../../src/runbooks/policy-schema.js';
 
@@ -30,9 +30,7 @@ afterAll(async () => {
 });
 
 const events = async (id: number, kind: string) => (await h.bot.store.timeline(id)).filter((e) => e.kind === kind).length;
-/** Every request copy's work finished (a copy that acted would still be running, or would have left a line). */
-const requestsDone = () =>
-  eventually(async () => (await h.bot.store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM handled_requests WHERE NOT done')).rows[0]!.n === 0, 10_000);
+const requestsDone = () => requestsFinished(h.bot.store.db);
 const answers = (user: string) => h.emulator.ephemerals({ user }).filter((e) => e.source !== 'slack').length;
 
 /** The last request the driver sent, delivered again as retries 1 and 2 at the same time; both answered 200. */

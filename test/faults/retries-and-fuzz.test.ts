@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createLogger } from '../../src/observability/logger.js';
 import { CHANNELS, PEOPLE, SECRET, TOKEN, startHarness, type Harness } from '../helpers/harness.js';
+import { incidentWorkDrained, requestsFinished } from '../helpers/drain.js';
 
 const logLines: string[] = [];
 let h: Harness;
@@ -36,7 +37,8 @@ describe('faults at the door', () => {
     const again = await h.emulator.postSigned(body, { headers: { 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_timeout' } });
     expect([first.status, again.status]).toEqual([200, 200]);
     await h.emulator.waitFor(() => h.cards().find((m) => m.text.includes('Delivered twice')));
-    await new Promise((r) => setTimeout(r, 500));
+    await requestsFinished(h.bot.store.db);
+    await incidentWorkDrained(h.bot.store.db);
     expect(h.cards().filter((m) => m.text.includes('Delivered twice'))).toHaveLength(1);
     const n = await h.bot.store.db.query<{ n: number }>("SELECT count(*)::int AS n FROM incidents WHERE title = 'Delivered twice'");
     expect(n.rows[0]!.n).toBe(1);
@@ -77,7 +79,7 @@ describe('faults at the door', () => {
       const r = await h.emulator.postSigned(body);
       expect({ body: body.slice(0, 60), ok: [200, 400, 404, 413].includes(r.status) }).toEqual({ body: body.slice(0, 60), ok: true });
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await requestsFinished(h.bot.store.db);
     expect(unhandled).toEqual([]);
     expect((await h.bot.store.db.query('SELECT count(*)::int AS n FROM timeline')).rows).toEqual(before.rows);
     expect((await fetch(`http://127.0.0.1:${h.port}/healthz`)).status).toBe(200);

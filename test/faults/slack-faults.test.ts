@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually } from '../helpers/eventually.js';
 import { PEOPLE, startHarness, type Harness } from '../helpers/harness.js';
+import { incidentWorkDrained } from '../helpers/drain.js';
 
 // Retries on, a short Web API timeout, a fast ticker: what production does, compressed.
 let h: Harness;
@@ -33,7 +34,7 @@ describe('Slack failing while an incident is declared', () => {
     expect(told.text).toMatch(/Declared \*INC-\d+\* — you are Incident Commander. It is recorded/);
     expect(told.text).not.toContain(':boom:');
     await h.emulator.waitFor(() => cardsFor('Slack outage declare')[0], 15_000);
-    await new Promise((r) => setTimeout(r, 500));
+    await incidentWorkDrained(h.bot.store.db);
     expect(cardsFor('Slack outage declare')).toHaveLength(1);
     const inc = (await h.bot.store.incidents.listOpen()).find((i) => i.title === 'Slack outage declare')!;
     expect(inc.cardTs).toBe(cardsFor('Slack outage declare')[0]!.ts);

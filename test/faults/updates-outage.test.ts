@@ -45,6 +45,7 @@ describe('updates through Slack faults and a PostgreSQL restart', () => {
       // PostgreSQL goes down right after the commit, with the update's jobs still to run, and comes back.
       if (i % 2 === 1) {
         pg.stop('fast');
+        // An outage of a set length (the fault itself, not a wait before an assertion).
         await new Promise((r) => setTimeout(r, 1_500));
         pg.start();
       }
