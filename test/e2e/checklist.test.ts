@@ -36,13 +36,21 @@ afterAll(async () => {
   await new Promise((r) => web?.close(r));
 });
 
+/** A command's private answer: waited for, so it can't land in the next command's turn. */
+const answer = async (user: string, text: string) => {
+  const before = h.emulator.ephemerals({ user }).length;
+  await h.run(user, '/incident', text);
+  return (await h.emulator.waitFor(() => h.emulator.ephemerals({ user }).slice(before)[0])).text;
+};
+
 const checklistMsg = (cardTs: string) => h.emulator.thread(CHANNELS.incidents, cardTs).find((m) => m.text.includes('post-recovery checklist'));
 
 describe('the post-recovery checklist', () => {
   it('is posted on resolve; probes tick what they can with evidence; people tick the rest; then the incident closes', async () => {
     await h.run(PEOPLE.alice, '/incident', 'declare L2 Primary database offline');
     const card = await h.emulator.waitFor(() => h.cards()[0]);
-    await h.run(PEOPLE.alice, '/incident', 'resolve INC-1 Failed over');
+    // The answer waits (up to 2.5 s) for the thread line; it must not arrive during the next test.
+    expect(await answer(PEOPLE.alice, 'resolve INC-1 Failed over')).toContain('*INC-1* resolved after');
     const msg = await h.emulator.waitFor(() => {
       const m = checklistMsg(card.ts);
       return m && blockText(m).includes('hit rate') && blockText(m).includes('not replicating') ? m : undefined;
@@ -81,11 +89,6 @@ describe('the post-recovery checklist', () => {
   it('the Incident Commander closes with a reason; others may not; an open incident cannot be closed', async () => {
     await h.run(PEOPLE.alice, '/incident', 'declare L4 Scheduled maintenance overran');
     await h.emulator.waitFor(() => h.cards().find((m) => m.text.includes('INC-2')));
-    const answer = async (user: string, text: string) => {
-      const before = h.emulator.ephemerals({ user }).length;
-      await h.run(user, '/incident', text);
-      return (await h.emulator.waitFor(() => h.emulator.ephemerals({ user }).slice(before)[0])).text;
-    };
     expect(await answer(PEOPLE.alice, 'close INC-2 done')).toContain('INC-2 is investigating; only a resolved incident can be closed');
     expect(await answer(PEOPLE.alice, 'resolve INC-2')).toContain('resolved after');
     await eventually(async () => (await h.bot.store.checklist.list(2)).length === 8);
