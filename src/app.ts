@@ -43,6 +43,9 @@ import { actionJobs, startActions } from './runbooks/lifecycle.js';
 import { registerActionButtons } from './slack/interactions-actions.js';
 import { ActionStore } from './store/actions.js';
 import { createPaging } from './paging/index.js';
+import { ProviderEvents } from './paging/provider-events.js';
+import { ProviderEventStore } from './store/provider-events.js';
+import { opsgenieRoute, pagerDutyRoute, type WebhookDeps } from './webhooks/routes.js';
 import { checkSlackInstall, type IncidentChannel } from './slack/install-check.js';
 
 const { App, HTTPReceiver, LogLevel } = bolt;
@@ -123,7 +126,17 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   outcomeGauges(metrics.registry, () => outcomeCounts(db));
   const registry = new CommandRegistry(commands);
 
-  const routes = [healthRoute(store), metricsRoute(metrics.registry)];
+  // The webhooks act through paging, which needs the app's client: it is built below, before anything listens.
+  let providerEvents: ProviderEvents | undefined;
+  const webhookDeps: WebhookDeps = {
+    policy,
+    secret: (name) => ({ ...process.env, ...opts.env })[name]?.trim() || undefined,
+    events: { handle: (e) => providerEvents!.handle(e) },
+    clock,
+    log: log.child({ component: 'webhooks' }),
+    count: (source, outcome) => metrics.webhooks.inc({ source, outcome }),
+  };
+  const routes = [healthRoute(store), metricsRoute(metrics.registry), pagerDutyRoute(webhookDeps), opsgenieRoute(webhookDeps)];
   const app =
     config.mode === 'socket'
       ? // The Socket Mode client opens its connection through its own WebClient: it needs SLACK_API_URL too.
@@ -163,6 +176,7 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   // Paging reads routing/API keys and provider URL overrides by name from the environment.
   const paging = createPaging({ store, policy, slack: app.client, clock, log: log.child({ component: 'paging' }), incidents, env: { ...process.env, ...opts.env }, nudge, slackOnce });
   incidents.on(paging.service);
+  providerEvents = new ProviderEvents({ events: new ProviderEventStore(db), paging: paging.service, policy, clock, log: log.child({ component: 'webhooks' }), nudge });
   const inFlight = new InFlight();
   app.use(inFlight.middleware);
   const deps: Deps = { config, policy, store, clock, log, slack: app.client, incidents, templates, infra, actions, checklist, paging: paging.service };

@@ -6,6 +6,7 @@ import type { LevelNumber, LevelPolicy } from './core/levels.js';
 import type { RoleTable } from './core/roles.js';
 import { pagingSettings, teamPagingFields } from './paging/schema.js';
 import { actionsSchema, targetsSchema } from './runbooks/policy-schema.js';
+import { webhooksSchema } from './webhooks/schema.js';
 
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user id like U0123ABCD');
@@ -90,6 +91,8 @@ export const policySchema = z
     contacts: z.record(z.string(), z.string()).default({}),
     /** Paging settings: management tier, retries, provider base URLs (src/paging/schema.ts). */
     paging: pagingSettings.prefault({}),
+    /** Webhooks in (PagerDuty, Opsgenie): secrets by env name, provider users → Slack (src/webhooks/schema.ts). */
+    webhooks: webhooksSchema.prefault({}),
   })
   .strict()
   .superRefine((p, ctx) => {

@@ -11,6 +11,7 @@ export function createMetrics() {
     schedulerClaimSeconds: new Histogram({ name: 'drbot_scheduler_claim_seconds', help: 'Time of one claim of due jobs', buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1], registers: [registry] }),
     jobLatenessSeconds: new Histogram({ name: 'drbot_job_lateness_seconds', help: 'How late a due job started, by kind', labelNames: ['kind'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60], registers: [registry] }),
     jobsDeadLettered: new Counter({ name: 'drbot_jobs_dead_lettered_total', help: 'Jobs given up after their maximum attempts (or with an unreadable payload), by kind', labelNames: ['kind'], registers: [registry] }),
+    webhooks: new Counter({ name: 'drbot_webhooks_total', help: 'Webhook requests by source and outcome (unauthorized, invalid, acknowledged, duplicate…)', labelNames: ['source', 'outcome'], registers: [registry] }),
     errors: new Counter({ name: 'drbot_errors_total', help: 'Errors that reached the error handler, by kind', labelNames: ['kind'], registers: [registry] }),
   };
 }

@@ -67,7 +67,8 @@ export function pageDeliveryHandler(d: Deps): JobHandler {
       const names = inc.services.map((id) => d.policy.services.find((s) => s.id === id)?.name ?? id);
       event = triggerEvent({ inc, level: d.policy.levels[inc.level], forWhom: d.paging.forWhom(page), tier: page.tier, message: page.message, link, serviceNames: names }, delivery.dedupKey);
     } else {
-      const who = delivery.action === 'acknowledge' ? `Acknowledged in Slack by ${page.ackedBy ?? 'someone'}` : `Resolved in Slack (INC-${inc.id})`;
+      const where = page.ackedVia ? PROVIDER_LABEL[page.ackedVia] : 'Slack';
+      const who = delivery.action === 'acknowledge' ? `Acknowledged in ${where} by ${page.ackedByName ?? page.ackedBy ?? 'someone'}` : `Resolved in Slack (INC-${inc.id})`;
       event = followUpEvent(delivery.action, delivery.dedupKey, who);
     }
     await ctx.checkpoint({ attempt: attempts });

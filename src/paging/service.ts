@@ -10,7 +10,7 @@ import type { IncidentService } from '../incidents/service.js';
 import type { Logger } from '../observability/logger.js';
 import type { Policy } from '../policy.js';
 import { ackLine, mentionLine, pageDmClosed, pagingLine, type PagedItem, type PageLine } from '../slack/blocks/page.js';
-import type { CardAck } from '../slack/blocks/page-ack.js';
+import { ackerRef, type CardAck } from '../slack/blocks/page-ack.js';
 import type { Store } from '../store/index.js';
 import type { NewPage, Page, PageReason, PageStore } from '../store/pages.js';
 import { queueThreadLine } from '../store/outbox.js';
@@ -92,7 +92,7 @@ export class Paging {
     for (const p of await this.d.pages.forIncident(inc.id)) {
       if (!p.ackedBy || !p.ackedAt || seen.has(p.target)) continue;
       seen.add(p.target);
-      out.push({ user: p.ackedBy, forWhom: this.forWhom(p), at: p.ackedAt, ackMs: p.ackMs ?? 0 });
+      out.push({ user: p.ackedBy, forWhom: this.forWhom(p), at: p.ackedAt, ackMs: p.ackMs ?? 0, ...(p.ackedVia ? { via: PROVIDER_LABEL[p.ackedVia], name: p.ackedByName ?? undefined } : {}) });
     }
     return out;
   }
@@ -184,7 +184,7 @@ export class Paging {
     if (acked.length === 0) {
       const fresh = await this.d.pages.byIds(pageIds);
       const by = fresh.find((p) => p.ackedBy && p.ackedAt);
-      if (by) throw new ConflictError(`${ref}: already acknowledged by ${by.ackedBy === user ? 'you' : userRef(by.ackedBy!)} ${slackDate(by.ackedAt!)}.`);
+      if (by) throw new ConflictError(`${ref}: already acknowledged by ${by.ackedBy === user && !by.ackedVia ? 'you' : ackerRef({ user: by.ackedBy!, via: by.ackedVia && PROVIDER_LABEL[by.ackedVia], name: by.ackedByName })} ${slackDate(by.ackedAt!)}.`);
       throw new ConflictError(`${ref} is already resolved — there is nothing left to acknowledge.`);
     }
     const groups = [...new Map(acked.map((p) => [p.target, { forWhom: this.forWhom(p), ackMs: Math.max(...acked.filter((x) => x.target === p.target).map((x) => x.ackMs ?? 0)) }])).values()];
@@ -197,8 +197,14 @@ export class Paging {
     return { incident: inc, groups };
   }
 
+  /** Pages acknowledged in a pager app: their DMs lose the button too (best effort, like a click's). */
+  async closeDmsAcknowledged(acked: Page[], done: { ackedBy: string; ackedAt: Date; via: string; name: string }): Promise<void> {
+    const inc = acked[0] && (await this.d.store.incidents.get(acked[0].incidentId));
+    if (inc) await this.bestEffort('acknowledgement shown in the DMs', () => this.closeDms(inc, acked, done));
+  }
+
   /** Takes the button off each DM whose pages are all done, saying acknowledged (by whom) or resolved. */
-  private async closeDms(inc: Incident, changed: Page[], done: { ackedBy: string; ackedAt: Date } | { resolved: true }): Promise<void> {
+  private async closeDms(inc: Incident, changed: Page[], done: { ackedBy: string; ackedAt: Date; via?: string; name?: string } | { resolved: true }): Promise<void> {
     const dms = new Set(changed.filter((p) => p.dmTs).map((p) => `${p.dmChannel}|${p.dmTs}`));
     if (dms.size === 0) return;
     const all = await this.d.pages.forIncident(inc.id);

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Store } from '../store/index.js';
 
-type Route = { path: string; method: string; handler: (req: IncomingMessage, res: ServerResponse) => void };
+export type Route = { path: string; method: string; handler: (req: IncomingMessage, res: ServerResponse) => void };
 
 /** `GET /healthz`: 200 when the database answers within 2 s, else 503; a load balancer's readiness probe. */
 export function healthRoute(store: Store): Route {

@@ -28,6 +28,10 @@ export interface Page {
   status: PageStatus;
   ackedBy: string | null;
   ackedAt: Date | null;
+  /** Acknowledged in the pager app (a webhook), not with the Slack button. */
+  ackedVia: 'pagerduty' | 'opsgenie' | null;
+  /** The provider's name for whoever acknowledged there. */
+  ackedByName: string | null;
   ackMs: number | null;
   resolvedAt: Date | null;
   dmChannel: string | null;
@@ -72,7 +76,7 @@ const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperC
 function rowTo<T>(r: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(r).map(([k, v]) => [camel(k), v])) as T;
 }
-const toPage = (r: Record<string, unknown>) => rowTo<Page>(r);
+export const toPage = (r: Record<string, unknown>) => rowTo<Page>(r);
 const toDelivery = (r: Record<string, unknown>) => rowTo<Delivery>(r);
 const groupKey = (incidentId: number, target: string) => `${incidentId}:${target}`;
 
@@ -167,7 +171,7 @@ export class PageStore {
         [pageIds, by, at],
       );
       const acked = r.rows.map(toPage);
-      await this.followUp(tx, acked, 'acknowledge', at);
+      await queueFollowUps(tx, acked, 'acknowledge', at);
       return acked;
     });
   }
@@ -180,7 +184,7 @@ export class PageStore {
         [incidentId, at],
       );
       const closed = r.rows.map(toPage);
-      await this.followUp(tx, closed, 'resolve', at);
+      await queueFollowUps(tx, closed, 'resolve', at);
       return closed;
     });
   }
@@ -204,26 +208,6 @@ export class PageStore {
       for (const row of d.rows) await scheduleJob(tx, { kind: PAGE_DELIVERY, key: String(row.id), incidentId, dueAt: at });
       return d.rows.length;
     });
-  }
-
-  /** One acknowledge/resolve call per alert (provider, route, dedup key) the pages triggered. */
-  private async followUp(tx: Queryable, pages: Page[], action: 'acknowledge' | 'resolve', at: Date): Promise<void> {
-    if (pages.length === 0) return;
-    const ids = pages.map((p) => p.id);
-    const d = await tx.query<{ id: number; incident_id: number }>(
-      `INSERT INTO page_deliveries (page_id, provider, action, route, dedup_key)
-       SELECT DISTINCT ON (d.provider, d.route, d.dedup_key) d.page_id, d.provider, $2, d.route, d.dedup_key
-       FROM page_deliveries d
-       WHERE d.page_id = ANY($1::int[]) AND d.action = 'trigger' AND d.status IN ('pending', 'sent')
-         AND NOT EXISTS (SELECT 1 FROM page_deliveries x
-                         WHERE x.action = $2 AND x.provider = d.provider AND x.route = d.route AND x.dedup_key = d.dedup_key AND x.status <> 'failed')
-       ORDER BY d.provider, d.route, d.dedup_key, d.page_id
-       ON CONFLICT (page_id, provider, action) DO NOTHING
-       RETURNING id, (SELECT incident_id FROM pages WHERE id = page_id) AS incident_id`,
-      [ids, action],
-    );
-    for (const row of d.rows) await scheduleJob(tx, { kind: PAGE_DELIVERY, key: String(row.id), incidentId: row.incident_id, dueAt: at });
-    for (const key of new Set(pages.map((p) => groupKey(p.incidentId, p.target)))) await cancelJob(tx, PAGE_ESCALATION, key, at);
   }
 
   async delivery(id: number): Promise<{ delivery: Delivery; page: Page } | undefined> {
@@ -284,4 +268,28 @@ export class PageStore {
     );
     return r.rows.map((x) => ({ team: x.team, user: x.user_id, startsAt: x.starts_at, endsAt: x.ends_at, createdAt: x.created_at }));
   }
+}
+
+/**
+ * One acknowledge/resolve call per alert (provider, route, dedup key) the pages triggered, and the groups'
+ * escalations cancelled. `except` is the alert a provider told us about itself: it needs no echo.
+ */
+export async function queueFollowUps(tx: Queryable, pages: Page[], action: 'acknowledge' | 'resolve', at: Date, except?: { provider: Delivery['provider']; dedupKey: string }): Promise<void> {
+  if (pages.length === 0) return;
+  const ids = pages.map((p) => p.id);
+  const d = await tx.query<{ id: number; incident_id: number }>(
+    `INSERT INTO page_deliveries (page_id, provider, action, route, dedup_key)
+     SELECT DISTINCT ON (d.provider, d.route, d.dedup_key) d.page_id, d.provider, $2, d.route, d.dedup_key
+     FROM page_deliveries d
+     WHERE d.page_id = ANY($1::int[]) AND d.action = 'trigger' AND d.status IN ('pending', 'sent')
+       AND NOT (d.provider = $3 AND d.dedup_key = $4)
+       AND NOT EXISTS (SELECT 1 FROM page_deliveries x
+                       WHERE x.action = $2 AND x.provider = d.provider AND x.route = d.route AND x.dedup_key = d.dedup_key AND x.status <> 'failed')
+     ORDER BY d.provider, d.route, d.dedup_key, d.page_id
+     ON CONFLICT (page_id, provider, action) DO NOTHING
+     RETURNING id, (SELECT incident_id FROM pages WHERE id = page_id) AS incident_id`,
+    [ids, action, except?.provider ?? '', except?.dedupKey ?? ''],
+  );
+  for (const row of d.rows) await scheduleJob(tx, { kind: PAGE_DELIVERY, key: String(row.id), incidentId: row.incident_id, dueAt: at });
+  for (const key of new Set(pages.map((p) => groupKey(p.incidentId, p.target)))) await cancelJob(tx, PAGE_ESCALATION, key, at);
 }

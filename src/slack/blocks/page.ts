@@ -7,6 +7,7 @@ import { blockquote, escapeMrkdwn, slackDate, userRef } from '../../core/mrkdwn.
 import type { Policy } from '../../policy.js';
 import { serviceNames } from './incident-card.js';
 import { actions, button, context, section, type Block } from './kit.js';
+import { ackerRef } from './page-ack.js';
 
 export const PAGE_ACK_ACTION = 'page_acknowledge';
 
@@ -49,8 +50,8 @@ export function pageDm(inc: Incident, policy: Policy, pages: PageLine[], link?: 
 }
 
 /** The DM once nothing is left to do: acknowledged (by whom, when) or the incident resolved. */
-export function pageDmClosed(inc: Incident, policy: Policy, pages: PageLine[], done: { ackedBy: string; ackedAt: Date } | { resolved: true }, link?: string): { text: string; blocks: Block[] } {
-  const line = 'resolved' in done ? `:white_check_mark: ${incidentRef(inc.id)} is resolved; no acknowledgement needed.` : `:white_check_mark: Acknowledged by ${userRef(done.ackedBy)} · ${slackDate(done.ackedAt)}`;
+export function pageDmClosed(inc: Incident, policy: Policy, pages: PageLine[], done: { ackedBy: string; ackedAt: Date; via?: string; name?: string } | { resolved: true }, link?: string): { text: string; blocks: Block[] } {
+  const line = 'resolved' in done ? `:white_check_mark: ${incidentRef(inc.id)} is resolved; no acknowledgement needed.` : `:white_check_mark: Acknowledged by ${ackerRef({ user: done.ackedBy, via: done.via, name: done.name })} · ${slackDate(done.ackedAt)}`;
   return { text: `${incidentRef(inc.id)}: ${'resolved' in done ? 'resolved' : 'acknowledged'}`, blocks: [...body(inc, policy, pages, link), context(line)] };
 }
 
