@@ -9,14 +9,11 @@ export function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        reject(new BodyTooLarge(`body over ${limit} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
+      // Over the limit: the rest is read and dropped (so the sender gets its 413), up to a hard stop.
+      if (size > limit * 8) req.destroy();
+      else if (size <= limit) chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => (size > limit ? reject(new BodyTooLarge(`body over ${limit} bytes`)) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }
