@@ -45,7 +45,11 @@ import { ActionStore } from './store/actions.js';
 import { createPaging } from './paging/index.js';
 import { ProviderEvents } from './paging/provider-events.js';
 import { ProviderEventStore } from './store/provider-events.js';
-import { opsgenieRoute, pagerDutyRoute, type WebhookDeps } from './webhooks/routes.js';
+import { alertmanagerRoute, opsgenieRoute, pagerDutyRoute, type WebhookDeps } from './webhooks/routes.js';
+import { AlertIntake } from './alerts/service.js';
+import { alertJobs } from './alerts/jobs.js';
+import { AlertProposalStore } from './store/alert-proposals.js';
+import { registerAlertInteractions } from './slack/interactions-alerts.js';
 import { checkSlackInstall, type IncidentChannel } from './slack/install-check.js';
 
 const { App, HTTPReceiver, LogLevel } = bolt;
@@ -128,15 +132,17 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
 
   // The webhooks act through paging, which needs the app's client: it is built below, before anything listens.
   let providerEvents: ProviderEvents | undefined;
+  let alertIntake: AlertIntake | undefined;
   const webhookDeps: WebhookDeps = {
     policy,
     secret: (name) => ({ ...process.env, ...opts.env })[name]?.trim() || undefined,
     events: { handle: (e) => providerEvents!.handle(e) },
+    alerts: { receive: (g) => alertIntake!.receive(g) },
     clock,
     log: log.child({ component: 'webhooks' }),
     count: (source, outcome) => metrics.webhooks.inc({ source, outcome }),
   };
-  const routes = [healthRoute(store), metricsRoute(metrics.registry), pagerDutyRoute(webhookDeps), opsgenieRoute(webhookDeps)];
+  const routes = [healthRoute(store), metricsRoute(metrics.registry), pagerDutyRoute(webhookDeps), opsgenieRoute(webhookDeps), alertmanagerRoute(webhookDeps)];
   const app =
     config.mode === 'socket'
       ? // The Socket Mode client opens its connection through its own WebClient: it needs SLACK_API_URL too.
@@ -176,6 +182,7 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   // Paging reads routing/API keys and provider URL overrides by name from the environment.
   const paging = createPaging({ store, policy, slack: app.client, clock, log: log.child({ component: 'paging' }), incidents, env: { ...process.env, ...opts.env }, nudge, slackOnce });
   incidents.on(paging.service);
+  alertIntake = new AlertIntake({ proposals: new AlertProposalStore(db), incidents, oncall: paging.oncall, policy, slack: app.client, slackOnce, channel: config.INCIDENT_CHANNEL, clock, log: log.child({ component: 'alerts' }), nudge });
   providerEvents = new ProviderEvents({ events: new ProviderEventStore(db), paging: paging.service, policy, clock, log: log.child({ component: 'webhooks' }), nudge });
   const inFlight = new InFlight();
   app.use(inFlight.middleware);
@@ -190,11 +197,13 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   registerChecklist(app, checklist);
   registerActionButtons(app, actions);
   paging.register(app);
+  registerAlertInteractions(app, alertIntake);
   const jobs = jobRegistry([
     reminderJob({ ...deps, channel: config.INCIDENT_CHANNEL }),
     ...incidentJobs({ store, incidents, checklist, slackOnce, clock }),
     ...actionJobs(actions),
     ...paging.jobs,
+    ...alertJobs(alertIntake),
   ]);
   scheduler =
     opts.scheduler === false

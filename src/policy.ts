@@ -111,6 +111,12 @@ export const policySchema = z
     if (p.paging.management !== undefined && !(p.paging.management in p.teams)) {
       ctx.addIssue({ code: 'custom', path: ['paging', 'management'], message: `unknown team "${p.paging.management}"` });
     }
+    const services = new Set(p.services.map((s) => s.id));
+    (p.webhooks.alertmanager?.rules ?? []).forEach((r, i) => {
+      for (const s of r.services) {
+        if (!services.has(s)) ctx.addIssue({ code: 'custom', path: ['webhooks', 'alertmanager', 'rules', i, 'services'], message: `unknown service "${s}"` });
+      }
+    });
     if (!('incident_commander' in p.roles)) ctx.addIssue({ code: 'custom', path: ['roles'], message: 'the incident_commander role is required' });
   });
 

@@ -24,6 +24,8 @@ export const JOB = {
   /** Redraw an action's card from its row (coalesced like the incident card's edits). */
   actionCardEdit: 'action_card_edit',
   actionExpiry: 'action_expiry',
+  /** An Alertmanager group's proposal in the incident channel, posted (adopted) or redrawn from its row. */
+  alertProposal: 'alert_proposal',
   staleActions: 'stale_actions',
 } as const;
 

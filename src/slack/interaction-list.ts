@@ -8,5 +8,6 @@ import { COMMS_INTERACTIONS } from './comms.js';
 import { INCIDENT_INTERACTIONS } from './interactions.js';
 import { ACTION_INTERACTIONS } from './interactions-actions.js';
 import { PAGE_ACK } from './interactions-paging.js';
+import { ALERT_INTERACTIONS } from './interactions-alerts.js';
 
-export const INTERACTIONS: readonly InteractionDef[] = [...INCIDENT_INTERACTIONS, ...ACTION_INTERACTIONS, PAGE_ACK, CHECKLIST_INTERACTION, ...COMMS_INTERACTIONS];
+export const INTERACTIONS: readonly InteractionDef[] = [...INCIDENT_INTERACTIONS, ...ACTION_INTERACTIONS, PAGE_ACK, CHECKLIST_INTERACTION, ...COMMS_INTERACTIONS, ...ALERT_INTERACTIONS];

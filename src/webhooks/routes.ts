@@ -14,6 +14,8 @@ import type { ProviderEvent } from '../paging/provider-event.js';
 import type { ProviderEvents } from '../paging/provider-events.js';
 import type { Policy } from '../policy.js';
 import type { Route } from '../slack/routes.js';
+import type { AlertIntake } from '../alerts/service.js';
+import { alertmanagerWebhook } from './alertmanager.js';
 import { answer, BodyTooLarge, readRaw } from './http.js';
 import { fromOpsgenie, opsgenieWebhook } from './opsgenie.js';
 import { fromPagerDuty, pagerDutyWebhook } from './pagerduty.js';
@@ -23,6 +25,7 @@ export interface WebhookDeps {
   /** Secrets by env NAME, read per request. */
   secret: (name: string) => string | undefined;
   events: Pick<ProviderEvents, 'handle'>;
+  alerts: Pick<AlertIntake, 'receive'>;
   clock: Clock;
   log: Logger;
   count?: (source: string, outcome: string) => void;
@@ -124,5 +127,29 @@ export function opsgenieRoute(d: WebhookDeps): Route {
     },
     schema: opsgenieWebhook,
     act: (body) => act(d, fromOpsgenie(body, d.clock.now())),
+  });
+}
+
+/** Alertmanager groups can carry many alerts: a larger limit than the pagers' single events. */
+const ALERT_LIMIT = 4 * 1024 * 1024;
+
+export function alertmanagerRoute(d: WebhookDeps): Route {
+  return webhookRoute(d, {
+    source: 'alertmanager',
+    path: '/webhooks/alertmanager',
+    limit: ALERT_LIMIT,
+    authenticate: (_raw, req) => {
+      const conf = d.policy.webhooks.alertmanager;
+      if (!conf) return { ok: false, why: 'Alertmanager webhooks are not configured (webhooks.alertmanager.tokenEnv in the policy)' };
+      const token = d.secret(conf.tokenEnv);
+      if (!token) return { ok: false, why: `${conf.tokenEnv} is not set` };
+      return bearerValid(req.headers.authorization, token) ? { ok: true } : { ok: false, why: 'no valid bearer token in Authorization' };
+    },
+    schema: alertmanagerWebhook,
+    act: async (group) => {
+      const r = await d.alerts.receive(group);
+      const status = r.outcome === 'no rule' || r.outcome === 'not proposed' ? 202 : 200;
+      return { status, body: { outcome: r.outcome, ...(r.proposal ? { proposal: r.proposal } : {}), ...(r.incident ? { incident: `INC-${r.incident}` } : {}) }, outcome: r.outcome.replace(/ /g, '_') };
+    },
   });
 }

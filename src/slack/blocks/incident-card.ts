@@ -74,7 +74,9 @@ export function incidentCard(inc: Incident, policy: Policy, now?: Date, extra: C
   }
   if (!open && inc.resolution) blocks.push(fittedSection('*Resolution*', inc.resolution, CUT_IN_THREAD, blockquote));
 
-  const when = [`Declared by ${userRef(inc.declaredBy)} · ${slackDate(inc.declaredAt)}`];
+  // Declared by a person, or by a monitoring system (an Alertmanager rule that auto-declares).
+  const by = /^[UW][A-Z0-9]{2,}$/.test(inc.declaredBy) ? userRef(inc.declaredBy) : inc.declaredBy === 'alertmanager' ? 'Alertmanager (auto-declared by the policy)' : escapeMrkdwn(inc.declaredBy);
+  const when = [`Declared by ${by} · ${slackDate(inc.declaredAt)}`];
   if (inc.resolvedAt && inc.resolvedBy) when.push(`Resolved by ${userRef(inc.resolvedBy)} · ${slackDate(inc.resolvedAt)}`);
   blocks.push(context(when.join('  ·  ')));
   // Against the recovery time objectives; with `now`, a milestone past its objective shows as missed.

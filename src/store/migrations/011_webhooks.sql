@@ -19,3 +19,28 @@ ALTER TABLE pages ADD COLUMN acked_by_name text;
 
 -- Finding our pages by the dedup key / alias a provider's event names.
 CREATE INDEX page_deliveries_by_dedup ON page_deliveries (provider, dedup_key);
+
+-- Alerts in (Alertmanager): one proposal per alert group episode, found again by the group's key, so a
+-- group notified again (repeat_interval, a new alert in it) never posts a second proposal. An episode ends
+-- (closed_at) when the whole group resolves; the group firing after that is a new proposal.
+CREATE TABLE alert_proposals (
+  id          integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  group_key   text NOT NULL,
+  status      text NOT NULL CHECK (status IN ('proposed', 'declared', 'dismissed', 'resolved')),
+  rule_index  integer NOT NULL,
+  level       smallint NOT NULL CHECK (level BETWEEN 1 AND 4),
+  services    text[] NOT NULL DEFAULT '{}',
+  title       text NOT NULL,
+  auto        boolean NOT NULL DEFAULT false,
+  -- The latest notification's alerts: fingerprint → {status, labels, summary, startsAt, endsAt}.
+  alerts      jsonb NOT NULL DEFAULT '{}',
+  link        text,
+  created_at  timestamptz NOT NULL,
+  decided_by  text,
+  decided_at  timestamptz,
+  incident_id integer REFERENCES incidents (id),
+  channel_id  text,
+  ts          text,
+  closed_at   timestamptz
+);
+CREATE UNIQUE INDEX alert_proposals_open_group ON alert_proposals (group_key) WHERE closed_at IS NULL;
