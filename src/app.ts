@@ -49,6 +49,10 @@ import { alertmanagerRoute, opsgenieRoute, pagerDutyRoute, type WebhookDeps } fr
 import { AlertIntake } from './alerts/service.js';
 import { alertJobs } from './alerts/jobs.js';
 import { AlertProposalStore } from './store/alert-proposals.js';
+import { FollowUpStore } from './store/follow-ups.js';
+import { FollowUps } from './followups/service.js';
+import { followUpJobs } from './followups/jobs.js';
+import { GitHubIssues } from './followups/github.js';
 import { registerAlertInteractions } from './slack/interactions-alerts.js';
 import { checkSlackInstall, type IncidentChannel } from './slack/install-check.js';
 
@@ -186,7 +190,12 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   providerEvents = new ProviderEvents({ events: new ProviderEventStore(db), paging: paging.service, policy, clock, log: log.child({ component: 'webhooks' }), nudge });
   const inFlight = new InFlight();
   app.use(inFlight.middleware);
-  const deps: Deps = { config, policy, store, clock, log, slack: app.client, incidents, templates, infra, actions, checklist, paging: paging.service };
+  const followUpStore = new FollowUpStore(db);
+  const gh = policy.followUps.github;
+  const github = gh ? new GitHubIssues({ ...gh, secret: webhookDeps.secret, timeoutMs: gh.timeout }) : undefined;
+  const followUps = new FollowUps({ store: followUpStore, db, clock, nudge, github, log: log.child({ component: 'followups' }) });
+  incidents.on(followUps);
+  const deps: Deps = { config, policy, store, clock, log, slack: app.client, incidents, templates, infra, actions, checklist, paging: paging.service, followUps };
   // Before every listener: buttons and forms that declare no permission, or none for this person, stop here.
   const interactions: InteractionDef[] = [...INTERACTIONS];
   registerInteractionGate(app, policy, interactions, () => metrics.commands.inc({ command: 'interaction', outcome: 'forbidden' }));
@@ -204,6 +213,7 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
     ...actionJobs(actions),
     ...paging.jobs,
     ...alertJobs(alertIntake),
+    ...followUpJobs({ followUps: followUpStore, store, incidents, github, clock }),
   ]);
   scheduler =
     opts.scheduler === false

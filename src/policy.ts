@@ -6,7 +6,7 @@ import type { LevelNumber, LevelPolicy } from './core/levels.js';
 import type { RoleTable } from './core/roles.js';
 import { pagingSettings, teamPagingFields } from './paging/schema.js';
 import { actionsSchema, targetsSchema } from './runbooks/policy-schema.js';
-import { webhooksSchema } from './webhooks/schema.js';
+import { followUpsSchema, webhooksSchema } from './webhooks/schema.js';
 
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user id like U0123ABCD');
@@ -93,6 +93,8 @@ export const policySchema = z
     paging: pagingSettings.prefault({}),
     /** Webhooks in (PagerDuty, Opsgenie): secrets by env name, provider users → Slack (src/webhooks/schema.ts). */
     webhooks: webhooksSchema.prefault({}),
+    /** Follow-ups export: `github: { repo, tokenEnv, apiUrl, labels }` (src/webhooks/schema.ts). */
+    followUps: followUpsSchema.prefault({}),
   })
   .strict()
   .superRefine((p, ctx) => {

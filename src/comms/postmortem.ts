@@ -4,6 +4,7 @@ import { levelLabel } from '../core/levels.js';
 import { milestones } from '../core/objectives.js';
 import type { Policy } from '../policy.js';
 import type { ChecklistItem } from '../store/checklist.js';
+import type { FollowUp } from '../store/follow-ups.js';
 import type { TimelineEntry } from '../store/timeline.js';
 import { describeEntry, type Section } from './timeline-lines.js';
 
@@ -35,7 +36,7 @@ export interface PageRecord {
   deliveries: Array<{ provider: string; action: string; status: string; lastError: string | null }>;
 }
 
-export function postmortemMarkdown(inc: Incident, timeline: TimelineEntry[], checklist: ChecklistItem[], policy: Policy, now: Date, pages: PageRecord[] = []): string {
+export function postmortemMarkdown(inc: Incident, timeline: TimelineEntry[], checklist: ChecklistItem[], policy: Policy, now: Date, pages: PageRecord[] = [], followUps: FollowUp[] = []): string {
   const level = policy.levels[inc.level];
   const end = inc.resolvedAt ?? now;
   const out: string[] = [
@@ -95,6 +96,14 @@ export function postmortemMarkdown(inc: Incident, timeline: TimelineEntry[], che
     out.push('', `## ${title}`, '');
     for (const r of rows) out.push(`- ${utc(r.e.at).slice(11, 19)} (+${since(r.e.at.getTime() - inc.declaredAt.getTime())}) ${r.text}`);
   }
-  out.push('', '## What went well / what to improve / follow-ups', '', '- ', '');
+  out.push('', '## Follow-ups', '');
+  if (followUps.length === 0) out.push('_None recorded (`/incident followup <text> [@owner] [--due YYYY-MM-DD]`)._');
+  else {
+    out.push('| # | what | owner | due | state | issue |', '|---|---|---|---|---|---|');
+    for (const f of followUps) {
+      out.push(`| F${f.id} | ${cell(f.text)}${f.source === 'checklist' ? ' _(checklist)_' : ''} | ${f.owner ? `@${f.owner}` : '–'} | ${f.due ?? '–'} | ${f.state} | ${f.issueUrl ? `[#${f.issueNumber}](${f.issueUrl})` : '–'} |`);
+    }
+  }
+  out.push('', '## What went well / what to improve', '', '- ', '');
   return out.join('\n');
 }

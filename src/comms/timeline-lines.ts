@@ -43,6 +43,19 @@ export function describeEntry(e: TimelineEntry, policy: Policy): { text: string;
       return { section: 'checklist', text: `Checklist "${short(d.item)}" ticked by ${who(e.actor)}${d.evidence ? ` (${short(d.evidence)})` : ''}` };
     case 'checklist_unticked':
       return { section: 'checklist', text: `Checklist "${short(d.item)}" unticked by ${who(e.actor)}` };
+    case 'followup_added':
+      return { section: 'other', text: `Follow-up F${d.followUp} added by ${who(e.actor)}: ${short(d.text)}${d.owner ? ` (owner ${who(d.owner)})` : ''}${d.due ? `, due ${d.due}` : ''}` };
+    case 'page_acknowledged':
+      if (d.via) return { section: 'pages', text: `Page acknowledged in ${d.via === 'pagerduty' ? 'PagerDuty' : 'Opsgenie'} by ${short(d.name ?? e.actor)} for ${short((d.targets ?? []).join(', '))}` };
+      return { section: 'pages', text: `${e.kind.replace(/_/g, ' ')} — ${who(e.actor)} ${short(JSON.stringify(d), 200)}` };
+    case 'provider_alert_resolved':
+    case 'provider_unacknowledged':
+    case 'provider_reassigned':
+    case 'provider_escalated':
+    case 'provider_note': {
+      const what = { provider_alert_resolved: 'resolved the alert', provider_unacknowledged: 'took back the acknowledgement', provider_reassigned: 'reassigned the alert', provider_escalated: 'escalated the alert', provider_note: 'added a note' }[e.kind];
+      return { section: 'pages', text: `${d.provider === 'pagerduty' ? 'PagerDuty' : 'Opsgenie'}: ${short(d.name ?? e.actor)} ${what}${d.to ? ` to ${short(d.to)}` : ''}${d.note ? `: ${short(d.note)}` : ''}` };
+    }
     case 'refused':
     case 'action_refused':
       return { section: e.kind === 'refused' ? 'other' : 'actions', text: `Refused ${short(d.command ?? d.kind ?? 'a request')} for ${who(e.actor)}: ${short(d.reason)}` };

@@ -26,6 +26,8 @@ export const JOB = {
   actionExpiry: 'action_expiry',
   /** An Alertmanager group's proposal in the incident channel, posted (adopted) or redrawn from its row. */
   alertProposal: 'alert_proposal',
+  /** One follow-up exported as a GitHub issue (an existing one, found by its marker, is adopted). */
+  followUpExport: 'followup_export',
   staleActions: 'stale_actions',
 } as const;
 

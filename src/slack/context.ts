@@ -9,6 +9,7 @@ import type { Templates } from '../comms/templates.js';
 import type { Infra } from '../infra/index.js';
 import type { ActionEngine } from '../runbooks/engine.js';
 import type { Checklist } from '../incidents/checklist.js';
+import type { FollowUps } from '../followups/service.js';
 import type { Paging } from '../paging/service.js';
 
 /** What every handler gets, built once by the composition root. */
@@ -29,6 +30,8 @@ export interface Deps {
   checklist: Checklist;
   /** Paging: pages on declare/level/resolve, `/incident page`, acknowledgements, who is on call (`/oncall`). */
   paging: Paging;
+  /** Follow-ups (action items): `/incident followup`, the card after resolve, the postmortem, the export. */
+  followUps: FollowUps;
 }
 
 /** Who asked, where, and how to answer them privately. */

@@ -1,4 +1,5 @@
 import type { Incident } from '../core/incident.js';
+import { followUpsFromChecklist } from './follow-ups.js';
 import type { Database, Queryable } from './db.js';
 import { appendTimeline } from './timeline.js';
 
@@ -79,7 +80,8 @@ export class ChecklistStore {
         [incidentId, o.at, o.by, o.reason ?? null],
       );
       if (r.rowCount !== 1) return false;
-      await appendTimeline(tx, { incidentId, at: o.at, actor: o.by, kind: 'closed', data: o.reason ? { reason: o.reason } : { checklist: 'complete' } });
+      const followUps = await followUpsFromChecklist(tx, incidentId, o.by, o.at);
+      await appendTimeline(tx, { incidentId, at: o.at, actor: o.by, kind: 'closed', data: o.reason ? { reason: o.reason, ...(followUps ? { followUpsFromChecklist: followUps } : {}) } : { checklist: 'complete' } });
       return true;
     });
   }

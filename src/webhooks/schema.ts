@@ -3,7 +3,7 @@
  * and whose pager account is which Slack user, so an acknowledgement made in the app names a person.
  */
 import { z } from 'zod';
-import { envName } from '../policy-fields.js';
+import { durationOr, envName } from '../policy-fields.js';
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user id like U0123ABCD');
 const envNames = z.union([envName.transform((n) => [n]), z.array(envName).min(1)]);
@@ -67,3 +67,20 @@ export const webhooksSchema = z
 
 export type AlertRule = z.output<typeof alertRule>;
 export type WebhooksPolicy = z.output<typeof webhooksSchema>;
+
+/** `followUps:` — where follow-ups are exported (optional): GitHub Issues of one repository. */
+export const followUpsSchema = z
+  .object({
+    github: z
+      .object({
+        repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'expected owner/name, like boomcard/platform'),
+        tokenEnv: envName,
+        apiUrl: z.string().regex(/^https?:\/\/[^\s/]+/, 'expected an http(s) URL').default('https://api.github.com'),
+        labels: z.array(z.string().min(1).max(50)).default(['dr-followup']),
+        /** How long one GitHub call may take. */
+        timeout: durationOr('10s'),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();

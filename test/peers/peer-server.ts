@@ -15,7 +15,8 @@ export interface PeerRequest {
 /** What the peer does instead of its normal answer: an HTTP status (with a body), or no answer at all. */
 export type Fault = { status: number; body?: unknown } | { timeout: true };
 
-export type Answer = { status: number; body: unknown };
+/** An answer, or `drop`: the request was carried out but the connection dies before any answer (a lost reply). */
+export type Answer = { status: number; body: unknown } | { drop: true };
 
 /**
  * A local HTTP server standing in for a paging provider: records every request, answers through the
@@ -74,6 +75,11 @@ export abstract class PeerServer {
           return;
         }
         const answer = fault ? { status: fault.status, body: fault.body ?? {} } : parseError ? this.badJson() : this.handle(base);
+        if ('drop' in answer) {
+          record('timeout');
+          req.socket.destroy();
+          return;
+        }
         record(answer.status);
         res.writeHead(answer.status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(answer.body));

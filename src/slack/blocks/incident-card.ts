@@ -7,6 +7,8 @@ import { blockquote, escapeMrkdwn, slackDate, userRef } from '../../core/mrkdwn.
 import { INCIDENT_COMMANDER, roleName } from '../../core/roles.js';
 import type { Policy } from '../../policy.js';
 import { acknowledgedLine, type CardAck } from './page-ack.js';
+import { followUpsSection } from './follow-ups.js';
+import type { FollowUp } from '../../store/follow-ups.js';
 import { actions, button, context, fields, header, section, type Block } from './kit.js';
 
 export const CARD_ACTIONS = {
@@ -37,6 +39,8 @@ function fittedSection(heading: string, raw: string, marker: string, render: (s:
 /** What other capabilities add to the card: who acknowledged the pages (paging). */
 export interface CardExtras {
   acknowledged?: CardAck[];
+  /** After resolve: the incident's follow-ups (src/followups). */
+  followUps?: FollowUp[];
 }
 
 /** The one announcement card of an incident; `chat.update` redraws it from this after every change. */
@@ -83,6 +87,7 @@ export function incidentCard(inc: Incident, policy: Policy, now?: Date, extra: C
   const times = milestones(inc, level, now ?? inc.resolvedAt ?? inc.declaredAt);
   if (times.some((m) => m.tookMs !== undefined || m.met === false)) blocks.push(context(`:stopwatch: ${milestonesLine(times)}`));
   if (extra.acknowledged?.length) blocks.push(context(acknowledgedLine(extra.acknowledged)));
+  if (!open && extra.followUps?.length) blocks.push(section(followUpsSection(extra.followUps)));
 
   if (open) {
     const id = String(inc.id);

@@ -44,3 +44,24 @@ CREATE TABLE alert_proposals (
   closed_at   timestamptz
 );
 CREATE UNIQUE INDEX alert_proposals_open_group ON alert_proposals (group_key) WHERE closed_at IS NULL;
+
+-- Follow-ups: action items of an incident with an owner, a due date and a state; listed in the postmortem and
+-- on the card after resolve. Checklist items still unticked when an incident is closed become follow-ups
+-- (source 'checklist', one per item). An export to an issue tracker keeps the issue's link and number.
+CREATE TABLE follow_ups (
+  id           integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  incident_id  integer NOT NULL REFERENCES incidents (id),
+  text         text NOT NULL,
+  owner        text,
+  due          date,
+  state        text NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'done')),
+  source       text NOT NULL DEFAULT 'manual' CHECK (source IN ('manual', 'checklist')),
+  source_key   text,
+  created_by   text NOT NULL,
+  created_at   timestamptz NOT NULL,
+  issue_url    text,
+  issue_number integer,
+  synced_at    timestamptz
+);
+CREATE INDEX follow_ups_by_incident ON follow_ups (incident_id, id);
+CREATE UNIQUE INDEX follow_ups_from_checklist ON follow_ups (incident_id, source_key) WHERE source = 'checklist';
