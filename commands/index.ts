@@ -14,6 +14,7 @@ import update from './incident/update.js';
 import page from './incident/page.js';
 import followup from './incident/followup.js';
 import followups from './incident/followups.js';
+import statuspage from './incident/statuspage.js';
 import oncallHelp from './oncall/help.js';
 import oncallOverride from './oncall/override.js';
 import oncallShow from './oncall/show.js';
@@ -29,4 +30,4 @@ import drVerifyBackup from './dr/verify-backup.js';
 import drRecoverService from './dr/recover-service.js';
 
 /** Every command the bot has, listed by hand so that nothing is loaded by accident. */
-export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, close, remind, comms, timeline, page, followup, followups, help, drHealth, drFailoverDb, drFlushCache, drVerifyIntegrity, drScale, drRestart, drRollback, drRestoreDb, drVerifyBackup, drRecoverService, oncallShow, oncallOverride, oncallHelp];
+export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, close, remind, comms, timeline, page, followup, followups, statuspage, help, drHealth, drFailoverDb, drFlushCache, drVerifyIntegrity, drScale, drRestart, drRollback, drRestoreDb, drVerifyBackup, drRecoverService, oncallShow, oncallOverride, oncallHelp];

@@ -53,6 +53,10 @@ import { FollowUpStore } from './store/follow-ups.js';
 import { FollowUps } from './followups/service.js';
 import { followUpJobs } from './followups/jobs.js';
 import { GitHubIssues } from './followups/github.js';
+import { StatusPage } from './statuspage/service.js';
+import { StatuspageClient } from './statuspage/client.js';
+import { statuspageJobs } from './statuspage/jobs.js';
+import { StatuspageStore } from './store/statuspage.js';
 import { registerAlertInteractions } from './slack/interactions-alerts.js';
 import { checkSlackInstall, type IncidentChannel } from './slack/install-check.js';
 
@@ -195,7 +199,12 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   const github = gh ? new GitHubIssues({ ...gh, secret: webhookDeps.secret, timeoutMs: gh.timeout }) : undefined;
   const followUps = new FollowUps({ store: followUpStore, db, clock, nudge, github, log: log.child({ component: 'followups' }) });
   incidents.on(followUps);
-  const deps: Deps = { config, policy, store, clock, log, slack: app.client, incidents, templates, infra, actions, checklist, paging: paging.service, followUps };
+  const sp = policy.statuspage;
+  const statusPage = sp
+    ? new StatusPage({ conf: sp, policy, store, pages: new StatuspageStore(db), client: new StatuspageClient({ ...sp, secret: webhookDeps.secret, timeoutMs: sp.timeout }), incidents, db, clock, log: log.child({ component: 'statuspage' }), nudge })
+    : undefined;
+  if (statusPage) incidents.on(statusPage);
+  const deps: Deps = { config, policy, store, clock, log, slack: app.client, incidents, templates, infra, actions, checklist, paging: paging.service, followUps, statusPage };
   // Before every listener: buttons and forms that declare no permission, or none for this person, stop here.
   const interactions: InteractionDef[] = [...INTERACTIONS];
   registerInteractionGate(app, policy, interactions, () => metrics.commands.inc({ command: 'interaction', outcome: 'forbidden' }));
@@ -209,11 +218,12 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   registerAlertInteractions(app, alertIntake);
   const jobs = jobRegistry([
     reminderJob({ ...deps, channel: config.INCIDENT_CHANNEL }),
-    ...incidentJobs({ store, incidents, checklist, slackOnce, clock }),
+    ...incidentJobs({ store, incidents, checklist, slackOnce, clock, afterCard: statusPage && ((id) => statusPage.changed(id)) }),
     ...actionJobs(actions),
     ...paging.jobs,
     ...alertJobs(alertIntake),
     ...followUpJobs({ followUps: followUpStore, store, incidents, github, clock }),
+    ...statuspageJobs(statusPage),
   ]);
   scheduler =
     opts.scheduler === false

@@ -7,6 +7,7 @@ import type { RoleTable } from './core/roles.js';
 import { pagingSettings, teamPagingFields } from './paging/schema.js';
 import { actionsSchema, targetsSchema } from './runbooks/policy-schema.js';
 import { followUpsSchema, webhooksSchema } from './webhooks/schema.js';
+import { statuspageSchema } from './statuspage/schema.js';
 
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user id like U0123ABCD');
@@ -95,6 +96,8 @@ export const policySchema = z
     webhooks: webhooksSchema.prefault({}),
     /** Follow-ups export: `github: { repo, tokenEnv, apiUrl, labels }` (src/webhooks/schema.ts). */
     followUps: followUpsSchema.prefault({}),
+    /** Status page out (Atlassian Statuspage v1): page, key by env name, components (src/statuspage/schema.ts). */
+    statuspage: statuspageSchema.optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -119,6 +122,9 @@ export const policySchema = z
         if (!services.has(s)) ctx.addIssue({ code: 'custom', path: ['webhooks', 'alertmanager', 'rules', i, 'services'], message: `unknown service "${s}"` });
       }
     });
+    for (const id of Object.keys(p.statuspage?.components ?? {})) {
+      if (!services.has(id)) ctx.addIssue({ code: 'custom', path: ['statuspage', 'components', id], message: `unknown service "${id}"` });
+    }
     if (!('incident_commander' in p.roles)) ctx.addIssue({ code: 'custom', path: ['roles'], message: 'the incident_commander role is required' });
   });
 

@@ -28,6 +28,8 @@ export const JOB = {
   alertProposal: 'alert_proposal',
   /** One follow-up exported as a GitHub issue (an existing one, found by its marker, is adopted). */
   followUpExport: 'followup_export',
+  /** The incident published to the status page (coalesced per incident; paced per API key). */
+  statuspagePublish: 'statuspage_publish',
   staleActions: 'stale_actions',
 } as const;
 

@@ -23,6 +23,11 @@ interface Deps {
   /** Posts through a client without automatic retries: a timed-out post is adopted, not re-sent. */
   slackOnce: WebClient;
   clock: Clock;
+  /**
+   * After the card shows a change: work that follows every visible change of an incident (the status page),
+   * queued by this job so it is as durable as the card edit itself (a retried edit queues it again).
+   */
+  afterCard?: (incidentId: number) => Promise<void>;
 }
 
 /** Checkpointed before a post: a later run knows an earlier one may have reached Slack. */
@@ -51,6 +56,7 @@ export function incidentJobs(d: Deps): RegisteredJob[] {
           adopt: job.attempts > 1 || job.payload.postingSince !== undefined,
           beforePost: () => ctx.checkpoint({ postingSince: d.clock.now().toISOString() }),
         });
+        await d.afterCard?.(inc.id);
         return {};
       },
     }),
@@ -64,6 +70,7 @@ export function incidentJobs(d: Deps): RegisteredJob[] {
         if (!inc) return {};
         if (!inc.cardTs) return waitForCard(d, inc);
         await d.incidents.editCard(inc);
+        await d.afterCard?.(inc.id);
         return {};
       },
     }),

@@ -10,6 +10,7 @@ import type { Infra } from '../infra/index.js';
 import type { ActionEngine } from '../runbooks/engine.js';
 import type { Checklist } from '../incidents/checklist.js';
 import type { FollowUps } from '../followups/service.js';
+import type { StatusPage } from '../statuspage/service.js';
 import type { Paging } from '../paging/service.js';
 
 /** What every handler gets, built once by the composition root. */
@@ -32,6 +33,8 @@ export interface Deps {
   paging: Paging;
   /** Follow-ups (action items): `/incident followup`, the card after resolve, the postmortem, the export. */
   followUps: FollowUps;
+  /** Status page out (Atlassian Statuspage), when the policy configures one. */
+  statusPage?: StatusPage;
 }
 
 /** Who asked, where, and how to answer them privately. */

@@ -41,6 +41,8 @@ export interface CardExtras {
   acknowledged?: CardAck[];
   /** After resolve: the incident's follow-ups (src/followups). */
   followUps?: FollowUp[];
+  /** The public incident on the status page (its shortlink). */
+  statusPage?: string;
 }
 
 /** The one announcement card of an incident; `chat.update` redraws it from this after every change. */
@@ -87,6 +89,7 @@ export function incidentCard(inc: Incident, policy: Policy, now?: Date, extra: C
   const times = milestones(inc, level, now ?? inc.resolvedAt ?? inc.declaredAt);
   if (times.some((m) => m.tookMs !== undefined || m.met === false)) blocks.push(context(`:stopwatch: ${milestonesLine(times)}`));
   if (extra.acknowledged?.length) blocks.push(context(acknowledgedLine(extra.acknowledged)));
+  if (extra.statusPage && /^https?:\/\/[^\s|<>]+$/.test(extra.statusPage)) blocks.push(context(`:globe_with_meridians: <${extra.statusPage}|Public incident on the status page>`));
   if (!open && extra.followUps?.length) blocks.push(section(followUpsSection(extra.followUps)));
 
   if (open) {

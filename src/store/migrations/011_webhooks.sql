@@ -65,3 +65,22 @@ CREATE TABLE follow_ups (
 );
 CREATE INDEX follow_ups_by_incident ON follow_ups (incident_id, id);
 CREATE UNIQUE INDEX follow_ups_from_checklist ON follow_ups (incident_id, source_key) WHERE source = 'checklist';
+
+-- Status page out (Atlassian Statuspage v1): our incident's public incident, and what was last published
+-- (a fingerprint), so an unchanged state is not sent again. `requested_by`: L3–L4 publish only when asked.
+CREATE TABLE statuspage_incidents (
+  incident_id      integer PRIMARY KEY REFERENCES incidents (id),
+  requested_by     text,
+  requested_at     timestamptz,
+  page_incident_id text,
+  shortlink        text,
+  published_hash   text,
+  published_status text,
+  published_at     timestamptz
+);
+
+-- Shared request pacing (≤ 1 request/s per API token), by the database's clock, across every replica.
+CREATE TABLE rate_slots (
+  name    text PRIMARY KEY,
+  next_at timestamptz NOT NULL
+);
