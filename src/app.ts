@@ -186,11 +186,12 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
     { store, actions: new ActionStore(db), policy, slack: app.client, clock, log: log.child({ component: 'actions' }), infra, channel: config.INCIDENT_CHANNEL, slackOnce, nudge, waiter: incidents.waiter },
     builtInRunbooks,
   );
-  const checklist = new Checklist({ store, policy, slack: app.client, clock, log, incidents, probe: checklistProbe(policy, infra) });
+  const alertProposals = new AlertProposalStore(db);
+  const checklist = new Checklist({ store, policy, slack: app.client, clock, log, incidents, probe: checklistProbe(policy, infra, (id) => alertProposals.forIncident(id)) });
   // Paging reads routing/API keys and provider URL overrides by name from the environment.
   const paging = createPaging({ store, policy, slack: app.client, clock, log: log.child({ component: 'paging' }), incidents, env: { ...process.env, ...opts.env }, nudge, slackOnce });
   incidents.on(paging.service);
-  alertIntake = new AlertIntake({ proposals: new AlertProposalStore(db), incidents, oncall: paging.oncall, policy, slack: app.client, slackOnce, channel: config.INCIDENT_CHANNEL, clock, log: log.child({ component: 'alerts' }), nudge });
+  alertIntake = new AlertIntake({ proposals: alertProposals, incidents, oncall: paging.oncall, policy, slack: app.client, slackOnce, channel: config.INCIDENT_CHANNEL, clock, log: log.child({ component: 'alerts' }), nudge });
   providerEvents = new ProviderEvents({ events: new ProviderEventStore(db), paging: paging.service, policy, clock, log: log.child({ component: 'webhooks' }), nudge });
   const inFlight = new InFlight();
   app.use(inFlight.middleware);

@@ -1,6 +1,10 @@
 import type { Infra } from '../infra/index.js';
 import type { Policy } from '../policy.js';
 import type { ChecklistProbe } from './checklist.js';
+import type { AlertState } from '../store/alert-proposals.js';
+
+/** The alert state of the group an incident was declared from, if any (src/store/alert-proposals.ts). */
+export type AlertStateOf = (incidentId: number) => Promise<{ alerts: Record<string, AlertState> } | undefined>;
 
 const TIMEOUT_MS = 4_000;
 const MAX_LAG_MS = 1_000; // "Database replication lag < 1 second"
@@ -10,10 +14,18 @@ const MIN_HIT_RATE = 0.9; // "Cache hit rates > 90%"
  * The checklist items the bot can verify itself, through the same adapters `/dr health` uses. Each answers
  * what it saw, so a ticked item carries its evidence and an unticked one says why.
  */
-export function checklistProbe(policy: Policy, infra: Infra): ChecklistProbe {
+export function checklistProbe(policy: Policy, infra: Infra, alerts?: AlertStateOf): ChecklistProbe {
   const t = policy.targets;
-  return async (kind) => {
+  return async (kind, incidentId) => {
     switch (kind) {
+      case 'alerts': {
+        // "Error rates < 0.1%": the incident's Alertmanager group (if it came from one) has resolved.
+        const g = await alerts?.(incidentId);
+        if (!g) return { ok: false, evidence: 'no Alertmanager alert group behind this incident' };
+        const firing = Object.values(g.alerts).filter((a) => a.status === 'firing');
+        if (firing.length === 0) return { ok: true, evidence: `Alertmanager: all ${Object.keys(g.alerts).length} alerts of the group resolved` };
+        return { ok: false, evidence: `Alertmanager: ${firing.length} still firing (${[...new Set(firing.map((a) => a.name))].slice(0, 3).join(', ')})` };
+      }
       case 'replication_lag': {
         const replicas = (t.database?.provider === 'postgres' ? t.database.replicas : []).filter((r) => r.connectionEnv && infra.env(r.connectionEnv));
         if (replicas.length === 0) return { ok: false, evidence: 'no replica connection configured to measure' };

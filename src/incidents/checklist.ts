@@ -14,7 +14,7 @@ import { appendTimeline } from '../store/timeline.js';
 import type { IncidentService } from './service.js';
 
 /** A check the bot can make itself; `evidence` is what it saw ("lag 0.2 s", "3/3 URLs 200"). */
-export type ChecklistProbe = (kind: string) => Promise<{ ok: boolean; evidence: string }>;
+export type ChecklistProbe = (kind: string, incidentId: number) => Promise<{ ok: boolean; evidence: string }>;
 
 /**
  * "Post-Recovery Procedures": on resolve the checklist is posted in the thread, the items the bot can check
@@ -42,7 +42,7 @@ export class Checklist {
     const items = (await this.d.store.checklist.list(incidentId)).filter((i) => i.probe && !i.checkedAt);
     const results = await Promise.all(
       items.map(async (i) => {
-        const r = await probe(i.probe!).catch((err: Error) => ({ ok: false, evidence: err.message }));
+        const r = await probe(i.probe!, incidentId).catch((err: Error) => ({ ok: false, evidence: err.message }));
         return { i, r: { ...r, evidence: redactUrls(r.evidence) } };
       }),
     );

@@ -124,6 +124,12 @@ export class AlertProposalStore {
     });
   }
 
+  /** The alerts of the group the incident was declared from (its latest episode), if any. */
+  async forIncident(incidentId: number): Promise<{ alerts: Record<string, AlertState> } | undefined> {
+    const r = await this.db.query<{ alerts: Record<string, AlertState> }>('SELECT alerts FROM alert_proposals WHERE incident_id = $1 ORDER BY id DESC LIMIT 1', [incidentId]);
+    return r.rows[0];
+  }
+
   async setMessage(id: number, channel: string, ts: string): Promise<void> {
     await this.db.query('UPDATE alert_proposals SET channel_id = $2, ts = $3 WHERE id = $1', [id, channel, ts]);
   }

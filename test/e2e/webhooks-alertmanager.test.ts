@@ -14,6 +14,7 @@ let h: PagingHarness;
 beforeAll(async () => {
   h = await startPagingHarness({
     tune: (p) => {
+      p.checklist = [{ id: 'error-rates', text: 'Error rates < 0.1%', probe: 'alerts' }];
       p.webhooks = {
         alertmanager: {
           tokenEnv: 'AM_WEBHOOK_TOKEN',
@@ -115,6 +116,9 @@ describe('Alertmanager groups become proposals', () => {
     expect((await h.bot.store.incidents.get(incId))!.status).toBe('investigating');
     expect(await h.answer(PEOPLE.alice, '/incident', `resolve INC-${incId}`)).toContain('resolved');
     await h.settled(incId);
+    // The checklist's "error rates" item reads the group's alert state: all resolved, so it ticks itself.
+    const item = await eventually(async () => (await h.bot.store.checklist.list(incId)).find((i) => i.itemId === 'error-rates' && i.checkedAt), 15_000);
+    expect(item.evidence).toBe('probe: Alertmanager: all 2 alerts of the group resolved');
   }, 90_000);
 
   it('Dismiss: the proposal says who dismissed it, loses its buttons, and repeats of the group stay quiet', async () => {
@@ -155,8 +159,12 @@ describe('Alertmanager groups become proposals', () => {
     expect((await send(raw.replace('"version":"4"', '"version":"3"'))).status).toBe(400);
     expect((await send('{')).status).toBe(400);
     expect(await count()).toBe(before);
+    // Grafana's webhook contact point: the same shape, version "1", with its own extra fields.
+    const grafana = JSON.parse(group('{}:{alertname="DiskFilling",grafana="1"}', [{ fp: 'g1', name: 'DiskFilling', labels: { severity: 'warning' } }], { commonLabels: { alertname: 'DiskFilling', severity: 'warning' } }));
+    const fromGrafana = await send(JSON.stringify({ ...grafana, version: '1', orgId: 1, state: 'alerting', title: '[FIRING:1] DiskFilling', message: 'Disk filling' }));
+    expect(fromGrafana).toMatchObject({ status: 200, body: { outcome: 'proposed' } });
     const unmapped = await send(group('{}:{alertname="Other"}', [{ fp: 'o1', name: 'Other' }], { commonLabels: { alertname: 'Other', severity: 'critical' } }));
     expect(unmapped).toEqual({ status: 202, body: { outcome: 'no rule' } });
-    expect(await count()).toBe(before);
+    expect(await count()).toBe(before + 1);
   });
 });

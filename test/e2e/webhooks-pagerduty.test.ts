@@ -11,13 +11,11 @@ import { PEOPLE } from '../helpers/harness.js';
 import { startPagingHarness, type PagingHarness } from '../helpers/paging.js';
 import { OG_TOKEN, PD_SECRET, PD_SECRET_OLD, ogEvent, pdEvent, pdSignature, post, postOpsgenie, postPagerDuty } from '../helpers/webhooks.js';
 
-// L2 escalates after 4 s without an acknowledgement (the acceptance case); L1 keeps the policy's 5 minutes.
-const ACK_MS = 4_000;
+// The policy's acknowledgement timeouts (L1 5 min, L2 15 min): a test moves the escalations' due time itself.
 let h: PagingHarness;
 beforeAll(async () => {
   h = await startPagingHarness({
     tune: (p) => {
-      p.levels[2].ackTimeoutMs = ACK_MS;
       p.webhooks = {
         pagerduty: { secretEnv: ['PD_WEBHOOK_SECRET', 'PD_WEBHOOK_SECRET_OLD'], users: { PMARIA1: PEOPLE.maria } },
         opsgenie: { tokenEnv: 'OG_WEBHOOK_TOKEN', users: { 'dmitri@boomcard.bg': PEOPLE.dmitri } },
@@ -61,8 +59,11 @@ describe('an acknowledgement made in PagerDuty', () => {
     // The on-call person's DM loses its Acknowledge button.
     await h.emulator.waitFor(() => h.dms(corePrimary()).filter((m) => m.text.includes(`INC-${inc.id} `)).every((m) => !m.blocks!.some((b) => b.type === 'actions')) || undefined, 15_000);
 
-    // The scheduler is drained past the escalation's due time: management's own group (paged at the same
-    // moment, not acknowledged) has had its escalation run. Core's was cancelled and never ran.
+    // Time passes: every escalation still pending for this incident is made due now, and the scheduler is
+    // drained. Management's own group (paged at the same moment, not acknowledged) has its escalation run;
+    // core's was cancelled by the acknowledgement, so nothing of it is left to run.
+    expect(await q("SELECT 1 FROM jobs WHERE kind = 'page_escalation' AND key = $1 AND done_at IS NULL", [`${inc.id}:core`])).toHaveLength(0);
+    await q("UPDATE jobs SET due_at = now() WHERE incident_id = $1 AND kind = 'page_escalation' AND done_at IS NULL", [inc.id]);
     await eventually(async () => (await q<{ n: number }>("SELECT count(*)::int AS n FROM jobs WHERE incident_id = $1 AND kind = 'page_escalation' AND done_at IS NULL", [inc.id]))[0]!.n === 0, 30_000);
     await incidentWorkDrained(h.bot.store.db, inc.id);
     expect(await pages(inc.id, 'core')).toHaveLength(1);
@@ -152,6 +153,14 @@ describe('an acknowledgement made in Opsgenie', () => {
     await incidentWorkDrained(h.bot.store.db, inc.id);
     expect(h.opsEu.calls().filter((c) => c.action === 'acknowledge' && c.alias === key(inc.id, 'dba'))).toHaveLength(0);
     expect(h.threadText(inc.ts).filter((t) => t.includes('acknowledged the page for *DBA team*'))).toHaveLength(1);
+
+    // Taken back, then closed in Opsgenie: lines in the thread; our acknowledgement and our incident stand.
+    expect((await postOpsgenie(h.port, ogEvent({ action: 'UnAcknowledge', alias: key(inc.id, 'dba'), username: 'dmitri@boomcard.bg' }))).body.outcome).toBe('noted');
+    expect(await line(inc.ts, 'took back the acknowledgement')).toContain(`<@${PEOPLE.dmitri}> in Opsgenie`);
+    expect((await postOpsgenie(h.port, ogEvent({ action: 'Close', alias: key(inc.id, 'dba') }))).body.outcome).toBe('resolved');
+    expect(await line(inc.ts, 'resolved the Opsgenie alert for *DBA team*')).toContain('stays open here');
+    expect((await pages(inc.id, 'dba')).map((p) => p.status)).toEqual(['acknowledged']);
+    expect((await h.bot.store.incidents.get(inc.id))!.status).toBe('investigating');
     await resolve(inc.id);
   }, 90_000);
 });
