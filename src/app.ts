@@ -39,6 +39,7 @@ import { migrate } from './store/migrate.js';
 import { createInfra, type Infra } from './infra/index.js';
 import { ActionEngine } from './runbooks/engine.js';
 import { builtInRunbooks } from './runbooks/index.js';
+import { checkDataNames } from './runbooks/recovery/data-names.js';
 import { actionJobs, startActions } from './runbooks/lifecycle.js';
 import { registerActionButtons } from './slack/interactions-actions.js';
 import { ActionStore } from './store/actions.js';
@@ -103,6 +104,9 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   const policy = opts.policy ?? loadPolicy(givenConfig.DR_POLICY);
   // Broken templates stop start-up here, before anything listens.
   const templates = loadTemplates(givenConfig.TEMPLATES_DIR);
+  const infra = createInfra({ ...process.env, ...opts.env });
+  // A table or function the policy names that the platform database lacks stops start-up here, before anything opens.
+  await checkDataNames(policy, infra, log);
   const clientOptions = {
     slackApiUrl: givenConfig.SLACK_API_URL,
     retryConfig: { retries: opts.slackRetries ?? 3, factor: 2, minTimeout: 250, maxTimeout: 5_000 },
@@ -154,7 +158,6 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   let scheduler: Scheduler | undefined;
   const nudge = () => scheduler?.poke();
   const incidents = new IncidentService({ store, policy, slack: app.client, slackOnce, clock, log, channel: config.INCIDENT_CHANNEL, nudge });
-  const infra = createInfra({ ...process.env, ...opts.env });
   const actions = new ActionEngine(
     { store, actions: new ActionStore(db), policy, slack: app.client, clock, log: log.child({ component: 'actions' }), infra, channel: config.INCIDENT_CHANNEL, slackOnce, nudge, waiter: incidents.waiter },
     builtInRunbooks,

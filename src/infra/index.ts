@@ -4,6 +4,7 @@
  */
 import type { KubernetesTarget, RdsTarget, SqlAccess } from '../runbooks/policy-schema.js';
 import { CloudWatchAdapter } from './cloudwatch.js';
+import { DataAdapter } from './data/index.js';
 import { HttpAdapter } from './http.js';
 import { KubernetesAdapter } from './kubernetes.js';
 import { PostgresAdapter } from './postgres.js';
@@ -17,6 +18,8 @@ export interface Infra {
   /** The value of an env variable the policy names; undefined when unset or blank. */
   env(name: string | undefined): string | undefined;
   postgres: PostgresAdapter;
+  /** The procedures' data recovery: transaction replay, partner copy, QR checks. */
+  data: DataAdapter;
   redis: RedisAdapter;
   http: HttpAdapter;
   kubernetes(target: KubernetesTarget): KubernetesAdapter;
@@ -49,6 +52,7 @@ export function createInfra(environment: Env): Infra {
   return {
     env,
     postgres: new PostgresAdapter(),
+    data: new DataAdapter(),
     redis: new RedisAdapter(),
     http: new HttpAdapter(),
     kubernetes(t) {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { duration, envName } from '../policy-fields.js';
+import { dataRecoverySchema } from './data-recovery-schema.js';
 
 
 const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'expected a Kubernetes name like api-gateway');
@@ -113,6 +114,11 @@ const database = z
       })
       .strict()
       .prefault({}),
+    /**
+     * `/dr replay-transactions`, `/dr recover-partners`: names in the platform database, sources by env name.
+     * Opt-in: when the section is there, its names are checked against the platform database at start-up.
+     */
+    data: dataRecoverySchema.optional(),
   })
   .strict()
   .superRefine((d, ctx) => {
