@@ -33,7 +33,8 @@ const figures = async () => ({
   transactions: await prod.count('transactions'),
   calls: await prod.count('replay_calls'),
   distinctCalls: Number((await prod.sql('SELECT count(DISTINCT transaction_id)::int AS n FROM replay_calls'))[0].n),
-  ledger: await prod.count('dr_bot_replayed'),
+  // The ledger is the bot's own table, created by the first replay.
+  ledger: (await prod.sql("SELECT to_regclass('dr_bot_replayed') IS NOT NULL AS ok"))[0].ok ? await prod.count('dr_bot_replayed') : 0,
   flagged: Number((await prod.sql('SELECT count(*)::int AS n FROM audit_log WHERE needs_replay'))[0].n),
 });
 
