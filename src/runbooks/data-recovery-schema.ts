@@ -31,6 +31,9 @@ const partners = z
     sources: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a source name like backup or restored'), envName).default({}),
     /** Copied in this order, in one transaction (parents before the rows that reference them). */
     tables: z.array(sqlName).min(1).default(['partners', 'partner_locations', 'partner_offers']),
+    /** The procedures' QR integrity SQL: codes whose partner is missing, partners with no code. */
+    partnersTable: sqlName.default('partners'),
+    qrTable: sqlName.default('qr_codes'),
     /** Rows hashed together per primary-key bucket; only differing buckets are compared row by row. */
     bucketSize: z.number().int().min(10).max(1_000_000).default(1_000),
     /** Rows per progress line of the copy. */

@@ -78,3 +78,26 @@ export async function procedureDatabase(prefix: string, seed: string): Promise<A
   await sql(PROCEDURES_SCHEMA + seed);
   return { ...db, sql, count: async (t) => Number((await sql(`SELECT count(*)::int AS n FROM ${t}`))[0].n) };
 }
+
+/**
+ * Partner data, 100,000 rows in the source: 20,000 partners, 40,000 locations, 40,000 offers. Production has
+ * planted gaps: partners with id % 100 = 7 lost (with their locations and offers), locations with id % 50 = 3
+ * lost, partner names with id % 1000 = 5 and offer discounts with id % 400 = 9 corrupted, one partner only
+ * production has (50001). QR codes: every partner but id % 500 = 11, and one orphan code (partner 99999).
+ */
+export const PARTNERS_SOURCE = `
+  INSERT INTO partners (id, name, category) SELECT g, 'Partner ' || g, (ARRAY['food','fitness','beauty'])[1 + g % 3] FROM generate_series(1, 20000) g;
+  INSERT INTO partner_locations SELECT g, 1 + g % 20000, 'Sofia', 42.690000 + g * 0.000001, 23.320000 FROM generate_series(1, 40000) g;
+  INSERT INTO partner_offers SELECT g, 1 + g % 20000, 'Offer ' || g, 10 + g % 20 FROM generate_series(1, 40000) g;
+  ANALYZE;`;
+
+export const PARTNERS_PRODUCTION = `
+  INSERT INTO partners (id, name, category)
+    SELECT g, CASE WHEN g % 1000 = 5 THEN 'Partner ' || g || ' (corrupted)' ELSE 'Partner ' || g END, (ARRAY['food','fitness','beauty'])[1 + g % 3]
+      FROM generate_series(1, 20000) g WHERE g % 100 <> 7;
+  INSERT INTO partners (id, name, category) VALUES (50001, 'New Cafe', 'food');
+  INSERT INTO partner_locations SELECT g, 1 + g % 20000, 'Sofia', 42.690000 + g * 0.000001, 23.320000 FROM generate_series(1, 40000) g WHERE g % 100 <> 6 AND g % 50 <> 3;
+  INSERT INTO partner_offers SELECT g, 1 + g % 20000, 'Offer ' || g, CASE WHEN g % 400 = 9 THEN 99 ELSE 10 + g % 20 END FROM generate_series(1, 40000) g WHERE g % 100 <> 6;
+  INSERT INTO qr_codes SELECT g, g, 'QR-' || g FROM generate_series(1, 20000) g WHERE g % 500 <> 11;
+  INSERT INTO qr_codes VALUES (99999, 99999, 'QR-ORPHAN');
+  ANALYZE;`;

@@ -4,6 +4,9 @@
  * holds no pool on a database that is failing.
  */
 import { missingNames } from './names.js';
+import { comparePartners } from './partners-compare.js';
+import { copyPartners } from './partners-copy.js';
+import { qrCounts } from './qr.js';
 import { ensureLedger, replayFacts, replayLeft, replayWindow } from './replay.js';
 
 export class DataAdapter {
@@ -12,4 +15,8 @@ export class DataAdapter {
   readonly replayWindow = replayWindow;
   readonly replayLeft = replayLeft;
   readonly missingNames = missingNames;
+  readonly comparePartners = comparePartners;
+  /** Loads pg-copy-streams on first use: most processes never copy anything. */
+  readonly copyPartners = copyPartners;
+  readonly qrCounts = qrCounts;
 }

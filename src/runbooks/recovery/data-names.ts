@@ -28,7 +28,7 @@ export async function checkDataNames(policy: Policy, infra: Infra, log: Logger):
   let missing: string[];
   try {
     missing = await infra.data.missingNames(url, {
-      tables: [d.replay.auditTable, d.replay.transactionsTable, ...d.partners.tables],
+      tables: [...new Set([d.replay.auditTable, d.replay.transactionsTable, ...d.partners.tables, d.partners.partnersTable, d.partners.qrTable])],
       functions: [`${d.replay.function}(jsonb)`],
     });
   } catch (err) {
