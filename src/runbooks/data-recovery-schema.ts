@@ -42,10 +42,24 @@ const partners = z
   .strict()
   .prefault({});
 
+/** `/dr regenerate-qr --missing-only`: a Job made from this CronJob's template (`kubectl create job --from=cronjob/…`). */
+const regenerateQr = z
+  .object({
+    cronJob: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'expected a Kubernetes name like qr-regenerate'),
+    /** Default: targets.kubernetes.namespace. */
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'expected a Kubernetes namespace').optional(),
+    /** Appended to the first container's args for a missing-only run (the procedures' `regenerate-qr-batch.sh --missing-only`). */
+    args: z.array(z.string()).default(['--missing-only']),
+    timeout: durationOr('30m'),
+    pollEvery: durationOr('2s'),
+  })
+  .strict();
+
 export const dataRecoverySchema = z
   .object({
     replay,
     partners,
+    regenerateQr: regenerateQr.optional(),
     /** How long one statement (a replay batch, a table's hash, a copy) may run. */
     statementTimeout: duration.default(600_000),
   })

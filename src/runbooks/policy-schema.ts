@@ -200,6 +200,9 @@ export const targetsSchema = z
     if (t.database?.fence.length && !t.kubernetes) {
       ctx.addIssue({ code: 'custom', path: ['database', 'fence'], message: 'fencing deployments needs targets.kubernetes (how to reach the cluster)' });
     }
+    if (t.database?.data?.regenerateQr && !t.kubernetes) {
+      ctx.addIssue({ code: 'custom', path: ['database', 'data', 'regenerateQr'], message: 'a regeneration Job needs targets.kubernetes (how to reach the cluster)' });
+    }
     if (t.database?.repoint.length && !t.kubernetes) {
       ctx.addIssue({ code: 'custom', path: ['database', 'repoint'], message: 'repointing deployments needs targets.kubernetes (how to reach the cluster)' });
     }
