@@ -8,7 +8,8 @@ import type { Config } from './config.js';
 import { IncidentService } from './incidents/service.js';
 import { boltLogger } from './observability/bolt-logger.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import { createMetrics, incidentsOpenGauge, outcomeGauges } from './observability/metrics.js';
+import { createMetrics, incidentsOpenGauge, outcomeGauges, recoveryGauges } from './observability/metrics.js';
+import { listMeasures, measureFigures } from './store/recovery-measures.js';
 import { outcomeCounts } from './store/metrics.js';
 import { loadPolicy, type Policy } from './policy.js';
 import { reportError, unwrap } from './slack/errors.js';
@@ -125,6 +126,7 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   const metrics = createMetrics();
   incidentsOpenGauge(metrics.registry, () => store.incidents.openByLevel());
   outcomeGauges(metrics.registry, () => outcomeCounts(db));
+  recoveryGauges(metrics.registry, () => measureFigures(db));
   const registry = new CommandRegistry(commands);
 
   const routes = [healthRoute(store), metricsRoute(metrics.registry)];
@@ -158,6 +160,8 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   let scheduler: Scheduler | undefined;
   const nudge = () => scheduler?.poke();
   const incidents = new IncidentService({ store, policy, slack: app.client, slackOnce, clock, log, channel: config.INCIDENT_CHANNEL, nudge });
+  // The card shows the RPO/RTO the recoveries measured.
+  incidents.on({ cardExtras: async (inc) => ({ measures: await listMeasures(db, inc.id) }) });
   const actions = new ActionEngine(
     { store, actions: new ActionStore(db), policy, slack: app.client, clock, log: log.child({ component: 'actions' }), infra, channel: config.INCIDENT_CHANNEL, slackOnce, nudge, waiter: incidents.waiter },
     builtInRunbooks,

@@ -25,6 +25,8 @@ export const JOB = {
   actionCardEdit: 'action_card_edit',
   actionExpiry: 'action_expiry',
   staleActions: 'stale_actions',
+  /** After a recovery succeeded: run the health probes until they pass, then record the RTO (declaration → passing). */
+  rtoProbe: 'rto_probe',
 } as const;
 
 export type JobKind = (typeof JOB)[keyof typeof JOB];

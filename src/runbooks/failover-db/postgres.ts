@@ -1,5 +1,6 @@
 /** Self-managed PostgreSQL: promote a streaming standby with pg_promote(), prove it takes writes, repoint. */
 import { UserError } from '../../core/errors.js';
+import type { StepMeasure } from '../../core/recovery-measures.js';
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import type { PlanRecord } from '../../store/actions.js';
 import type { DatabaseTarget } from '../policy-schema.js';
@@ -101,6 +102,9 @@ export function postgresSteps(plan: PlanRecord): Step[] {
       id: 'promote',
       title: `Promote ${d.replica} (pg_promote)`,
       async run(ctx) {
+        // The lag at the moment of promotion is this failover's RPO: what the standby had not replayed yet.
+        const before = await ctx.infra.postgres.status(url(ctx), 5_000).catch(() => undefined);
+        if (before?.inRecovery) ctx.state.measures = [{ kind: 'rpo', source: 'replication_lag', valueMs: before.replayDelayMs ?? 0, lagBytes: before.lagBytes } satisfies StepMeasure];
         const ok = await ctx.infra.postgres.promote(url(ctx), d.waitSeconds);
         if (!ok) throw new Error(`pg_promote did not finish within ${d.waitSeconds} s; the server may still be promoting`);
         return 'out of recovery';

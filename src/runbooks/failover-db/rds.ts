@@ -4,6 +4,7 @@
  * policy's TLS/IAM when a connection is configured), optionally make it Multi-AZ, then create a new standby.
  * A failover that stopped half-way is finished by a fresh plan that proposes only what is left (rds-plan.ts).
  */
+import type { StepMeasure } from '../../core/recovery-measures.js';
 import type { PlanRecord } from '../../store/actions.js';
 import { rdsDefaults, rdsTimeout, type RdsTarget } from '../policy-schema.js';
 import { explainRds } from '../rds-explain.js';
@@ -59,6 +60,9 @@ export function rdsSteps(plan: PlanRecord): Step[] {
       id: 'promote',
       title: `Promote ${d.replica} (PromoteReadReplica${d.backupRetentionDays ? `, backups kept ${d.backupRetentionDays} days` : ''})`,
       async run(ctx) {
+        // This failover's RPO: the lag the plan read (SQL, else CloudWatch), which Confirm re-checked within its band
+        // moments ago; a fresh read here would add a CloudWatch call on the critical path.
+        if (d.lag.seconds !== undefined) ctx.state.measures = [{ kind: 'rpo', source: 'replication_lag', valueMs: Math.round(d.lag.seconds * 1000), lagBytes: d.lag.bytes ?? null } satisfies StepMeasure];
         try {
           const inst = await ctx.infra.rds(rdsTarget(ctx)).promote(d.replica, { backupRetentionDays: d.backupRetentionDays });
           return `RDS accepted; ${inst.status}`;

@@ -19,6 +19,8 @@ import { pitrSource } from './restore-pitr.js';
 import { parseRestoreTime, resolveRestoreTime } from './restore-time.js';
 import { rdsUnreachable } from '../target-hints.js';
 
+import type { StepMeasure } from '../../core/recovery-measures.js';
+
 export type RestoreArgs = { mode: 'snapshot'; snapshot: string } | { mode: 'pitr'; time: string };
 
 interface RestorePlan {
@@ -29,6 +31,8 @@ interface RestorePlan {
   /** PITR of a deleted instance: its retained backups. */
   sourceResourceId?: string;
   time?: string;
+  /** Snapshot mode: when the snapshot was taken (the restore point, for the RPO). */
+  takenAt?: string;
   connectionEnv?: string;
   placement: PlannedPlacement;
 }
@@ -85,7 +89,7 @@ async function planRestore(ctx: RunbookContext, args: RestoreArgs) {
     if (snap.status !== 'available') throw new UserError(`Snapshot ${escapeMrkdwn(snap.id)} is ${escapeMrkdwn(snap.status)}; RDS restores only an available snapshot.`);
     facts.push(['Snapshot', `${snap.id} of ${snap.instance}, ${snap.type}, taken ${snap.createdAt ? `${iso(snap.createdAt)} (${ago(now.getTime() - snap.createdAt.getTime())})` : 'at an unknown time'}`]);
     const src = await ask(snap.instance, rds.describe(snap.instance));
-    data = { mode: 'snapshot', target, snapshot: snap.id, connectionEnv: db.restore.connectionEnv, placement: placeLike(src, snap, db.restore.placement, snap.instance, 'snapshot') };
+    data = { mode: 'snapshot', target, snapshot: snap.id, takenAt: snap.createdAt ? iso(snap.createdAt) : undefined, connectionEnv: db.restore.connectionEnv, placement: placeLike(src, snap, db.restore.placement, snap.instance, 'snapshot') };
   }
   const existing = await ask(target, rds.describe(target));
   if (existing) throw new UserError(`${escapeMrkdwn(target)} already exists (${escapeMrkdwn(existing.status)}): RDS restores only into a new instance. Remove it, or name another one in targets.database.restore.instance.`);
@@ -113,6 +117,9 @@ function restoreSteps(d: RestorePlan): Step[] {
           const p = placementParams(d.placement);
           const from = d.sourceResourceId ? { resourceId: d.sourceResourceId } : d.source!;
           const inst = d.mode === 'pitr' ? await rds.restoreToTime(from, d.target, new Date(d.time!), p) : await rds.restoreFromSnapshot(d.target, d.snapshot!, p);
+          // The restore point against the incident's start is the RPO of this recovery (stored when the run ends).
+          const point = d.mode === 'pitr' ? d.time : d.takenAt;
+          if (point) ctx.state.measures = [{ kind: 'rpo', source: 'restore_point', restorePoint: point } satisfies StepMeasure];
           return `RDS accepted; ${inst.status}`;
         } catch (err) {
           throw explainRds(err, { doing: `restore into ${d.target}`, instance: d.mode === 'pitr' ? d.source : d.target, snapshot: d.snapshot, time: d.time });
