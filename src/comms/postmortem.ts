@@ -2,6 +2,7 @@ import { formatDuration } from '../core/duration.js';
 import { incidentRef, statusLabel, type Incident } from '../core/incident.js';
 import { levelLabel } from '../core/levels.js';
 import { milestones } from '../core/objectives.js';
+import { measureDuration } from '../core/recovery-measures.js';
 import { measureOf } from './timeline-lines.js';
 import type { Policy } from '../policy.js';
 import type { ChecklistItem } from '../store/checklist.js';
@@ -65,7 +66,7 @@ export function postmortemMarkdown(inc: Incident, timeline: TimelineEntry[], che
     ...timeline.filter((e) => e.kind === 'recovery_measured').map((e) => {
       const m = measureOf(e.data as Record<string, any>);
       const label = m.kind === 'rpo' ? `RPO measured (${m.source.replace('_', ' ')})` : 'RTO measured (declaration → probes passing)';
-      return `| ${label} | ${formatDuration(m.valueMs) === 'immediately' ? `${m.valueMs} ms` : formatDuration(m.valueMs)} | ${m.objectiveMs !== null ? formatDuration(m.objectiveMs) : '–'} | ${m.objectiveMs === null ? '–' : m.valueMs <= m.objectiveMs ? 'yes' : '**no**'} |`;
+      return `| ${label} | ${measureDuration(m.valueMs)} | ${m.objectiveMs !== null ? formatDuration(m.objectiveMs) : '–'} | ${m.objectiveMs === null ? '–' : m.valueMs <= m.objectiveMs ? 'yes' : '**no**'} |`;
     }),
     '',
     '## Roles at the end',

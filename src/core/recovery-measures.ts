@@ -26,13 +26,14 @@ const SOURCE: Record<RecoveryMeasure['source'], string> = {
   probes_passing: 'declaration → health probes passing',
 };
 
-const ms = (v: number) => (v < 1_000 ? `${v} ms` : v < 60_000 ? `${(v / 1000).toFixed(1)} s` : formatDuration(v));
+/** 400 → "400 ms", 2100 → "2.1 s", longer ones as formatDuration words. */
+export const measureDuration = (v: number): string => (v < 1_000 ? `${v} ms` : v < 60_000 ? `${(v / 1000).toFixed(1)} s` : formatDuration(v));
 
 /** "RPO 2.1 s (replication lag at the promotion, 40 KB) :white_check_mark: ≤ 5 min". */
 export function measureText(m: RecoveryMeasure): string {
   const extra = m.lagBytes !== null && m.lagBytes !== undefined ? `, ${m.lagBytes} bytes` : m.restorePoint ? `, to ${m.restorePoint.toISOString()}` : '';
-  const met = m.objectiveMs === null ? '' : m.valueMs <= m.objectiveMs ? ` :white_check_mark: ≤ ${ms(m.objectiveMs)}` : ` :x: objective ${ms(m.objectiveMs)}`;
-  return `${m.kind.toUpperCase()} ${ms(Math.max(0, m.valueMs))} (${SOURCE[m.source]}${extra})${met}`;
+  const met = m.objectiveMs === null ? '' : m.valueMs <= m.objectiveMs ? ` :white_check_mark: ≤ ${measureDuration(m.objectiveMs)}` : ` :x: objective ${measureDuration(m.objectiveMs)}`;
+  return `${m.kind.toUpperCase()} ${measureDuration(Math.max(0, m.valueMs))} (${SOURCE[m.source]}${extra})${met}`;
 }
 
 /** The card's line: the newest measure of each kind. */
