@@ -41,6 +41,7 @@ import { createInfra, type Infra } from './infra/index.js';
 import { ActionEngine } from './runbooks/engine.js';
 import { builtInRunbooks } from './runbooks/index.js';
 import { checkDataNames } from './runbooks/recovery/data-names.js';
+import { restoreTestJobs, startRestoreTests } from './runbooks/recovery/restore-test-jobs.js';
 import { actionJobs, startActions } from './runbooks/lifecycle.js';
 import { registerActionButtons } from './slack/interactions-actions.js';
 import { ActionStore } from './store/actions.js';
@@ -188,6 +189,7 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
     ...incidentJobs({ store, incidents, checklist, slackOnce, clock }),
     ...actionJobs(actions),
     ...paging.jobs,
+    ...restoreTestJobs({ db, policy, infra, clock, log: log.child({ component: 'restore-test' }), slack: app.client, channel: config.INCIDENT_CHANNEL, incidents, nudge }),
   ]);
   scheduler =
     opts.scheduler === false
@@ -238,6 +240,7 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
     async start(listen = config.PORT) {
       // Runs a dead process left behind are marked interrupted and announced before anything else happens.
       await startActions(actions).catch((err: unknown) => log.error({ err }, 'could not check for interrupted actions'));
+      await startRestoreTests({ db, policy, clock }).catch((err: unknown) => log.error({ err }, 'could not plan the restore test'));
       // Incidents left without a card and pages never sent (their jobs died, or a crash predates them) get jobs.
       await sweepUnsent(db)
         .then((swept) => Object.values(swept).some((n) => n > 0) && log.warn({ swept }, 'start-up sweep: queued work that was never carried out'))
