@@ -95,7 +95,8 @@ describe('the image', () => {
     const cmd = JSON.parse(all(runtime, 'CMD').at(-1)!);
     expect(cmd).toEqual(['node', 'dist/src/main.js']);
     // exec: the shell npm runs the script in is replaced by node, so Ctrl-C and SIGTERM to npm reach the bot.
-    expect(pkg.scripts.start).toBe('exec node dist/src/main.js');
+    // The image's young-generation size too, so the local workspace a newcomer starts is as lean.
+    expect(pkg.scripts.start).toBe('exec node --max-semi-space-size=1 dist/src/main.js');
     expect(existsSync('src/main.ts')).toBe(true);
     expect(all(runtime, 'USER').at(-1)).toBe('node');
     expect(all(runtime, 'ENV').join(' ')).toMatch(/NODE_OPTIONS="?--max-old-space-size=\d+/);
