@@ -10,7 +10,8 @@ COPY tsconfig.json tsconfig.build.json manifest.yml ./
 COPY scripts ./scripts
 COPY src ./src
 COPY commands ./commands
-RUN npm run build
+# No embedded-database template: the image needs DATABASE_URL and has no local workspace.
+RUN npm run build -- --no-embedded-template
 
 FROM node:24-bookworm-slim AS runtime
 WORKDIR /app
