@@ -13,8 +13,8 @@ export const restoreTestSchema = z
     instance: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'expected an RDS instance identifier like boom-card-restore-test').default('boom-card-restore-test'),
     /** The scratch instance over SQL, for the integrity checks (its URL is known once it exists). */
     connectionEnv: envName.optional(),
-    /** Where the report goes (a channel id or name the bot is in); default: the incident channel. */
-    channel: z.string().min(1).optional(),
+    /** Where the report goes: a channel ID the bot is in (history, which a retried report is checked against, takes no names); default: the incident channel. */
+    channel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'expected a channel ID like C0123ABCD').optional(),
     /** A failed test opens an incident of this level, commanded by this team's first member. */
     failureLevel: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).default(3),
     team: z.string().min(1).default('dba'),

@@ -17,6 +17,7 @@ import { defineJob, type RegisteredJob } from '../../scheduler/jobs.js';
 import type { Database } from '../../store/db.js';
 import { scheduleJob } from '../../store/jobs.js';
 import { ensureRestoreSchedule, recordRestoreTest } from '../../store/restore-tests.js';
+import { findInHistory } from '../../slack/history.js';
 import { restoreTestPhase, restoreTestText, type RestoreTestState } from './restore-test.js';
 
 export interface RestoreTestDeps {
@@ -31,6 +32,8 @@ export interface RestoreTestDeps {
   incidents: IncidentService;
   nudge?: () => void;
 }
+
+const REPORT_EVENT = 'dr_restore_test';
 
 const state = z.object({ phase: z.enum(['start', 'restoring', 'deleting', 'done']).default('start') }).passthrough();
 
@@ -82,7 +85,12 @@ export function restoreTestJobs(d: RestoreTestDeps): RegisteredJob[] {
       what: (job) => `post the restore test report ${job.key}`,
       run: async (job) => {
         const channel = d.policy.targets.database?.restoreTest?.channel ?? d.channel;
-        await d.slack.chat.postMessage({ channel, text: job.payload.text, metadata: { event_type: 'dr_restore_test', event_payload: { run: job.key } } });
+        // A retry adopts a report that landed although its answer was lost (its metadata names the run).
+        if (job.attempts > 1) {
+          const oldest = String(Math.floor(job.dueAt.getTime() / 1000) - 5);
+          if (await findInHistory(d.slack, channel, oldest, (m) => m.metadata?.event_type === REPORT_EVENT && m.metadata.event_payload?.run === job.key)) return {};
+        }
+        await d.slack.chat.postMessage({ channel, text: job.payload.text, metadata: { event_type: REPORT_EVENT, event_payload: { run: job.key } } });
         return {};
       },
     }),
