@@ -2,9 +2,8 @@
 import { UserError } from '../../core/errors.js';
 import type { StepMeasure } from '../../core/recovery-measures.js';
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
-import type { PlanRecord } from '../../store/actions.js';
 import type { DatabaseTarget } from '../policy-schema.js';
-import type { RunbookContext, Step, StepContext } from '../types.js';
+import type { RunbookContext, RunbookPlan, Step, StepContext } from '../types.js';
 import { redactUrls } from '../../core/redact.js';
 import { bytes, chooseReplica, lagBand, repointFact, repointPlans, repointStep, type RepointPlan } from './common.js';
 import { missingVariable } from '../target-hints.js';
@@ -25,7 +24,7 @@ function replicaUrl(ctx: RunbookContext, env: string, name: string): string {
   return url;
 }
 
-export async function planPostgres(ctx: RunbookContext, db: DatabaseTarget, replicaName: string | undefined): Promise<Omit<PlanRecord, 'title'>> {
+export async function planPostgres(ctx: RunbookContext, db: DatabaseTarget, replicaName: string | undefined): Promise<Omit<RunbookPlan<PostgresPlanData>, 'title'>> {
   const replica = chooseReplica(db, replicaName);
   const env = replica.connectionEnv!;
   const url = replicaUrl(ctx, env, replica.name);
@@ -82,7 +81,7 @@ export async function planPostgres(ctx: RunbookContext, db: DatabaseTarget, repl
     summary: `Promote ${replica.name} to primary with pg_promote(), check that it is out of recovery and takes a write${repoint.length ? `, then point ${repoint.length} deployment(s) at ${host}` : ''}.`,
     facts,
     warnings,
-    data: data as unknown as Record<string, unknown>,
+    data,
     fingerprint: {
       replica: replica.name,
       replicaState: 'in recovery',
@@ -94,8 +93,8 @@ export async function planPostgres(ctx: RunbookContext, db: DatabaseTarget, repl
   };
 }
 
-export function postgresSteps(plan: PlanRecord): Step[] {
-  const d = plan.data as unknown as PostgresPlanData;
+export function postgresSteps(plan: RunbookPlan<PostgresPlanData>): Step[] {
+  const d = plan.data;
   const url = (ctx: StepContext) => replicaUrl(ctx, d.connectionEnv, d.replica);
   return [
     {

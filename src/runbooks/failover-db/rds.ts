@@ -5,10 +5,9 @@
  * A failover that stopped half-way is finished by a fresh plan that proposes only what is left (rds-plan.ts).
  */
 import type { StepMeasure } from '../../core/recovery-measures.js';
-import type { PlanRecord } from '../../store/actions.js';
 import { rdsDefaults, rdsTimeout, type RdsTarget } from '../policy-schema.js';
 import { explainRds } from '../rds-explain.js';
-import type { RunbookContext, Step, StepContext } from '../types.js';
+import type { RunbookContext, RunbookPlan, Step, StepContext } from '../types.js';
 import { repointStep, type RepointPlan } from './common.js';
 import { fenceStep, unfenceStep, type FencePlan } from './fence.js';
 
@@ -52,8 +51,8 @@ const waitOpts = (ctx: StepContext, t: RdsTarget, op: 'promote' | 'modify' | 'cr
   onProgress: (line: string, ms: number) => ctx.progress(`${line}, ${Math.round(ms / 1000)} s so far`),
 });
 
-export function rdsSteps(plan: PlanRecord): Step[] {
-  const d = plan.data as unknown as RdsPlanData;
+export function rdsSteps(plan: RunbookPlan<RdsPlanData>): Step[] {
+  const d = plan.data;
   const steps: Step[] = d.fence.filter((f) => !f.fenced && d.promote).map(fenceStep);
   if (d.promote) {
     steps.push({

@@ -68,7 +68,7 @@ function refusal(r: Exclude<ComparePreflight, { ok: true }>, from: string): User
   }
 }
 
-export const recoverPartners: Runbook<PartnerArgs> = {
+export const recoverPartners: Runbook<PartnerArgs, PartnerPlan> = {
   id: 'recover-partners',
   title: 'Recover partner data',
   destructive: true,
@@ -106,12 +106,12 @@ export const recoverPartners: Runbook<PartnerArgs> = {
       summary: `Copy ${count(ins + upd)} rows from ${args.from} into production in one transaction: ${count(ins)} inserted, ${count(upd)} updated, compared by primary key and row hash; then verify the counts and the QR codes.`,
       facts: [['Source', `${args.from} (${src.env})`], ...r.diffs.map((d): [string, string] => [d.table, tableLine(d)])],
       warnings: extra ? [`${count(extra)} rows exist only in production (newer than the source?): they are kept, not deleted.`] : [],
-      data: { ...plan },
+      data: plan,
       fingerprint: { from: args.from, ...Object.fromEntries(r.diffs.map((d) => [d.table, `+${d.missing} ~${d.different} =${d.productionRows}`])) },
     };
   },
   steps(plan) {
-    const d = plan.data as unknown as PartnerPlan;
+    const d = plan.data;
     return [
       {
         id: 'copy',

@@ -34,7 +34,7 @@ function settings(ctx: Pick<RunbookContext, 'policy'>) {
 /** A Job name of at most 63 characters, like kubectl's `<cron>-manual-<suffix>`. */
 const jobName = (cron: string, at: Date) => `${cron.slice(0, 40)}-dr-${at.getTime().toString(36)}`;
 
-export const regenerateQr: Runbook<Record<string, never>> = {
+export const regenerateQr: Runbook<Record<string, never>, RegeneratePlan> = {
   id: 'regenerate-qr',
   title: 'Regenerate missing QR codes',
   destructive: false,
@@ -77,12 +77,12 @@ export const regenerateQr: Runbook<Record<string, never>> = {
         ['Job', `${plan.job}: ${cron.image} ${args.join(' ')}`],
       ],
       warnings: [],
-      data: { ...plan },
+      data: plan,
       fingerprint: { cronJob: cron.name, image: cron.image, args: args.join(' '), missing: true },
     };
   },
   steps(plan) {
-    const d = plan.data as unknown as RegeneratePlan;
+    const d = plan.data;
     const batch = (ctx: RunbookContext) => ctx.infra.kubernetesBatch(settings(ctx).k8s);
     return [
       {

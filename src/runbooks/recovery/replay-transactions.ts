@@ -31,7 +31,7 @@ interface ReplayPlan {
 
 const at = (p: AuditPoint) => `transaction #${p.transactionId} (audit row #${p.auditId}) at ${p.at.toISOString().replace('.000Z', 'Z')}`;
 
-export const replayTransactions: Runbook<ReplayArgs> = {
+export const replayTransactions: Runbook<ReplayArgs, ReplayPlan> = {
   id: 'replay-transactions',
   title: 'Replay missing transactions',
   destructive: true,
@@ -82,13 +82,13 @@ export const replayTransactions: Runbook<ReplayArgs> = {
         ['How', `${names.fn}(jsonb) in batches of ${data.replay.batchSize}, each batch one transaction that writes ${names.ledger} and clears needs_replay`],
       ],
       warnings,
-      data: { ...data_ },
+      data: data_,
       // Which rows: the window and how many; a different count at Confirm is a different plan.
       fingerprint: { lastKnownId: f.lastKnownId, firstAuditId: f.first!.auditId, maxAuditId: f.maxAuditId, pending: f.pending },
     };
   },
   steps(plan) {
-    const d = plan.data as unknown as ReplayPlan;
+    const d = plan.data;
     const w = { lastKnownId: d.lastKnownId, maxAuditId: d.maxAuditId };
     return [
       {

@@ -100,7 +100,7 @@ async function planRestore(ctx: RunbookContext, args: RestoreArgs) {
     summary: `Restore ${data.mode === 'pitr' ? `${db.primary} as it was at ${data.time}` : `snapshot ${data.snapshot}`} into the new instance ${target}, wait until it is available and run the integrity checks on it. The apps are NOT moved: that is \`/dr restore-db repoint\`, confirmed on its own.`,
     facts,
     warnings,
-    data: data as unknown as Record<string, unknown>,
+    data,
     // A relative time ("1 hour ago") moves with the clock; what it restores from and into does not.
     fingerprint: { mode: data.mode, source: data.mode === 'pitr' ? data.source ?? null : null, snapshot: data.mode === 'snapshot' ? data.snapshot ?? null : null, into: target, intoExists: false },
   };
@@ -156,18 +156,24 @@ function restoreSteps(d: RestorePlan): Step[] {
   ];
 }
 
-export const restoreDb: Runbook<RestoreArgs> = {
+export const restoreDb: Runbook<RestoreArgs, RestorePlan> = {
   id: 'restore-db',
   title: 'Restore the database',
   destructive: false, // a NEW instance: nothing existing is changed until the separate repoint
   requestRoles: ROLES,
   approveRoles: ROLES,
   plan: planRestore,
-  steps: (plan) => restoreSteps(plan.data as unknown as RestorePlan),
+  steps: (plan) => restoreSteps(plan.data),
 };
 
+/** The repoint's plan: the restored instance's address and the deployments to move to it. */
+interface RepointOnlyPlan {
+  host: string;
+  repoint: RepointPlan[];
+}
+
 /** `/dr restore-db repoint`: the apps to the restored instance, once it is available; moves traffic, so guarded as destructive. */
-export const restoreDbRepoint: Runbook<Record<string, never>> = {
+export const restoreDbRepoint: Runbook<Record<string, never>, RepointOnlyPlan> = {
   id: 'restore-db-repoint',
   title: 'Point the apps at the restored database',
   destructive: true,
@@ -187,12 +193,12 @@ export const restoreDbRepoint: Runbook<Record<string, never>> = {
       summary: `Point ${repoint.length} deployment(s) at the restored instance ${inst.id} (${inst.address}) and wait for their rollouts.`,
       facts: [['Restored instance', `${inst.id} is available at ${inst.address}`], ...repointFact(repoint, inst.address)],
       warnings: ['Writes the apps made to the old database after the restore point are not in the restored one.'],
-      data: { host: inst.address, repoint } as unknown as Record<string, unknown>,
+      data: { host: inst.address, repoint },
       fingerprint: { instance: inst.id, state: inst.status, host: inst.address },
     };
   },
   steps(plan) {
-    const d = plan.data as unknown as { host: string; repoint: RepointPlan[] };
+    const d = plan.data;
     return d.repoint.map((p) => repointStep(p, () => d.host));
   },
 };
