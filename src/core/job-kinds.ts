@@ -31,6 +31,12 @@ export const JOB = {
   /** The incident published to the status page (coalesced per incident; paced per API key). */
   statuspagePublish: 'statuspage_publish',
   staleActions: 'stale_actions',
+  /** After a recovery succeeded: run the health probes until they pass, then record the RTO (declaration → passing). */
+  rtoProbe: 'rto_probe',
+  /** The scheduled restore test (key `schedule`, recurring) or one asked for now (`now:<n>`), in short phases. */
+  restoreTest: 'restore_test',
+  /** Its report in the configured channel. */
+  restoreTestReport: 'restore_test_report',
 } as const;
 
 export type JobKind = (typeof JOB)[keyof typeof JOB];

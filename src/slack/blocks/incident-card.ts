@@ -3,6 +3,7 @@ import { formatDuration } from '../../core/duration.js';
 import { incidentRef, isOpen, statusLabel, type Incident } from '../../core/incident.js';
 import { levelLabel } from '../../core/levels.js';
 import { milestones, milestonesLine } from '../../core/objectives.js';
+import { measuresLine, type RecoveryMeasure } from '../../core/recovery-measures.js';
 import { blockquote, escapeMrkdwn, slackDate, userRef } from '../../core/mrkdwn.js';
 import { INCIDENT_COMMANDER, roleName } from '../../core/roles.js';
 import type { Policy } from '../../policy.js';
@@ -43,6 +44,8 @@ export interface CardExtras {
   followUps?: FollowUp[];
   /** The public incident on the status page (its shortlink). */
   statusPage?: string;
+  /** RPO/RTO measured by the recoveries (recovery_measures). */
+  measures?: RecoveryMeasure[];
 }
 
 /** The one announcement card of an incident; `chat.update` redraws it from this after every change. */
@@ -88,6 +91,8 @@ export function incidentCard(inc: Incident, policy: Policy, now?: Date, extra: C
   // Against the recovery time objectives; with `now`, a milestone past its objective shows as missed.
   const times = milestones(inc, level, now ?? inc.resolvedAt ?? inc.declaredAt);
   if (times.some((m) => m.tookMs !== undefined || m.met === false)) blocks.push(context(`:stopwatch: ${milestonesLine(times)}`));
+  const measured = extra.measures && measuresLine(extra.measures);
+  if (measured) blocks.push(context(`:dart: Measured: ${measured}`));
   if (extra.acknowledged?.length) blocks.push(context(acknowledgedLine(extra.acknowledged)));
   if (extra.statusPage && /^https?:\/\/[^\s|<>]+$/.test(extra.statusPage)) blocks.push(context(`:globe_with_meridians: <${extra.statusPage}|Public incident on the status page>`));
   if (!open && extra.followUps?.length) blocks.push(section(followUpsSection(extra.followUps)));
