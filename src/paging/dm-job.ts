@@ -86,6 +86,8 @@ export function pageDmHandler(d: { store: Store; pages: PageStore; policy: Polic
       return {};
     }
     await d.pages.setDm(ids, { channel: posted.channel, ts: posted.ts });
+    // Acknowledged in PagerDuty/Opsgenie (or resolved) while this DM was on its way: no button left behind.
+    await d.paging.settleDm(inc, ids);
     return {};
   };
 }

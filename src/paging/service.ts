@@ -203,6 +203,20 @@ export class Paging {
     if (inc) await this.bestEffort('acknowledgement shown in the DMs', () => this.closeDms(inc, acked, done));
   }
 
+  /**
+   * A DM that went out while its pages were being acknowledged (in a pager app) or resolved: read the rows
+   * again after recording it, and take its button off if nothing in it is open any more.
+   */
+  async settleDm(inc: Incident, ids: number[]): Promise<void> {
+    const now = await this.d.pages.byIds(ids);
+    if (now.length === 0 || now.some((p) => p.status === 'open')) return;
+    const acked = now.find((p) => p.ackedBy && p.ackedAt);
+    const done = acked
+      ? { ackedBy: acked.ackedBy!, ackedAt: acked.ackedAt!, ...(acked.ackedVia ? { via: PROVIDER_LABEL[acked.ackedVia], name: acked.ackedByName ?? undefined } : {}) }
+      : { resolved: true as const };
+    await this.bestEffort('late DM closed', () => this.closeDms(inc, now, done));
+  }
+
   /** Takes the button off each DM whose pages are all done, saying acknowledged (by whom) or resolved. */
   private async closeDms(inc: Incident, changed: Page[], done: { ackedBy: string; ackedAt: Date; via?: string; name?: string } | { resolved: true }): Promise<void> {
     const dms = new Set(changed.filter((p) => p.dmTs).map((p) => `${p.dmChannel}|${p.dmTs}`));

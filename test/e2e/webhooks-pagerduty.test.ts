@@ -123,6 +123,22 @@ describe('an acknowledgement made in PagerDuty', () => {
     await resolve(inc.id);
   }, 90_000);
 
+  it('Slack failing when the acknowledgement comes in: the webhook is still answered 200 and kept; the card and thread follow once Slack is back', async () => {
+    const inc = await h.declare('L1 Settlement batch stuck');
+    await h.emulator.waitFor(() => h.pd.events({ action: 'trigger', dedupKey: key(inc.id, 'core') }).length === 1, 15_000);
+    await incidentWorkDrained(h.bot.store.db, inc.id);
+    h.emulator.failNext('chat.update', { status: 503, count: 3 });
+    h.emulator.failNext('chat.postMessage', { status: 503, count: 3 });
+    const r = await postPagerDuty(h.port, pdEvent({ type: 'incident.acknowledged', incidentKey: key(inc.id, 'core') }));
+    expect(r.body.outcome).toBe('acknowledged');
+    expect((await pages(inc.id, 'core')).map((p) => p.status)).toEqual(['acknowledged']);
+    await card(inc.ts, '*Tenex Engineer* in PagerDuty for Core team');
+    await line(inc.ts, 'acknowledged the page for *Core team*');
+    await incidentWorkDrained(h.bot.store.db, inc.id);
+    expect(h.threadText(inc.ts).filter((t) => t.includes('acknowledged the page for *Core team*'))).toHaveLength(1);
+    await resolve(inc.id);
+  }, 90_000);
+
   it('a signed body that is not JSON or not a PagerDuty event is refused 400; an alert that is not ours is answered and ignored', async () => {
     const notJson = 'ack!';
     expect((await postPagerDuty(h.port, notJson)).status).toBe(400);
