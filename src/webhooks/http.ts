@@ -15,6 +15,8 @@ export function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
     });
     req.on('end', () => (size > limit ? reject(new BodyTooLarge(`body over ${limit} bytes`)) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
+    // Destroyed (far over the limit) or the sender went away: settle, so nothing waits on a dead request.
+    req.on('close', () => reject(size > limit ? new BodyTooLarge(`body over ${limit} bytes`) : new Error('the request was closed before its body ended')));
   });
 }
 
