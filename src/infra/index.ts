@@ -3,6 +3,9 @@
  * and secrets are read from the environment by the NAMES the policy gives, at the moment they are used.
  */
 import type { KubernetesTarget, RdsTarget, SqlAccess } from '../runbooks/policy-schema.js';
+import type { AwsServiceTarget } from '../runbooks/edge/policy.js';
+import type { AwsAccess } from './aws-call.js';
+import { CloudFrontAdapter } from './cloudfront.js';
 import { CloudWatchAdapter } from './cloudwatch.js';
 import { HttpAdapter } from './http.js';
 import { KubernetesAdapter } from './kubernetes.js';
@@ -22,6 +25,7 @@ export interface Infra {
   kubernetes(target: KubernetesTarget): KubernetesAdapter;
   rds(target: RdsTarget): RdsAdapter;
   cloudwatch(target: RdsTarget): CloudWatchAdapter;
+  cloudfront(target: AwsServiceTarget): CloudFrontAdapter;
   /** A SQL URL with the policy's TLS and IAM settings applied (an IAM token is minted per call). */
   sql(url: string, access: SqlAccess | undefined, target: RdsTarget): Promise<SqlTarget>;
   close(): void;
@@ -39,7 +43,19 @@ export function createInfra(environment: Env): Infra {
   const kubes = new WeakMap<KubernetesTarget, KubernetesAdapter>();
   const rdses = new Map<RdsTarget, RdsAdapter>();
   const cloudwatches = new Map<RdsTarget, CloudWatchAdapter>();
-  const aws = (t: RdsTarget, endpointEnv: string): RdsAccess => ({
+  const edges = new Map<string, { destroy(): void }>();
+  /** One client per service and endpoint, made at its first use. */
+  const edge = <T extends { destroy(): void }>(service: string, t: AwsServiceTarget, make: (a: AwsAccess) => T): T => {
+    const a = aws(t, t.endpointEnv);
+    const key = `${service}|${a.region}|${a.endpoint ?? ''}`;
+    let c = edges.get(key) as T | undefined;
+    if (!c) {
+      c = make(a);
+      edges.set(key, c);
+    }
+    return c;
+  };
+  const aws = (t: Pick<RdsTarget, 'region' | 'regionEnv'>, endpointEnv: string): RdsAccess => ({
     region: env(t.regionEnv) ?? t.region,
     endpoint: env(endpointEnv),
     accessKeyId: env('AWS_ACCESS_KEY_ID'),
@@ -75,11 +91,14 @@ export function createInfra(environment: Env): Infra {
       }
       return c;
     },
+    cloudfront: (t) => edge('cloudfront', t, (a) => new CloudFrontAdapter(a)),
     sql: (url, access, t) => sqlConnection(url, access, aws(t, t.endpointEnv)),
     close() {
       for (const r of rdses.values()) r.destroy();
       for (const c of cloudwatches.values()) c.destroy();
+      for (const e of edges.values()) e.destroy();
       rdses.clear();
+      edges.clear();
       cloudwatches.clear();
     },
   };

@@ -1,3 +1,5 @@
+import { cdnOrigin } from './edge/cdn-origin.js';
+import { purgeCdn } from './edge/purge-cdn.js';
 import { failoverDb } from './failover-db/index.js';
 import { flushCache } from './recovery/flush-cache.js';
 import { recoverService } from './recovery/recover-service.js';
@@ -7,4 +9,4 @@ import { restartDeployment, scaleDeployment } from './recovery/scale-restart.js'
 import type { Runbook } from './types.js';
 
 /** Every guarded action the bot knows, by hand like commands/index.ts. */
-export const builtInRunbooks: Runbook[] = [failoverDb, flushCache, scaleDeployment, restartDeployment, rollbackDeployment, restoreDb, restoreDbRepoint, recoverService];
+export const builtInRunbooks: Runbook[] = [failoverDb, flushCache, scaleDeployment, restartDeployment, rollbackDeployment, restoreDb, restoreDbRepoint, recoverService, purgeCdn, cdnOrigin];
