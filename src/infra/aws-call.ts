@@ -87,10 +87,10 @@ export class WaitWatch {
   }
 
   /**
-   * Runs an SDK waiter (`waitFor…`, which answers with a state instead of throwing), with progress and an
+   * Runs an SDK waiter (`waitUntil…`), with progress and an
    * abort on a lasting refusal. `status` reads the watched answer's status ("InProgress").
    */
-  async wait(o: AwsWaitOptions & { service: string; command: string; input: Record<string, unknown>; what: string; status: (out: unknown) => string | undefined; waiter: (p: { minDelay: number; maxDelay: number; maxWaitTime: number; abortSignal: AbortSignal }) => Promise<{ state: string }> }): Promise<void> {
+  async wait(o: AwsWaitOptions & { service: string; command: string; input: Record<string, unknown>; what: string; status: (out: unknown) => string | undefined; waiter: (p: { minDelay: number; maxDelay: number; maxWaitTime: number; abortSignal: AbortSignal }) => Promise<unknown> }): Promise<void> {
     const started = Date.now();
     const abort = new AbortController();
     let last: string | undefined;
@@ -115,12 +115,13 @@ export class WaitWatch {
     };
     this.watchers.add(w);
     try {
-      const r = await o.waiter({ ...waiterDelays(o), abortSignal: abort.signal });
+      await o.waiter({ ...waiterDelays(o), abortSignal: abort.signal });
+      await shown;
+    } catch (err) {
       await shown;
       if (refusal) throw refusal;
-      if (r.state === 'SUCCESS') return;
-      if (r.state === 'TIMEOUT') throw new AwsWaitError(`${o.what} was still ${last ?? 'not reported'} after ${Math.round(o.timeoutMs / 1000)} s; AWS keeps working on it`, last);
-      throw new AwsWaitError(`the wait for ${o.what} ended ${r.state} (last seen ${last ?? 'unknown'})`, last);
+      if ((err as Error).name === 'TimeoutError') throw new AwsWaitError(`${o.what} was still ${last ?? 'not reported'} after ${Math.round(o.timeoutMs / 1000)} s; AWS keeps working on it`, last);
+      throw new AwsWaitError(`the wait for ${o.what} ended: ${(err as Error).message} (last seen ${last ?? 'unknown'})`, last);
     } finally {
       this.watchers.delete(w);
     }

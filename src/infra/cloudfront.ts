@@ -139,7 +139,7 @@ export class CloudFrontAdapter {
       input,
       what: `invalidation ${id}`,
       status: (out) => (out as { Invalidation?: { Status?: string } }).Invalidation?.Status,
-      waiter: (p) => sdk.waitForInvalidationCompleted({ client, ...p }, input),
+      waiter: (p) => sdk.waitUntilInvalidationCompleted({ client, ...p }, input),
     });
   }
 
@@ -154,7 +154,7 @@ export class CloudFrontAdapter {
       input,
       what: `distribution ${id}`,
       status: (out) => (out as { Distribution?: { Status?: string } }).Distribution?.Status,
-      waiter: (p) => sdk.waitForDistributionDeployed({ client, ...p }, input),
+      waiter: (p) => sdk.waitUntilDistributionDeployed({ client, ...p }, input),
     });
   }
 

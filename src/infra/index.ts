@@ -7,6 +7,7 @@ import type { AwsServiceTarget } from '../runbooks/edge/policy.js';
 import type { AwsAccess } from './aws-call.js';
 import { CloudFrontAdapter } from './cloudfront.js';
 import { CloudWatchAdapter } from './cloudwatch.js';
+import { Route53Adapter } from './route53.js';
 import { HttpAdapter } from './http.js';
 import { KubernetesAdapter } from './kubernetes.js';
 import { PostgresAdapter } from './postgres.js';
@@ -26,6 +27,7 @@ export interface Infra {
   rds(target: RdsTarget): RdsAdapter;
   cloudwatch(target: RdsTarget): CloudWatchAdapter;
   cloudfront(target: AwsServiceTarget): CloudFrontAdapter;
+  route53(target: AwsServiceTarget): Route53Adapter;
   /** A SQL URL with the policy's TLS and IAM settings applied (an IAM token is minted per call). */
   sql(url: string, access: SqlAccess | undefined, target: RdsTarget): Promise<SqlTarget>;
   close(): void;
@@ -92,6 +94,7 @@ export function createInfra(environment: Env): Infra {
       return c;
     },
     cloudfront: (t) => edge('cloudfront', t, (a) => new CloudFrontAdapter(a)),
+    route53: (t) => edge('route53', t, (a) => new Route53Adapter(a)),
     sql: (url, access, t) => sqlConnection(url, access, aws(t, t.endpointEnv)),
     close() {
       for (const r of rdses.values()) r.destroy();

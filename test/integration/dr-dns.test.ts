@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { actionDriver } from '../helpers/dr-actions.js';
+import { drPolicy } from '../helpers/dr-policy.js';
+import { PEOPLE, startHarness, type Harness } from '../helpers/harness.js';
+import { DnsServer } from '../peers/dns-server.js';
+import { Route53Peer } from '../peers/route53.js';
+
+// /dr failover-dns over signed HTTP, Route 53 through its REST-XML peer (PENDING → INSYNC, all-or-nothing
+// change batches, throttling and refusals on demand), and a local resolver for the optional DNS query.
+const r53 = new Route53Peer();
+const ZONE = 'Z0BOOMCARD01';
+const resolver = new DnsServer((name) => r53.get(ZONE, name, 'A')?.values ?? []);
+let h: Harness;
+const d = actionDriver(() => h);
+const refusedTo = (user: string) => h.emulator.waitFor(() => h.emulator.ephemerals({ user }).find((e) => /need a second person/.test(e.text)), 15_000);
+
+beforeAll(async () => {
+  await r53.start();
+  r53.propagateMs = 1_500;
+  r53.addZone(ZONE, 'boomcard.bg', [
+    { name: 'api.boomcard.bg', type: 'A', ttl: 60, values: ['203.0.113.10'] },
+    { name: 'partners.boomcard.bg', type: 'A', ttl: 300, values: ['203.0.113.30'] },
+  ]);
+  await resolver.start();
+  h = await startHarness({
+    policy: drPolicy({
+      targets: {
+        dns: {
+          hostedZoneIdEnv: 'ROUTE53_ZONE_ID',
+          pollEvery: '200ms',
+          resolver: resolver.address,
+          records: {
+            api: { name: 'api.boomcard.bg', ttl: 60, primary: { values: ['203.0.113.10'] }, backup: { values: ['198.51.100.10'] } },
+            partners: { name: 'partners.boomcard.bg', ttl: 300, primary: { values: ['203.0.113.30'] }, backup: { values: ['backup.boomcard.bg'] } },
+          },
+        },
+        // Configured, but its variable is not set on the bot.
+        cdn: { distributionIdEnv: 'CDN_DISTRIBUTION_ID', primaryOrigin: 'web-primary', backupOrigin: 'web-backup' },
+      },
+    }),
+    env: { AWS_ENDPOINT_URL_ROUTE_53: r53.url, AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTEST', AWS_SECRET_ACCESS_KEY: 'test-secret', ROUTE53_ZONE_ID: ZONE },
+  });
+  await d.declare(PEOPLE.maria, 'L1 Frankfurt region unreachable');
+}, 60_000);
+afterAll(async () => {
+  await h?.stop();
+  await r53.close();
+  await resolver.close();
+});
+
+describe('/dr failover-dns', () => {
+  it('an unknown record, a stray word or a variable that is not set is answered before anything is stored, naming the policy key', async () => {
+    expect(await d.answer(PEOPLE.maria, 'failover-dns')).toMatch(/Name the record to fail over: the policy lists api, partners \(`targets\.dns\.records`\)/);
+    expect(await d.answer(PEOPLE.maria, 'failover-dns www')).toMatch(/Unknown record "www"\. The policy lists: api, partners \(`targets\.dns\.records`\)[\s\S]*Usage: `\/dr failover-dns/);
+    expect(await d.answer(PEOPLE.maria, 'failover-dns api sideways')).toContain('"sideways" is neither backup nor primary');
+    expect(await d.answer(PEOPLE.maria, 'purge-cdn')).toContain('The environment variable CDN_DISTRIBUTION_ID (the CloudFront distribution id; named by `targets.cdn.distributionIdEnv` in dr-policy.yml) is not set on the bot');
+    expect(await d.actionCount()).toBe(0);
+    expect(r53.calls).toHaveLength(0);
+  });
+
+  it('someone the policy does not allow is refused; a dry run shows before → after and how long caches may keep the old answer', async () => {
+    expect(await d.answer(PEOPLE.georgi, 'failover-dns api')).toMatch(/:no_entry: Only .* can use `\/dr failover-dns`/);
+    const before = h.emulator.ephemerals({ user: PEOPLE.maria }).length;
+    await h.run(PEOPLE.maria, '/dr', 'failover-dns api --dry-run');
+    const dry = await h.emulator.waitFor(() => h.emulator.ephemerals({ user: PEOPLE.maria }).slice(before).map((e) => JSON.stringify(e)).find((t) => t.includes('UPSERT')), 15_000);
+    expect(dry).toContain('A 203.0.113.10 (TTL 60 s)');
+    expect(dry).toContain('A 198.51.100.10 (TTL 60 s)');
+    expect(dry).toContain('clients may keep the old answer for up to 60 s (its TTL)');
+    expect(await d.actionCount()).toBe(0);
+    expect(r53.count('ChangeResourceRecordSets')).toBe(0);
+  }, 30_000);
+
+  it('L1: a second person confirms; the UPSERT is waited for PENDING → INSYNC through throttled checks, read back, and asked of the resolver', async () => {
+    await h.run(PEOPLE.maria, '/dr', 'failover-dns api');
+    const plan = await d.planCard(1);
+    await d.confirm(PEOPLE.maria, 1);
+    expect((await refusedTo(PEOPLE.maria)).text).toContain('need a second person');
+    expect(r53.count('ChangeResourceRecordSets')).toBe(0);
+    r53.propagateMs = 5_000; // outlasts the SDK's backoff on the throttled checks, so PENDING is seen
+    r53.beforeNext('ChangeResourceRecordSets', () => r53.failNext('GetChange', 'Throttling', 'Rate exceeded', 400, 2));
+    await d.confirm(PEOPLE.ivan, 1);
+    await h.emulator.waitFor(() => (/:hourglass_flowing_sand: 2\. Wait until Route 53 reports the change INSYNC — PENDING, \d+ s so far/.test(d.cardText(plan.ts)) ? true : undefined), 15_000);
+    const text = await d.finished(plan.ts);
+    expect(text).toContain('Done in');
+    expect(text).toContain(`Route 53 has A 198.51.100.10 (TTL 60 s); ${resolver.address} answers 198.51.100.10`);
+    const change = r53.calls.find((c) => c.op === 'ChangeResourceRecordSets')!;
+    expect(change.path).toBe(`/2013-04-01/hostedzone/${ZONE}/rrset`);
+    expect(change.raw).toContain('<Action>UPSERT</Action><ResourceRecordSet><Name>api.boomcard.bg.</Name><Type>A</Type><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>198.51.100.10</Value></ResourceRecord></ResourceRecords></ResourceRecordSet>');
+    expect(r53.calls.filter((c) => c.op === 'GetChange' && c.status === 400)).toHaveLength(2);
+    expect(r53.calls.every((c) => c.signed)).toBe(true);
+    expect(r53.get(ZONE, 'api.boomcard.bg', 'A')!.values).toEqual(['198.51.100.10']);
+    expect(resolver.queries.at(-1)).toEqual({ name: 'api.boomcard.bg.', type: 1 });
+    r53.propagateMs = 1_500;
+  }, 60_000);
+
+  it('a change batch Route 53 refuses (InvalidChangeBatch) stops the run in plain words; no record changed', async () => {
+    await h.run(PEOPLE.maria, '/dr', 'failover-dns partners');
+    const plan = await d.planCard(2);
+    await d.confirm(PEOPLE.ivan, 2);
+    const text = await d.finished(plan.ts);
+    expect(text).toMatch(/:x: 1\. UPSERT partners\.boomcard\.bg\. A .*Route 53 refused the change batch\. A batch is all or nothing, so no record was changed; check targets\.dns \(Route 53: InvalidChangeBatch: \[Invalid Resource Record: FATAL problem: ARRDATAIllegalIPv4Address .*\]\)\. Left: A 203\.0\.113\.30 \(TTL 300 s\)/);
+    expect(r53.get(ZONE, 'partners.boomcard.bg', 'A')!.values).toEqual(['203.0.113.30']);
+  }, 60_000);
+
+  it('a refusal while waiting for INSYNC stops the run and says the change was accepted (Route 53 applies it: asking again finds the primary already in place)', async () => {
+    await h.run(PEOPLE.maria, '/dr', 'failover-dns api primary');
+    const plan = await d.planCard(3);
+    expect(d.cardText(plan.ts)).toContain('Before: A 198.51.100.10 (TTL 60 s)');
+    r53.beforeNext('ChangeResourceRecordSets', () => r53.failNext('GetChange', 'AccessDenied', 'User: arn:aws:iam::111122223333:user/dr-bot is not authorized to perform: route53:GetChange', 403));
+    await d.confirm(PEOPLE.ivan, 3);
+    const failed = await d.finished(plan.ts);
+    expect(failed).toMatch(/:x: 2\. Wait until Route 53 reports the change INSYNC — [\d.]+ s — \*The bot's AWS identity may not check on change C[0-9A-F]+: its IAM policy lacks the permission.*Left: the change was accepted; Route 53 keeps applying it/);
+    expect(failed).toMatch(/:black_small_square: 3\. Verify/);
+    expect(r53.get(ZONE, 'api.boomcard.bg', 'A')!.values).toEqual(['203.0.113.10']);
+    expect(await d.answer(PEOPLE.maria, 'failover-dns api primary')).toContain('already points at the primary target');
+  }, 60_000);
+});
