@@ -8,6 +8,7 @@ import type { AwsAccess } from './aws-call.js';
 import { CloudFrontAdapter } from './cloudfront.js';
 import { CloudWatchAdapter } from './cloudwatch.js';
 import { Route53Adapter } from './route53.js';
+import { ElbAdapter } from './elbv2.js';
 import { HttpAdapter } from './http.js';
 import { KubernetesAdapter } from './kubernetes.js';
 import { PostgresAdapter } from './postgres.js';
@@ -28,6 +29,7 @@ export interface Infra {
   cloudwatch(target: RdsTarget): CloudWatchAdapter;
   cloudfront(target: AwsServiceTarget): CloudFrontAdapter;
   route53(target: AwsServiceTarget): Route53Adapter;
+  elbv2(target: AwsServiceTarget): ElbAdapter;
   /** A SQL URL with the policy's TLS and IAM settings applied (an IAM token is minted per call). */
   sql(url: string, access: SqlAccess | undefined, target: RdsTarget): Promise<SqlTarget>;
   close(): void;
@@ -95,6 +97,7 @@ export function createInfra(environment: Env): Infra {
     },
     cloudfront: (t) => edge('cloudfront', t, (a) => new CloudFrontAdapter(a)),
     route53: (t) => edge('route53', t, (a) => new Route53Adapter(a)),
+    elbv2: (t) => edge('elbv2', t, (a) => new ElbAdapter(a)),
     sql: (url, access, t) => sqlConnection(url, access, aws(t, t.endpointEnv)),
     close() {
       for (const r of rdses.values()) r.destroy();
