@@ -82,7 +82,7 @@ export const policySchema = z
         z.object({
           id: z.string().regex(/^[a-z0-9-]+$/, 'ids are lower-case-with-dashes'),
           text: z.string().min(1).max(75),
-          probe: z.enum(['replication_lag', 'health_urls', 'redis', 'kubernetes']).optional(),
+          probe: z.enum(['replication_lag', 'health_urls', 'redis', 'kubernetes', 'load_balancers', 'dns', 'cdn']).optional(),
         }).strict(),
       )
       .max(40)

@@ -1,5 +1,6 @@
 import type { Infra } from '../infra/index.js';
 import type { Policy } from '../policy.js';
+import { edgeChecks, edgeProbe } from '../runbooks/edge/status.js';
 import type { ChecklistProbe } from './checklist.js';
 
 const TIMEOUT_MS = 4_000;
@@ -60,6 +61,10 @@ export function checklistProbe(policy: Policy, infra: Infra): ChecklistProbe {
         const ready = states.filter((s) => s.ready >= s.desired).length;
         return { ok: ready === names.length, evidence: `${ready}/${names.length} deployments ready` };
       }
+      case 'load_balancers':
+      case 'dns':
+      case 'cdn':
+        return edgeProbe(edgeChecks(policy, infra, TIMEOUT_MS), kind);
       default:
         return { ok: false, evidence: `unknown probe "${kind}"` };
     }

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { actionDriver } from '../helpers/dr-actions.js';
+import { blockText } from '../helpers/slack-views.js';
+import { eventually } from '../helpers/eventually.js';
 import { drPolicy } from '../helpers/dr-policy.js';
 import { PEOPLE, startHarness, type Harness } from '../helpers/harness.js';
 import { CloudFrontPeer } from '../peers/cloudfront.js';
@@ -162,5 +164,27 @@ describe('/dr cdn-origin', () => {
     expect(text).toMatch(/:x: 2\. Wait until the distribution is Deployed — [\d.]+ s — \*The bot's AWS identity may not check on distribution E2BOOMWEB01.*Left: the update to web-backup was accepted; CloudFront keeps deploying it/);
     expect(text).toMatch(/:black_small_square: 3\./);
     expect(cf.target(DIST)).toBe('web-backup');
+  }, 60_000);
+
+
+  const healthLines = async (user: string) => {
+    const before = h.emulator.ephemerals({ user }).length;
+    await h.run(user, '/dr', 'health');
+    const card = await h.emulator.waitFor(() => h.emulator.ephemerals({ user }).slice(before).find((e) => e.text.startsWith('Health:')), 10_000);
+    const text = blockText(card);
+    return (name: string) => text.split('\n').find((l) => l.includes(`*${name}*`)) ?? `(no line for ${name})`;
+  };
+  const resolveAndProbe = async (text: string) => {
+    await h.run(PEOPLE.maria, '/incident', 'resolve INC-1 Recovered');
+    return eventually(async () => (await h.bot.store.checklist.list(1)).find((i) => i.text === text && (i.checkedAt || i.evidence)), 20_000);
+  };
+
+  it('/dr health and the post-recovery checklist show the distribution\'s status and which origin it serves from', async () => {
+    await eventually(async () => cf.distributions.get(DIST)!.deployedAt < Date.now(), 15_000);
+    const line = await healthLines(PEOPLE.georgi);
+    expect(line('CDN distribution')).toMatch(new RegExp(`^:white_check_mark: .*${DIST} Deployed · serving from web-backup \\(backup\\)`));
+    const item = await resolveAndProbe('CDN distribution deployed and serving');
+    expect(item!.checkedAt).not.toBeNull();
+    expect(JSON.stringify(item)).toContain(`CDN distribution: ${DIST} Deployed · serving from web-backup (backup)`);
   }, 60_000);
 });

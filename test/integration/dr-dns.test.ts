@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { actionDriver } from '../helpers/dr-actions.js';
+import { blockText } from '../helpers/slack-views.js';
+import { eventually } from '../helpers/eventually.js';
 import { drPolicy } from '../helpers/dr-policy.js';
 import { PEOPLE, startHarness, type Harness } from '../helpers/harness.js';
 import { DnsServer } from '../peers/dns-server.js';
@@ -113,5 +115,28 @@ describe('/dr failover-dns', () => {
     expect(failed).toMatch(/:black_small_square: 3\. Verify/);
     expect(r53.get(ZONE, 'api.boomcard.bg', 'A')!.values).toEqual(['203.0.113.10']);
     expect(await d.answer(PEOPLE.maria, 'failover-dns api primary')).toContain('already points at the primary target');
+  }, 60_000);
+
+
+  const healthLines = async (user: string) => {
+    const before = h.emulator.ephemerals({ user }).length;
+    await h.run(user, '/dr', 'health');
+    const card = await h.emulator.waitFor(() => h.emulator.ephemerals({ user }).slice(before).find((e) => e.text.startsWith('Health:')), 10_000);
+    const text = blockText(card);
+    return (name: string) => text.split('\n').find((l) => l.includes(`*${name}*`)) ?? `(no line for ${name})`;
+  };
+  const resolveAndProbe = async (text: string) => {
+    await h.run(PEOPLE.maria, '/incident', 'resolve INC-1 Recovered');
+    return eventually(async () => (await h.bot.store.checklist.list(1)).find((i) => i.text === text && (i.checkedAt || i.evidence)), 20_000);
+  };
+
+  it('/dr health and the post-recovery checklist show each record, which side it is on, and what the resolver answers', async () => {
+    const line = await healthLines(PEOPLE.georgi);
+    expect(line('DNS api')).toMatch(new RegExp(`^:white_check_mark: .*A 203\\.0\\.113\\.10 \\(TTL 60 s\\) \\(primary\\) · ${resolver.address.replace(/\./g, '\\.')} answers 203\\.0\\.113\\.10`));
+    expect(line('DNS partners')).toMatch(/^:white_check_mark: .*A 203\.0\.113\.30 \(TTL 300 s\) \(primary\)/);
+    expect(line('CDN distribution')).toMatch(/^:x: .*CDN_DISTRIBUTION_ID is not set on the bot/);
+    const item = await resolveAndProbe('DNS records answer as planned');
+    expect(item!.checkedAt).not.toBeNull();
+    expect(JSON.stringify(item)).toContain('DNS api: A 203.0.113.10 (TTL 60 s) (primary)');
   }, 60_000);
 });

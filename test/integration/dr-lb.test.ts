@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import http from 'node:http';
 import { actionDriver } from '../helpers/dr-actions.js';
+import { blockText } from '../helpers/slack-views.js';
+import { eventually } from '../helpers/eventually.js';
 import { drPolicy } from '../helpers/dr-policy.js';
 import { PEOPLE, startHarness, type Harness } from '../helpers/harness.js';
 import { ElbPeer } from '../peers/elbv2.js';
@@ -139,5 +141,28 @@ describe('/dr failover-lb', () => {
     expect(await d.finished(again.ts)).toContain('Done in');
     expect([...elb.listeners.values()].find((l) => l.arn.includes('boom-api'))!.targetGroup).toBe(blue.arn);
     expect(elb.count('ModifyTargetGroup')).toBe(1); // a failback leaves the health checks alone
+  }, 60_000);
+
+
+  const healthLines = async (user: string) => {
+    const before = h.emulator.ephemerals({ user }).length;
+    await h.run(user, '/dr', 'health');
+    const card = await h.emulator.waitFor(() => h.emulator.ephemerals({ user }).slice(before).find((e) => e.text.startsWith('Health:')), 10_000);
+    const text = blockText(card);
+    return (name: string) => text.split('\n').find((l) => l.includes(`*${name}*`)) ?? `(no line for ${name})`;
+  };
+  const resolveAndProbe = async (text: string) => {
+    await h.run(PEOPLE.maria, '/incident', 'resolve INC-1 Recovered');
+    return eventually(async () => (await h.bot.store.checklist.list(1)).find((i) => i.text === text && (i.checkedAt || i.evidence)), 20_000);
+  };
+
+  it('/dr health and the post-recovery checklist show which target group each listener forwards to, and its health', async () => {
+    const line = await healthLines(PEOPLE.georgi);
+    expect(line('Load balancer api')).toMatch(/^:white_check_mark: .*forwards to api-blue \(primary\) · 3\/3 healthy/);
+    expect(line('Load balancer web')).toMatch(/^:white_check_mark: .*forwards to web-dr \(backup\) · 2\/2 healthy/);
+    expect(line('Load balancer admin')).toMatch(/^:x: .*ADMIN_LISTENER_ARN is not set on the bot/);
+    const item = await resolveAndProbe('Load balancer target groups healthy');
+    expect(item).toMatchObject({ checkedAt: null });
+    expect(JSON.stringify(item)).toContain('Load balancer api: forwards to api-blue (primary) · 3/3 healthy; Load balancer web: forwards to web-dr (backup) · 2/2 healthy; Load balancer admin: ADMIN_LISTENER_ARN is not set on the bot');
   }, 60_000);
 });
