@@ -47,18 +47,29 @@ export function createInfra(environment: Env): Infra {
   const kubes = new WeakMap<KubernetesTarget, KubernetesAdapter>();
   const rdses = new Map<RdsTarget, RdsAdapter>();
   const cloudwatches = new Map<RdsTarget, CloudWatchAdapter>();
-  const edges = new Map<string, { destroy(): void }>();
   /** One client per service and endpoint, made at its first use. */
-  const edge = <T extends { destroy(): void }>(service: string, t: AwsServiceTarget, make: (a: AwsAccess) => T): T => {
-    const a = aws(t, t.endpointEnv);
-    const key = `${service}|${a.region}|${a.endpoint ?? ''}`;
-    let c = edges.get(key) as T | undefined;
-    if (!c) {
-      c = make(a);
-      edges.set(key, c);
-    }
-    return c;
+  const clients = <T extends { destroy(): void }>(make: (a: AwsAccess) => T) => {
+    const made = new Map<string, T>();
+    return {
+      get(t: AwsServiceTarget): T {
+        const a = aws(t, t.endpointEnv);
+        const key = `${a.region}|${a.endpoint ?? ''}`;
+        let c = made.get(key);
+        if (!c) {
+          c = make(a);
+          made.set(key, c);
+        }
+        return c;
+      },
+      close(): void {
+        for (const c of made.values()) c.destroy();
+        made.clear();
+      },
+    };
   };
+  const cloudfronts = clients((a) => new CloudFrontAdapter(a));
+  const route53s = clients((a) => new Route53Adapter(a));
+  const elbs = clients((a) => new ElbAdapter(a));
   const aws = (t: Pick<RdsTarget, 'region' | 'regionEnv'>, endpointEnv: string): RdsAccess => ({
     region: env(t.regionEnv) ?? t.region,
     endpoint: env(endpointEnv),
@@ -95,16 +106,15 @@ export function createInfra(environment: Env): Infra {
       }
       return c;
     },
-    cloudfront: (t) => edge('cloudfront', t, (a) => new CloudFrontAdapter(a)),
-    route53: (t) => edge('route53', t, (a) => new Route53Adapter(a)),
-    elbv2: (t) => edge('elbv2', t, (a) => new ElbAdapter(a)),
+    cloudfront: (t) => cloudfronts.get(t),
+    route53: (t) => route53s.get(t),
+    elbv2: (t) => elbs.get(t),
     sql: (url, access, t) => sqlConnection(url, access, aws(t, t.endpointEnv)),
     close() {
       for (const r of rdses.values()) r.destroy();
       for (const c of cloudwatches.values()) c.destroy();
-      for (const e of edges.values()) e.destroy();
+      for (const e of [cloudfronts, route53s, elbs]) e.close();
       rdses.clear();
-      edges.clear();
       cloudwatches.clear();
     },
   };
