@@ -82,35 +82,53 @@ describe('/dr purge-cdn', () => {
     cf.invalidateMs = 1_500;
   }, 60_000);
 
+  it('the invalidation took effect but its answer was lost: the SDK asks again with the same CallerReference and gets the same invalidation, not a second one', async () => {
+    const before = cf.distributions.get(DIST)!.invalidations.length;
+    const creates = cf.count('CreateInvalidation');
+    await h.run(PEOPLE.maria, '/dr', 'purge-cdn /app.js');
+    const plan = await d.planCard(2);
+    cf.loseNextAnswer('CreateInvalidation');
+    await d.confirm(PEOPLE.ivan, 2);
+    expect(await d.finished(plan.ts)).toContain('Done in');
+    const calls = cf.calls.filter((c) => c.op === 'CreateInvalidation').slice(creates);
+    expect(calls.map((c) => c.status)).toEqual([500, 201]);
+    expect(calls[0]!.raw).toBe(calls[1]!.raw);
+    expect(cf.distributions.get(DIST)!.invalidations.length).toBe(before + 1);
+  }, 60_000);
+
   it('a refusal mid-way stops the run in plain words and says what was left', async () => {
     await h.run(PEOPLE.maria, '/dr', 'purge-cdn /index.html');
-    const plan = await d.planCard(2);
+    const plan = await d.planCard(3);
     cf.beforeNext('CreateInvalidation', () => cf.failNext('GetInvalidation', 'AccessDenied', 'User: arn:aws:iam::111122223333:user/dr-bot is not authorized to perform: cloudfront:GetInvalidation', 403));
-    await d.confirm(PEOPLE.ivan, 2);
+    await d.confirm(PEOPLE.ivan, 3);
     const text = await d.finished(plan.ts);
     expect(text).toContain('Failed');
     expect(text).toMatch(/:x: 2\. Wait until the invalidation is Completed — [\d.]+ s — \*The bot's AWS identity may not check on invalidation I[0-9A-F]+: its IAM policy lacks the permission/);
-    expect(cf.distributions.get(DIST)!.invalidations).toHaveLength(2);
+    expect(cf.distributions.get(DIST)!.invalidations).toHaveLength(3);
   }, 60_000);
 });
 
 describe('/dr cdn-origin', () => {
-  it('switches the default behaviour to the backup origin with If-Match, waits until Deployed, verifies; the rest of the config is untouched', async () => {
+  it('switches the default behaviour to the backup origin with If-Match (a retry after a lost answer is recognised, not reported as a conflict), waits until Deployed, verifies; the rest of the config is untouched', async () => {
     const before = structuredClone(cf.distributions.get(DIST)!.config);
     const etag = cf.distributions.get(DIST)!.etag;
     await h.run(PEOPLE.maria, '/dr', 'cdn-origin backup');
-    const plan = await d.planCard(3);
+    const plan = await d.planCard(4);
     const planText = d.cardText(plan.ts);
     expect(planText).toContain('Now: web-primary (origin.boomcard.bg)');
     expect(planText).toContain('After: web-backup (backup-origin.boomcard.bg)');
     expect(planText).toContain(`ETag: ${etag}`);
-    await d.confirm(PEOPLE.ivan, 3);
+    cf.loseNextAnswer('UpdateDistribution');
+    await d.confirm(PEOPLE.ivan, 4);
     await h.emulator.waitFor(() => (/:hourglass_flowing_sand: 2\. Wait until the distribution is Deployed — InProgress, \d+ s so far/.test(d.cardText(plan.ts)) ? true : undefined), 15_000);
     const text = await d.finished(plan.ts);
     expect(text).toContain('Done in');
     expect(text).toContain('Deployed, serving from web-backup');
-    const update = cf.calls.find((c) => c.op === 'UpdateDistribution')!;
-    expect(update.headers['if-match']).toBe(etag);
+    // The update took effect but its answer was lost: the SDK's second try meets PreconditionFailed (the ETag
+    // moved), and the bot reads back that the distribution already serves from the planned origin.
+    const updates = cf.calls.filter((c) => c.op === 'UpdateDistribution');
+    expect(updates.map((c) => [c.status, c.headers['if-match']])).toEqual([[500, etag], [412, etag]]);
+    expect(text).toContain('already serving from web-backup (an earlier try of this update took effect)');
     expect(cf.target(DIST)).toBe('web-backup');
     const after = cf.distributions.get(DIST)!.config;
     expect({ ...after, DefaultCacheBehavior: { ...after.DefaultCacheBehavior, TargetOriginId: 'web-primary' } }).toEqual(before);
@@ -118,24 +136,24 @@ describe('/dr cdn-origin', () => {
 
   it('asking for the origin it already serves from is refused before a plan is stored', async () => {
     expect(await d.answer(PEOPLE.maria, 'cdn-origin backup')).toContain('already serves from web-backup');
-    expect(await d.actionCount()).toBe(3);
+    expect(await d.actionCount()).toBe(4);
   });
 
   it('changed by someone else before Confirm: nothing is done, a fresh plan with the new ETag is posted; confirmed, it fails back to the primary', async () => {
     await h.run(PEOPLE.maria, '/dr', 'cdn-origin primary');
-    const voided = await d.planCard(4);
+    const voided = await d.planCard(5);
     cf.touch(DIST, (c) => (c.Comment = 'edited in the console'));
     const updates = cf.count('UpdateDistribution');
-    await d.confirm(PEOPLE.ivan, 4);
+    await d.confirm(PEOPLE.ivan, 5);
     const said = await h.emulator.waitFor(() => h.emulator.ephemerals({ user: PEOPLE.ivan }).find((e) => e.text.includes('Nothing was done')), 15_000);
     expect(said.text).toMatch(/etag/i);
-    expect(said.text).toContain('plan #5');
+    expect(said.text).toContain('plan #6');
     expect(cf.count('UpdateDistribution')).toBe(updates);
     await h.emulator.waitFor(() => (/Void/.test(d.cardText(voided.ts)) ? true : undefined), 15_000);
 
-    const plan = await d.planCard(5);
+    const plan = await d.planCard(6);
     expect(d.cardText(plan.ts)).toContain(`ETag: ${cf.distributions.get(DIST)!.etag}`);
-    await d.confirm(PEOPLE.ivan, 5);
+    await d.confirm(PEOPLE.ivan, 6);
     expect(await d.finished(plan.ts)).toContain('Done in');
     expect(cf.target(DIST)).toBe('web-primary');
     expect(cf.distributions.get(DIST)!.config.Comment).toBe('edited in the console'); // kept, not overwritten
@@ -143,9 +161,9 @@ describe('/dr cdn-origin', () => {
 
   it('changed by someone else between the read and the update: PreconditionFailed, nothing overwritten, and the card says what it is now', async () => {
     await h.run(PEOPLE.maria, '/dr', 'cdn-origin backup');
-    const plan = await d.planCard(6);
+    const plan = await d.planCard(7);
     cf.beforeNext('UpdateDistribution', () => cf.touch(DIST, (c) => (c.Comment = 'edited during the run')));
-    await d.confirm(PEOPLE.ivan, 6);
+    await d.confirm(PEOPLE.ivan, 7);
     const text = await d.finished(plan.ts);
     expect(text).toContain('Failed');
     expect(text).toMatch(/:x: 1\. Point the distribution at web-backup .*changed by someone else while the bot was changing it \(its ETag no longer matched If-Match\): nothing was overwritten/);
@@ -157,9 +175,9 @@ describe('/dr cdn-origin', () => {
 
   it('a refusal while waiting for Deployed stops the run and says the update was accepted', async () => {
     await h.run(PEOPLE.maria, '/dr', 'cdn-origin backup');
-    const plan = await d.planCard(7);
+    const plan = await d.planCard(8);
     cf.beforeNext('UpdateDistribution', () => cf.failNext('GetDistribution', 'AccessDenied', 'not authorized to perform: cloudfront:GetDistribution', 403));
-    await d.confirm(PEOPLE.ivan, 7);
+    await d.confirm(PEOPLE.ivan, 8);
     const text = await d.finished(plan.ts);
     expect(text).toMatch(/:x: 2\. Wait until the distribution is Deployed — [\d.]+ s — \*The bot's AWS identity may not check on distribution E2BOOMWEB01.*Left: the update to web-backup was accepted; CloudFront keeps deploying it/);
     expect(text).toMatch(/:black_small_square: 3\./);

@@ -55,6 +55,7 @@ export abstract class AwsPeer {
   readonly calls: AwsCall[] = [];
   private faults: Array<{ op: string; status: number; code: string; message: string }> = [];
   private hooks: Array<{ op: string; fn: () => void }> = [];
+  private lost: Array<{ op: string; status: number }> = [];
   private server?: http.Server;
   private port = 0;
 
@@ -65,6 +66,11 @@ export abstract class AwsPeer {
   /** The next `times` calls of this operation fail with this AWS error (Throttling, AccessDenied…). */
   failNext(op: string, code: string, message: string, status = 400, times = 1): void {
     for (let n = 0; n < times; n++) this.faults.push({ op, status, code, message });
+  }
+
+  /** The next call of this operation takes effect, but its answer is lost: the client sees a 5xx instead. */
+  loseNextAnswer(op: string, status = 500): void {
+    this.lost.push({ op, status });
   }
 
   /** Runs `fn` just before the next call of this operation is answered (a change made by someone else meanwhile). */
@@ -96,6 +102,8 @@ export abstract class AwsPeer {
           if (hook >= 0) this.hooks.splice(hook, 1)[0]!.fn();
           const f = this.faults.findIndex((x) => x.op === op);
           answer = f >= 0 ? (({ status, code, message }) => this.error(status, code, message))(this.faults.splice(f, 1)[0]!) : this.handle(op, r);
+          const lost = this.lost.findIndex((x) => x.op === op);
+          if (lost >= 0 && f < 0) answer = this.error(this.lost.splice(lost, 1)[0]!.status, 'InternalError', 'We encountered an internal error. Please try again.');
         }
         this.calls.push({ op: op ?? '?', method: r.method, path: r.path, query: r.query, headers: r.headers, raw, signed, status: answer.status, at: Date.now() });
         res.writeHead(answer.status, { 'content-type': 'text/xml', ...answer.headers });

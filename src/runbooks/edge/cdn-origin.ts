@@ -106,8 +106,11 @@ export const cdnOrigin: Runbook<OriginArgs> = {
           } catch (err) {
             const e = explainAws(err, { doing: `update distribution ${id}`, policyKey: 'targets.cdn.distributionIdEnv' });
             if (err instanceof AwsCallError && err.code === 'PreconditionFailed') {
-              // Re-read, to say what it is now; the bot never retries over someone else's change.
+              // Re-read, to say what it is now; the bot never retries over someone else's change. When the SDK
+              // re-sent an update whose first answer was lost, the ETag moved because of that first try: then
+              // the distribution already serves from the planned origin.
               const now = await cf.routing(id).catch(() => undefined);
+              if (now && serving(t, now) === d.origin) return `already serving from ${d.origin} (an earlier try of this update took effect), ETag ${now.etag}`;
               throw new Error(`${e.message}${now ? ` Now: serving from ${serving(t, now)}, ETag ${now.etag}.` : ''} Left: still serving from ${d.from}.`);
             }
             throw new Error(`${e.message} Left: still serving from ${d.from}.`);
