@@ -104,12 +104,28 @@ describe('/dr failover-dns', () => {
     expect(r53.get(ZONE, 'partners.boomcard.bg', 'A')!.values).toEqual(['203.0.113.30']);
   }, 60_000);
 
-  it('a refusal while waiting for INSYNC stops the run and says the change was accepted (Route 53 applies it: asking again finds the primary already in place)', async () => {
+  it('a hosted zone Route 53 does not know is answered before anything is stored; throttling that outlasts the SDK\'s retries stops the run, nothing changed', async () => {
+    r53.failNext('ListResourceRecordSets', 'NoSuchHostedZone', `No hosted zone found with ID: ${ZONE}`, 404);
+    expect(await d.answer(PEOPLE.maria, 'failover-dns api')).toMatch(/Route 53 has no such hosted zone \(deleted, or another account\)\. Check the variable `targets\.dns\.hostedZoneIdEnv` names\. \(Route 53: NoSuchHostedZone: .*\)\. Nothing was planned\./);
+    expect(await d.actionCount()).toBe(2);
+
     await h.run(PEOPLE.maria, '/dr', 'failover-dns api primary');
     const plan = await d.planCard(3);
+    const changes = r53.count('ChangeResourceRecordSets');
+    r53.failNext('ChangeResourceRecordSets', 'Throttling', 'Rate exceeded', 400, 3);
+    await d.confirm(PEOPLE.ivan, 3);
+    const text = await d.finished(plan.ts);
+    expect(text).toMatch(/:x: 1\. UPSERT api\.boomcard\.bg\. A .*AWS kept throttling the bot's Route 53 calls \(the SDK asked again with backoff, in vain\); nothing was changed by this call\. Ask again in a minute.*Left: A 198\.51\.100\.10 \(TTL 60 s\)/);
+    expect(r53.count('ChangeResourceRecordSets') - changes).toBe(3);
+    expect(r53.get(ZONE, 'api.boomcard.bg', 'A')!.values).toEqual(['198.51.100.10']);
+  }, 60_000);
+
+  it('a refusal while waiting for INSYNC stops the run and says the change was accepted (Route 53 applies it: asking again finds the primary already in place)', async () => {
+    await h.run(PEOPLE.maria, '/dr', 'failover-dns api primary');
+    const plan = await d.planCard(4);
     expect(d.cardText(plan.ts)).toContain('Before: A 198.51.100.10 (TTL 60 s)');
     r53.beforeNext('ChangeResourceRecordSets', () => r53.failNext('GetChange', 'AccessDenied', 'User: arn:aws:iam::111122223333:user/dr-bot is not authorized to perform: route53:GetChange', 403));
-    await d.confirm(PEOPLE.ivan, 3);
+    await d.confirm(PEOPLE.ivan, 4);
     const failed = await d.finished(plan.ts);
     expect(failed).toMatch(/:x: 2\. Wait until Route 53 reports the change INSYNC — [\d.]+ s — \*The bot's AWS identity may not check on change C[0-9A-F]+: its IAM policy lacks the permission.*Left: the change was accepted; Route 53 keeps applying it/);
     expect(failed).toMatch(/:black_small_square: 3\. Verify/);
