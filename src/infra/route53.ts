@@ -15,6 +15,10 @@ export interface DnsRecordSet {
   ttl?: number;
   values: string[];
   alias?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
+  /** A set of a routing policy (failover…): its identifier, and what Route 53 routes it by, kept on an UPSERT. */
+  setIdentifier?: string;
+  failover?: string;
+  healthCheckId?: string;
 }
 
 /** Route 53 answers names fully qualified, in lower case: `api.boomcard.bg.` */
@@ -26,6 +30,7 @@ const toSet = (r: ResourceRecordSet): DnsRecordSet => ({
   ttl: r.TTL,
   values: (r.ResourceRecords ?? []).map((x) => x.Value ?? ''),
   alias: r.AliasTarget ? { hostedZoneId: r.AliasTarget.HostedZoneId ?? '', dnsName: r.AliasTarget.DNSName ?? '', evaluateTargetHealth: r.AliasTarget.EvaluateTargetHealth === true } : undefined,
+  ...(r.SetIdentifier ? { setIdentifier: r.SetIdentifier, failover: r.Failover, healthCheckId: r.HealthCheckId } : {}),
 });
 
 export class Route53Adapter {
@@ -64,12 +69,13 @@ export class Route53Adapter {
     }
   }
 
-  /** The simple record set of this name and type (not a weighted/failover one with a SetIdentifier), if any. */
-  async record(zoneId: string, name: string, type: string, timeoutMs = 10_000): Promise<DnsRecordSet | undefined> {
+  /** The record set of this name and type: the simple one, or the one with this SetIdentifier (failover…). */
+  async record(zoneId: string, name: string, type: string, timeoutMs = 10_000, setIdentifier?: string): Promise<DnsRecordSet | undefined> {
+    // Sets of one name and type are listed together, and a name has few: one page of 100 holds them.
     const r = await this.call(({ sdk, client }) =>
-      client.send(new sdk.ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: fqdn(name), StartRecordType: type as RRType, MaxItems: 10 }), { abortSignal: AbortSignal.timeout(timeoutMs) }),
+      client.send(new sdk.ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: fqdn(name), StartRecordType: type as RRType, MaxItems: 100 }), { abortSignal: AbortSignal.timeout(timeoutMs) }),
     );
-    const found = (r.ResourceRecordSets ?? []).find((x) => fqdn(x.Name ?? '') === fqdn(name) && x.Type === type && !x.SetIdentifier);
+    const found = (r.ResourceRecordSets ?? []).find((x) => fqdn(x.Name ?? '') === fqdn(name) && x.Type === type && (x.SetIdentifier ?? undefined) === setIdentifier);
     return found ? toSet(found) : undefined;
   }
 
@@ -78,6 +84,7 @@ export class Route53Adapter {
     const rrs: ResourceRecordSet = {
       Name: fqdn(set.name),
       Type: set.type as RRType,
+      ...(set.setIdentifier ? { SetIdentifier: set.setIdentifier, ...(set.failover ? { Failover: set.failover as ResourceRecordSet['Failover'] } : {}), ...(set.healthCheckId ? { HealthCheckId: set.healthCheckId } : {}) } : {}),
       ...(set.alias
         ? { AliasTarget: { HostedZoneId: set.alias.hostedZoneId, DNSName: set.alias.dnsName, EvaluateTargetHealth: set.alias.evaluateTargetHealth } }
         : { TTL: set.ttl, ResourceRecords: set.values.map((Value) => ({ Value })) }),

@@ -11,7 +11,8 @@ import { Route53Peer } from '../peers/route53.js';
 // change batches, throttling and refusals on demand), and a local resolver for the optional DNS query.
 const r53 = new Route53Peer();
 const ZONE = 'Z0BOOMCARD01';
-const resolver = new DnsServer((name) => r53.get(ZONE, name, 'A')?.values ?? []);
+// Route 53 as a resolver sees it: the simple set, else the PRIMARY failover set (its health check passes here).
+const resolver = new DnsServer((name) => r53.get(ZONE, name, 'A')?.values ?? r53.zones.get(ZONE)?.records.find((x) => x.name === name && x.type === 'A' && x.failover === 'PRIMARY')?.values ?? []);
 let h: Harness;
 const d = actionDriver(() => h);
 const refusedTo = (user: string) => h.emulator.waitFor(() => h.emulator.ephemerals({ user }).find((e) => /need a second person/.test(e.text)), 15_000);
@@ -22,6 +23,9 @@ beforeAll(async () => {
   r53.addZone(ZONE, 'boomcard.bg', [
     { name: 'api.boomcard.bg', type: 'A', ttl: 60, values: ['203.0.113.10'] },
     { name: 'partners.boomcard.bg', type: 'A', ttl: 300, values: ['203.0.113.30'] },
+    // Failover routing: Route 53 answers the PRIMARY set while its health check passes, else the SECONDARY.
+    { name: 'www.boomcard.bg', type: 'A', ttl: 60, values: ['203.0.113.50'], setIdentifier: 'www-frankfurt', failover: 'PRIMARY', healthCheckId: 'hc-fra-1' },
+    { name: 'www.boomcard.bg', type: 'A', ttl: 60, values: ['198.51.100.60'], setIdentifier: 'www-dublin', failover: 'SECONDARY' },
   ]);
   await resolver.start();
   h = await startHarness({
@@ -34,6 +38,7 @@ beforeAll(async () => {
           records: {
             api: { name: 'api.boomcard.bg', ttl: 60, primary: { values: ['203.0.113.10'] }, backup: { values: ['198.51.100.10'] } },
             partners: { name: 'partners.boomcard.bg', ttl: 300, primary: { values: ['203.0.113.30'] }, backup: { values: ['backup.boomcard.bg'] } },
+            www: { name: 'www.boomcard.bg', setIdentifier: 'www-frankfurt', primary: { values: ['203.0.113.50'] }, backup: { values: ['198.51.100.50'] } },
           },
         },
         // Configured, but its variable is not set on the bot.
@@ -52,8 +57,8 @@ afterAll(async () => {
 
 describe('/dr failover-dns', () => {
   it('an unknown record, a stray word or a variable that is not set is answered before anything is stored, naming the policy key', async () => {
-    expect(await d.answer(PEOPLE.maria, 'failover-dns')).toMatch(/Name the record to fail over: the policy lists api, partners \(`targets\.dns\.records`\)/);
-    expect(await d.answer(PEOPLE.maria, 'failover-dns www')).toMatch(/Unknown record "www"\. The policy lists: api, partners \(`targets\.dns\.records`\)[\s\S]*Usage: `\/dr failover-dns/);
+    expect(await d.answer(PEOPLE.maria, 'failover-dns')).toMatch(/Name the record to fail over: the policy lists api, partners, www \(`targets\.dns\.records`\)/);
+    expect(await d.answer(PEOPLE.maria, 'failover-dns shop')).toMatch(/Unknown record "shop"\. The policy lists: api, partners, www \(`targets\.dns\.records`\)[\s\S]*Usage: `\/dr failover-dns/);
     expect(await d.answer(PEOPLE.maria, 'failover-dns api sideways')).toContain('"sideways" is neither backup nor primary');
     expect(await d.answer(PEOPLE.maria, 'purge-cdn')).toContain('The environment variable CDN_DISTRIBUTION_ID (the CloudFront distribution id; named by `targets.cdn.distributionIdEnv` in dr-policy.yml) is not set on the bot');
     expect(await d.actionCount()).toBe(0);
@@ -133,6 +138,25 @@ describe('/dr failover-dns', () => {
     expect(await d.answer(PEOPLE.maria, 'failover-dns api primary')).toContain('already points at the primary target');
   }, 60_000);
 
+
+  it('a failover record set: the PRIMARY set is pointed at the backup, keeping its failover role and health check; the SECONDARY is untouched; a missing set is refused', async () => {
+    const primary = r53.getSet(ZONE, 'www.boomcard.bg', 'A', 'www-frankfurt')!;
+    r53.zones.get(ZONE)!.records = r53.zones.get(ZONE)!.records.filter((x) => x !== primary);
+    expect(await d.answer(PEOPLE.maria, 'failover-dns www')).toContain('Route 53 has no www.boomcard.bg A set "www-frankfurt" (`targets.dns.records.www.setIdentifier`): a routing set is only changed, never created, by the bot.');
+    r53.zones.get(ZONE)!.records.push(primary);
+
+    await h.run(PEOPLE.maria, '/dr', 'failover-dns www');
+    const plan = await d.planCard(5);
+    expect(d.cardText(plan.ts)).toContain('Before: A 203.0.113.50 (TTL 60 s) [set www-frankfurt, failover PRIMARY, health check hc-fra-1]');
+    expect(d.cardText(plan.ts)).toContain('After: A 198.51.100.50 (TTL 60 s) [set www-frankfurt, failover PRIMARY, health check hc-fra-1]');
+    await d.confirm(PEOPLE.ivan, 5);
+    expect(await d.finished(plan.ts)).toContain('Done in');
+    const change = r53.calls.filter((c) => c.op === 'ChangeResourceRecordSets').at(-1)!;
+    expect(change.raw).toContain('<Name>www.boomcard.bg.</Name><Type>A</Type><SetIdentifier>www-frankfurt</SetIdentifier><Failover>PRIMARY</Failover>');
+    expect(change.raw).toContain('<HealthCheckId>hc-fra-1</HealthCheckId>');
+    expect(r53.getSet(ZONE, 'www.boomcard.bg', 'A', 'www-frankfurt')).toMatchObject({ values: ['198.51.100.50'], failover: 'PRIMARY', healthCheckId: 'hc-fra-1' });
+    expect(r53.getSet(ZONE, 'www.boomcard.bg', 'A', 'www-dublin')).toMatchObject({ values: ['198.51.100.60'], failover: 'SECONDARY' });
+  }, 60_000);
 
   const healthLines = async (user: string) => {
     const before = h.emulator.ephemerals({ user }).length;

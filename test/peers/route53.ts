@@ -21,6 +21,7 @@ export interface PeerRecordSet {
   alias?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
   setIdentifier?: string;
   failover?: 'PRIMARY' | 'SECONDARY';
+  healthCheckId?: string;
 }
 
 interface PeerChange {
@@ -48,6 +49,11 @@ export class Route53Peer extends AwsPeer {
     return this.zones.get(zone)?.records.find((r) => r.name === fqdn(name) && r.type === type && !r.setIdentifier);
   }
 
+  /** One set of a routing policy, by its SetIdentifier. */
+  getSet(zone: string, name: string, type: string, setIdentifier: string): PeerRecordSet | undefined {
+    return this.zones.get(zone)?.records.find((r) => r.name === fqdn(name) && r.type === type && r.setIdentifier === setIdentifier);
+  }
+
   protected opOf(r: AwsRequest): string | undefined {
     if (/^\/2013-04-01\/hostedzone\/[^/]+\/rrset\/?$/.test(r.path)) return r.method === 'POST' ? 'ChangeResourceRecordSets' : r.method === 'GET' ? 'ListResourceRecordSets' : undefined;
     if (/^\/2013-04-01\/change\/[^/]+$/.test(r.path)) return r.method === 'GET' ? 'GetChange' : undefined;
@@ -68,6 +74,7 @@ export class Route53Peer extends AwsPeer {
       `<ResourceRecordSet><Name>${esc(r.name)}</Name><Type>${r.type}</Type>` +
       (r.setIdentifier ? `<SetIdentifier>${esc(r.setIdentifier)}</SetIdentifier>` : '') +
       (r.failover ? `<Failover>${r.failover}</Failover>` : '') +
+      (r.healthCheckId ? `<HealthCheckId>${esc(r.healthCheckId)}</HealthCheckId>` : '') +
       (r.alias
         ? `<AliasTarget><HostedZoneId>${esc(r.alias.hostedZoneId)}</HostedZoneId><DNSName>${esc(r.alias.dnsName)}</DNSName><EvaluateTargetHealth>${r.alias.evaluateTargetHealth}</EvaluateTargetHealth></AliasTarget>`
         : `<TTL>${r.ttl}</TTL><ResourceRecords>${r.values.map((v) => `<ResourceRecord><Value>${esc(v)}</Value></ResourceRecord>`).join('')}</ResourceRecords>`) +
@@ -123,7 +130,10 @@ export class Route53Peer extends AwsPeer {
         alias: s.AliasTarget ? { hostedZoneId: s.AliasTarget.HostedZoneId, dnsName: s.AliasTarget.DNSName, evaluateTargetHealth: s.AliasTarget.EvaluateTargetHealth === 'true' } : undefined,
         setIdentifier: s.SetIdentifier,
         failover: s.Failover,
+        healthCheckId: s.HealthCheckId,
       };
+      if (set.alias === undefined) delete set.alias;
+      for (const k of ['setIdentifier', 'failover', 'healthCheckId'] as const) if (set[k] === undefined) delete set[k];
       const label = `[name='${set.name}', type='${set.type}'${set.setIdentifier ? `, set-identifier='${set.setIdentifier}'` : ''}]`;
       if (!set.name.endsWith(zone.name)) {
         problems.push(`RRSet with DNS name ${set.name} is not permitted in zone ${zone.name}`);
@@ -133,6 +143,18 @@ export class Route53Peer extends AwsPeer {
       if (!set.alias && set.ttl === undefined) problems.push(`Invalid Resource Record: FATAL problem: MissingTTL (Value is required) encountered with '${set.name}'`);
       if (!set.alias && set.values.length === 0) problems.push(`Invalid Resource Record: FATAL problem: MissingValue (Value is required) encountered with '${set.name}'`);
       if (set.type === 'A' && set.values.some((v) => !/^\d{1,3}(\.\d{1,3}){3}$/.test(v))) problems.push(`Invalid Resource Record: FATAL problem: ARRDATAIllegalIPv4Address (Value is not a valid IPv4 address) encountered with '${set.values.join(',')}'`);
+      // A routing set names its policy (here: failover); a name and type is either one simple set or routing sets.
+      if (Boolean(set.setIdentifier) !== Boolean(set.failover)) {
+        problems.push(`Invalid request: Expected exactly one of [Weight, Region, Failover, GeoLocation, MultiValueAnswer] with SetIdentifier, in Change with [Action=${c.Action}, Name=${set.name}, Type=${set.type}, SetIdentifier=${set.setIdentifier ?? 'null'}]`);
+        continue;
+      }
+      if (set.failover && !['PRIMARY', 'SECONDARY'].includes(set.failover)) problems.push(`Invalid failover value ${set.failover}`);
+      if (c.Action !== 'DELETE' && records.some((x) => x.name === set.name && x.type === set.type && Boolean(x.setIdentifier) !== Boolean(set.setIdentifier))) {
+        problems.push(`RRSet with DNS name ${set.name}, type ${set.type}${set.setIdentifier ? `, SetIdentifier ${set.setIdentifier}` : ''} cannot be created as ${set.setIdentifier ? 'a non-failover' : 'failover'} RRSets exist with the same name and type.`);
+      }
+      if (set.failover && records.some((x) => x.name === set.name && x.type === set.type && x.failover === set.failover && x.setIdentifier !== set.setIdentifier)) {
+        problems.push(`Tried to create a ${set.failover} failover record set ${label} but one already exists with another SetIdentifier`);
+      }
       const at = records.findIndex((x) => x.name === set.name && x.type === set.type && x.setIdentifier === set.setIdentifier);
       if (c.Action === 'CREATE' && at >= 0) problems.push(`Tried to create resource record set ${label} but it already exists`);
       else if (c.Action === 'DELETE' && (at < 0 || JSON.stringify(records[at]) !== JSON.stringify(set))) problems.push(`Tried to delete resource record set ${label} but ${at < 0 ? 'it was not found' : 'the values provided do not match the current values'}`);

@@ -52,14 +52,19 @@ export function zoneId(ctx: Pick<RunbookContext, 'infra'>, t: DnsTarget): string
   return id;
 }
 
-const wanted = (r: DnsRecordTarget, to: 'backup' | 'primary'): DnsRecordSet => {
+/** The set to write: the policy's target, with a routing set's identifier, failover role and health check as Route 53 has them. */
+const wanted = (r: DnsRecordTarget, to: 'backup' | 'primary', now: DnsRecordSet | undefined): DnsRecordSet => {
   const side = r[to];
-  return { name: fqdn(r.name), type: r.type, ...(side.alias ? { values: [], alias: side.alias } : { ttl: r.ttl, values: side.values! }) };
+  const routing = r.setIdentifier ? { setIdentifier: r.setIdentifier, failover: now?.failover, healthCheckId: now?.healthCheckId } : {};
+  return { name: fqdn(r.name), type: r.type, ...routing, ...(side.alias ? { values: [], alias: side.alias } : { ttl: r.ttl, values: side.values! }) };
 };
 
-/** `A 203.0.113.10 (TTL 60 s)` or `alias → dualstack.lb-backup.elb.amazonaws.com.` */
-export const describeSet = (s: DnsRecordSet | undefined): string =>
-  !s ? 'no such record' : s.alias ? `${s.type} alias → ${s.alias.dnsName}` : `${s.type} ${s.values.join(', ')} (TTL ${s.ttl} s)`;
+/** `A 203.0.113.10 (TTL 60 s)` or `alias → dualstack.lb-backup.elb.amazonaws.com.`, with a routing set's role. */
+export const describeSet = (s: DnsRecordSet | undefined): string => {
+  if (!s) return 'no such record';
+  const base = s.alias ? `${s.type} alias → ${s.alias.dnsName}` : `${s.type} ${s.values.join(', ')} (TTL ${s.ttl} s)`;
+  return s.setIdentifier ? `${base} [set ${s.setIdentifier}${s.failover ? `, failover ${s.failover}` : ''}${s.healthCheckId ? `, health check ${s.healthCheckId}` : ''}]` : base;
+};
 
 const same = (a: DnsRecordSet | undefined, b: DnsRecordSet): boolean =>
   Boolean(a) && (a!.alias ? Boolean(b.alias) && fqdn(a!.alias.dnsName) === fqdn(b.alias!.dnsName) : !b.alias && [...a!.values].sort().join() === [...b.values].sort().join() && a!.ttl === b.ttl);
@@ -76,12 +81,15 @@ export const failoverDns: Runbook<DnsArgs> = {
     const zone = zoneId(ctx, t);
     let before: DnsRecordSet | undefined;
     try {
-      before = await ctx.infra.route53(t).record(zone, rec.name, rec.type);
+      before = await ctx.infra.route53(t).record(zone, rec.name, rec.type, undefined, rec.setIdentifier);
     } catch (err) {
       if (!(err instanceof AwsCallError)) throw err;
       throw new UserError(`${explainAws(err, { doing: `read ${rec.name} ${rec.type}`, policyKey: 'targets.dns.hostedZoneIdEnv' }).message} Nothing was planned.`);
     }
-    const after = wanted(rec, args.to);
+    if (rec.setIdentifier && !before) {
+      throw new UserError(`Route 53 has no ${escapeMrkdwn(rec.name)} ${rec.type} set "${escapeMrkdwn(rec.setIdentifier)}" (\`targets.dns.records.${escapeMrkdwn(key)}.setIdentifier\`): a routing set is only changed, never created, by the bot.`);
+    }
+    const after = wanted(rec, args.to, before);
     if (same(before, after)) throw new UserError(`${escapeMrkdwn(rec.name)} ${rec.type} already points at the ${args.to} target (${escapeMrkdwn(describeSet(before))}): nothing to change.`);
     const cached = before?.ttl;
     const data: DnsPlan = { record: key, to: args.to, before, after };
@@ -136,7 +144,7 @@ export const failoverDns: Runbook<DnsArgs> = {
         async run(ctx) {
           const t = dnsTarget(ctx.policy);
           const r53 = ctx.infra.route53(t);
-          const now = await r53.record(zoneId(ctx, t), d.after.name, d.after.type);
+          const now = await r53.record(zoneId(ctx, t), d.after.name, d.after.type, undefined, d.after.setIdentifier);
           if (!same(now, d.after)) throw new Error(`Route 53 now has ${describeSet(now)}, not ${describeSet(d.after)}`);
           if (!t.resolver) return `Route 53 has ${describeSet(now)}`;
           const answer = await r53.resolve(t.resolver, d.after.name, d.after.type).catch((err: unknown) => {

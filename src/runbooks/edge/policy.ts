@@ -48,6 +48,11 @@ const dnsRecord = z
     name: z.string().regex(/^[a-z0-9*]([-a-z0-9.]*[a-z0-9])?\.?$/i, 'expected a DNS name like api.boomcard.bg'),
     type: z.enum(['A', 'AAAA', 'CNAME']).default('A'),
     ttl: z.number().int().min(0).max(604_800).default(60),
+    /**
+     * A failover (or weighted…) record set: the one with this SetIdentifier is UPSERTed, keeping its routing
+     * (Failover PRIMARY/SECONDARY, health check) as Route 53 has it; the other sets of the name are untouched.
+     */
+    setIdentifier: z.string().min(1).max(128).optional(),
     /** What `primary` restores and `backup` switches to (an UPSERT of the record). */
     primary: resourceRecord,
     backup: resourceRecord,

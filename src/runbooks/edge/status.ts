@@ -53,7 +53,7 @@ export function edgeChecks(policy: Policy, infra: Infra, timeoutMs: number): Edg
         run: async () => {
           const r53 = infra.route53(dns);
           const zone = infra.env(dns.hostedZoneIdEnv) ?? unset(dns.hostedZoneIdEnv);
-          const now = await r53.record(zone, r.name, r.type, timeoutMs);
+          const now = await r53.record(zone, r.name, r.type, timeoutMs, r.setIdentifier);
           if (!now) throw new Error(`${fqdn(r.name)} ${r.type}: no such record`);
           const values = (x: { values?: string[]; alias?: { dnsName: string } }) => (x.alias ? [fqdn(x.alias.dnsName)] : (x.values ?? []).map(fqdn)).sort().join();
           const mine = values(now.alias ? { alias: now.alias } : { values: now.values });
