@@ -119,6 +119,7 @@ describe('/dr cdn-origin', () => {
     expect(planText).toContain('After: web-backup (backup-origin.boomcard.bg)');
     expect(planText).toContain(`ETag: ${etag}`);
     cf.loseNextAnswer('UpdateDistribution');
+    cf.deployMs = 4_000; // long enough for the paced card redraw to show InProgress on a loaded machine
     await d.confirm(PEOPLE.ivan, 4);
     await h.emulator.waitFor(() => (/:hourglass_flowing_sand: 2\. Wait until the distribution is Deployed — InProgress, \d+ s so far/.test(d.cardText(plan.ts)) ? true : undefined), 15_000);
     const text = await d.finished(plan.ts);
@@ -129,6 +130,7 @@ describe('/dr cdn-origin', () => {
     const updates = cf.calls.filter((c) => c.op === 'UpdateDistribution');
     expect(updates.map((c) => [c.status, c.headers['if-match']])).toEqual([[500, etag], [412, etag]]);
     expect(text).toContain('already serving from web-backup (an earlier try of this update took effect)');
+    cf.deployMs = 1_500;
     expect(cf.target(DIST)).toBe('web-backup');
     const after = cf.distributions.get(DIST)!.config;
     expect({ ...after, DefaultCacheBehavior: { ...after.DefaultCacheBehavior, TargetOriginId: 'web-primary' } }).toEqual(before);
