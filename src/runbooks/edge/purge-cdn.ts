@@ -64,7 +64,7 @@ export const purgeCdn: Runbook<PurgeArgs> = {
             ctx.state.invalidation = inv.id;
             return `invalidation ${inv.id}, ${inv.status}`;
           } catch (err) {
-            throw explainAws(err, { doing: `invalidate paths on ${id}`, policyKey: 'targets.cdn.distributionIdEnv' });
+            throw new Error(`${explainAws(err, { doing: `invalidate paths on ${id}`, policyKey: 'targets.cdn.distributionIdEnv' }).message} Left: no invalidation was made; the cache is as it was.`);
           }
         },
       },
@@ -78,7 +78,7 @@ export const purgeCdn: Runbook<PurgeArgs> = {
           try {
             await ctx.infra.cloudfront(t).waitInvalidation(id, inv, waitFor(t, t.timeouts.invalidation, ctx.progress));
           } catch (err) {
-            throw explainAws(err, { doing: `check on invalidation ${inv}` });
+            throw new Error(`${explainAws(err, { doing: `check on invalidation ${inv}` }).message} Left: invalidation ${inv} was accepted; CloudFront keeps processing it.`);
           }
           return `Completed: ${d.paths.length} path(s) purged`;
         },
