@@ -25,10 +25,14 @@ import drRollback from './dr/rollback.js';
 import drRestoreDb from './dr/restore-db.js';
 import drVerifyBackup from './dr/verify-backup.js';
 import drRecoverService from './dr/recover-service.js';
+import drReplayTransactions from './dr/replay-transactions.js';
+import drRecoverPartners from './dr/recover-partners.js';
+import drVerifyQr from './dr/verify-qr.js';
+import drRegenerateQr from './dr/regenerate-qr.js';
 import drPurgeCdn from './dr/purge-cdn.js';
 import drCdnOrigin from './dr/cdn-origin.js';
 import drFailoverDns from './dr/failover-dns.js';
 import drFailoverLb from './dr/failover-lb.js';
 
 /** Every command the bot has, listed by hand so that nothing is loaded by accident. */
-export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, close, remind, comms, timeline, page, help, drHealth, drFailoverDb, drFlushCache, drVerifyIntegrity, drScale, drRestart, drRollback, drRestoreDb, drVerifyBackup, drRecoverService, drPurgeCdn, drCdnOrigin, drFailoverDns, drFailoverLb, oncallShow, oncallOverride, oncallHelp];
+export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, close, remind, comms, timeline, page, help, drHealth, drFailoverDb, drFlushCache, drVerifyIntegrity, drScale, drRestart, drRollback, drRestoreDb, drVerifyBackup, drRecoverService, drReplayTransactions, drRecoverPartners, drVerifyQr, drRegenerateQr, drPurgeCdn, drCdnOrigin, drFailoverDns, drFailoverLb, oncallShow, oncallOverride, oncallHelp];

@@ -8,7 +8,6 @@ import { UserError } from '../../core/errors.js';
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import { AwsCallError } from '../../infra/aws-call.js';
 import type { CdnRouting, OriginSwitch } from '../../infra/cloudfront.js';
-import type { PlanRecord } from '../../store/actions.js';
 import type { Runbook, RunbookContext, Step } from '../types.js';
 import { cdnTarget, distributionId, EDGE_ROLES, readDistribution, waitFor } from './cdn.js';
 import { explainAws } from './explain.js';
@@ -57,7 +56,7 @@ async function readRouting(ctx: RunbookContext, t: CdnTarget, id: string): Promi
   }
 }
 
-export const cdnOrigin: Runbook<OriginArgs> = {
+export const cdnOrigin: Runbook<OriginArgs, OriginPlan> = {
   id: 'cdn-origin',
   title: 'Switch the CDN origin',
   destructive: true,
@@ -86,12 +85,12 @@ export const cdnOrigin: Runbook<OriginArgs> = {
         ['ETag', `${r.etag}: a change by anyone else before the update is refused by CloudFront, never overwritten`],
       ],
       warnings: d.status !== 'Deployed' ? [`The distribution is ${d.status}: an earlier change is still deploying.`] : [],
-      data: { ...data },
+      data,
       fingerprint: { distribution: id, etag: r.etag, from, to: origin },
     };
   },
-  steps(plan: PlanRecord): Step[] {
-    const d = plan.data as unknown as OriginPlan;
+  steps(plan): Step[] {
+    const d = plan.data;
     return [
       {
         id: 'update',

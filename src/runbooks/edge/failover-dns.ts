@@ -9,7 +9,6 @@ import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import { AwsCallError } from '../../infra/aws-call.js';
 import { fqdn, type DnsRecordSet } from '../../infra/route53.js';
 import type { Policy } from '../../policy.js';
-import type { PlanRecord } from '../../store/actions.js';
 import { missingVariable, TARGETS_README } from '../target-hints.js';
 import type { Runbook, RunbookContext, Step } from '../types.js';
 import { EDGE_ROLES } from './cdn.js';
@@ -69,7 +68,7 @@ export const describeSet = (s: DnsRecordSet | undefined): string => {
 const same = (a: DnsRecordSet | undefined, b: DnsRecordSet): boolean =>
   Boolean(a) && (a!.alias ? Boolean(b.alias) && fqdn(a!.alias.dnsName) === fqdn(b.alias!.dnsName) : !b.alias && [...a!.values].sort().join() === [...b.values].sort().join() && a!.ttl === b.ttl);
 
-export const failoverDns: Runbook<DnsArgs> = {
+export const failoverDns: Runbook<DnsArgs, DnsPlan> = {
   id: 'failover-dns',
   title: 'Fail over DNS',
   destructive: true,
@@ -102,12 +101,12 @@ export const failoverDns: Runbook<DnsArgs> = {
         ['Caches', cached !== undefined ? `clients may keep the old answer for up to ${cached} s (its TTL)` : before?.alias ? "clients may keep the old answer for up to the alias target's TTL" : 'a new record: nothing cached'],
       ],
       warnings: before ? [] : [`${rec.name} ${rec.type} does not exist in the zone now: the UPSERT creates it.`],
-      data: { ...data },
+      data,
       fingerprint: { zone, record: `${fqdn(rec.name)} ${rec.type}`, before: describeSet(before), after: describeSet(after) },
     };
   },
-  steps(plan: PlanRecord): Step[] {
-    const d = plan.data as unknown as DnsPlan;
+  steps(plan): Step[] {
+    const d = plan.data;
     const name = `${d.after.name} ${d.after.type}`;
     return [
       {

@@ -9,7 +9,6 @@ import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import { AwsCallError } from '../../infra/aws-call.js';
 import { healthText, type LbTarget, type LbTargetGroup } from '../../infra/elbv2.js';
 import type { Policy } from '../../policy.js';
-import type { PlanRecord } from '../../store/actions.js';
 import { missingVariable, TARGETS_README } from '../target-hints.js';
 import type { Runbook, RunbookContext, Step } from '../types.js';
 import { EDGE_ROLES } from './cdn.js';
@@ -76,7 +75,7 @@ async function read<T>(what: string, p: Promise<T>): Promise<T> {
   }
 }
 
-export const failoverLb: Runbook<LbArgs> = {
+export const failoverLb: Runbook<LbArgs, LbPlan> = {
   id: 'failover-lb',
   title: 'Fail over the load balancer',
   destructive: true,
@@ -114,12 +113,12 @@ export const failoverLb: Runbook<LbArgs> = {
         ...(healthCheck ? [['Health checks', `${toGroup.name} every ${healthCheck.was} s → ${interval} s${healthCheck.timeout ? ` (timeout ${toGroup.timeout} s → ${healthCheck.timeout} s: ELB wants it below the interval)` : ''}`] as [string, string]] : []),
       ],
       warnings,
-      data: { ...data },
+      data,
       fingerprint: { service: name, listener: listener.targetGroup ?? null, to: toArn, anyHealthy: healthy > 0 },
     };
   },
-  steps(plan: PlanRecord): Step[] {
-    const d = plan.data as unknown as LbPlan;
+  steps(plan): Step[] {
+    const d = plan.data;
     const ctxArns = (ctx: RunbookContext) => {
       const t = lbTarget(ctx.policy);
       const [, s] = chooseService(t, d.service);

@@ -6,7 +6,6 @@
 import { checkPaths } from '../../core/cdn-paths.js';
 import { UserError } from '../../core/errors.js';
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
-import type { PlanRecord } from '../../store/actions.js';
 import type { Runbook, Step } from '../types.js';
 import { cdnTarget, distributionId, EDGE_ROLES, readDistribution, waitFor } from './cdn.js';
 import { explainAws } from './explain.js';
@@ -23,7 +22,7 @@ interface PurgePlan {
 /** The same on every try of one action (a retried request, a re-run step), different for every action. */
 export const callerReference = (a: { id: number; startedAt: Date | null }) => `dr-bot-action-${a.id}-${a.startedAt?.getTime() ?? 0}`;
 
-export const purgeCdn: Runbook<PurgeArgs> = {
+export const purgeCdn: Runbook<PurgeArgs, PurgePlan> = {
   id: 'purge-cdn',
   title: 'Purge the CDN',
   // `/*` sends every request to the origin until the cache refills: an L1 purge takes a second person.
@@ -46,12 +45,12 @@ export const purgeCdn: Runbook<PurgeArgs> = {
         ['Paths', checked.paths.length > 10 ? `${checked.paths.slice(0, 10).join(' ')} … (${checked.paths.length} in all)` : checked.paths.join(' ')],
       ],
       warnings: all ? ['Every cached object is dropped: the origin takes the full load until the cache refills.'] : [],
-      data: { ...data },
+      data,
       fingerprint: { distribution: id, paths: checked.paths.join(' ') },
     };
   },
-  steps(plan: PlanRecord): Step[] {
-    const d = plan.data as unknown as PurgePlan;
+  steps(plan): Step[] {
+    const d = plan.data;
     return [
       {
         id: 'invalidate',
