@@ -11,8 +11,13 @@ import { Route53Peer } from '../peers/route53.js';
 // change batches, throttling and refusals on demand), and a local resolver for the optional DNS query.
 const r53 = new Route53Peer();
 const ZONE = 'Z0BOOMCARD01';
-// Route 53 as a resolver sees it: the simple set, else the PRIMARY failover set (its health check passes here).
-const resolver = new DnsServer((name) => r53.get(ZONE, name, 'A')?.values ?? r53.zones.get(ZONE)?.records.find((x) => x.name === name && x.type === 'A' && x.failover === 'PRIMARY')?.values ?? []);
+// Route 53 as a resolver sees it: the simple set, else the PRIMARY failover set (its health check passes
+// here); an alias answers its target's addresses.
+const LB_ADDRESSES: Record<string, string> = { 'dualstack.boom-fra.eu-central-1.elb.amazonaws.com.': '203.0.113.70', 'dualstack.boom-dub.eu-west-1.elb.amazonaws.com.': '198.51.100.70' };
+const resolver = new DnsServer((name) => {
+  const set = r53.get(ZONE, name, 'A') ?? r53.zones.get(ZONE)?.records.find((x) => x.name === name && x.type === 'A' && x.failover === 'PRIMARY');
+  return set?.alias ? [LB_ADDRESSES[set.alias.dnsName.toLowerCase()]].filter((x): x is string => Boolean(x)) : (set?.values ?? []);
+});
 let h: Harness;
 const d = actionDriver(() => h);
 const refusedTo = (user: string) => h.emulator.waitFor(() => h.emulator.ephemerals({ user }).find((e) => /need a second person/.test(e.text)), 15_000);
@@ -26,6 +31,7 @@ beforeAll(async () => {
     // Failover routing: Route 53 answers the PRIMARY set while its health check passes, else the SECONDARY.
     { name: 'www.boomcard.bg', type: 'A', ttl: 60, values: ['203.0.113.50'], setIdentifier: 'www-frankfurt', failover: 'PRIMARY', healthCheckId: 'hc-fra-1' },
     { name: 'www.boomcard.bg', type: 'A', ttl: 60, values: ['198.51.100.60'], setIdentifier: 'www-dublin', failover: 'SECONDARY' },
+    { name: 'origin.boomcard.bg', type: 'A', values: [], alias: { hostedZoneId: 'Z215JYRZR1TBD5', dnsName: 'dualstack.boom-fra.eu-central-1.elb.amazonaws.com.', evaluateTargetHealth: true } },
   ]);
   await resolver.start();
   h = await startHarness({
@@ -39,6 +45,11 @@ beforeAll(async () => {
             api: { name: 'api.boomcard.bg', ttl: 60, primary: { values: ['203.0.113.10'] }, backup: { values: ['198.51.100.10'] } },
             partners: { name: 'partners.boomcard.bg', ttl: 300, primary: { values: ['203.0.113.30'] }, backup: { values: ['backup.boomcard.bg'] } },
             www: { name: 'www.boomcard.bg', setIdentifier: 'www-frankfurt', primary: { values: ['203.0.113.50'] }, backup: { values: ['198.51.100.50'] } },
+            origin: {
+              name: 'origin.boomcard.bg',
+              primary: { alias: { hostedZoneId: 'Z215JYRZR1TBD5', dnsName: 'dualstack.boom-fra.eu-central-1.elb.amazonaws.com', evaluateTargetHealth: true } },
+              backup: { alias: { hostedZoneId: '/hostedzone/Z32O12XQLNTSW2', dnsName: 'dualstack.boom-dub.eu-west-1.elb.amazonaws.com', evaluateTargetHealth: true } },
+            },
           },
         },
         // Configured, but its variable is not set on the bot.
@@ -57,8 +68,8 @@ afterAll(async () => {
 
 describe('/dr failover-dns', () => {
   it('an unknown record, a stray word or a variable that is not set is answered before anything is stored, naming the policy key', async () => {
-    expect(await d.answer(PEOPLE.maria, 'failover-dns')).toMatch(/Name the record to fail over: the policy lists api, partners, www \(`targets\.dns\.records`\)/);
-    expect(await d.answer(PEOPLE.maria, 'failover-dns shop')).toMatch(/Unknown record "shop"\. The policy lists: api, partners, www \(`targets\.dns\.records`\)[\s\S]*Usage: `\/dr failover-dns/);
+    expect(await d.answer(PEOPLE.maria, 'failover-dns')).toMatch(/Name the record to fail over: the policy lists api, partners, www, origin \(`targets\.dns\.records`\)/);
+    expect(await d.answer(PEOPLE.maria, 'failover-dns shop')).toMatch(/Unknown record "shop"\. The policy lists: api, partners, www, origin \(`targets\.dns\.records`\)[\s\S]*Usage: `\/dr failover-dns/);
     expect(await d.answer(PEOPLE.maria, 'failover-dns api sideways')).toContain('"sideways" is neither backup nor primary');
     expect(await d.answer(PEOPLE.maria, 'purge-cdn')).toContain('The environment variable CDN_DISTRIBUTION_ID (the CloudFront distribution id; named by `targets.cdn.distributionIdEnv` in dr-policy.yml) is not set on the bot');
     expect(await d.actionCount()).toBe(0);
@@ -156,6 +167,20 @@ describe('/dr failover-dns', () => {
     expect(change.raw).toContain('<HealthCheckId>hc-fra-1</HealthCheckId>');
     expect(r53.getSet(ZONE, 'www.boomcard.bg', 'A', 'www-frankfurt')).toMatchObject({ values: ['198.51.100.50'], failover: 'PRIMARY', healthCheckId: 'hc-fra-1' });
     expect(r53.getSet(ZONE, 'www.boomcard.bg', 'A', 'www-dublin')).toMatchObject({ values: ['198.51.100.60'], failover: 'SECONDARY' });
+  }, 60_000);
+
+  it('an alias record: switched to the backup load balancer without a TTL (Route 53 refuses one on an alias), the zone id sent bare', async () => {
+    await h.run(PEOPLE.maria, '/dr', 'failover-dns origin');
+    const plan = await d.planCard(6);
+    expect(d.cardText(plan.ts)).toContain('Before: A alias → dualstack.boom-fra.eu-central-1.elb.amazonaws.com.');
+    expect(d.cardText(plan.ts)).toContain("Caches: clients may keep the old answer for up to the alias target's TTL");
+    await d.confirm(PEOPLE.ivan, 6);
+    const text = await d.finished(plan.ts);
+    expect(text).toContain('Done in');
+    expect(text).toContain(`${resolver.address} answers 198.51.100.70`);
+    const change = r53.calls.filter((c) => c.op === 'ChangeResourceRecordSets').at(-1)!;
+    expect(change.raw).toContain('<AliasTarget><HostedZoneId>Z32O12XQLNTSW2</HostedZoneId><DNSName>dualstack.boom-dub.eu-west-1.elb.amazonaws.com</DNSName><EvaluateTargetHealth>true</EvaluateTargetHealth></AliasTarget>');
+    expect(change.raw).not.toContain('<TTL>');
   }, 60_000);
 
   const healthLines = async (user: string) => {

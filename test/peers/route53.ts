@@ -127,7 +127,8 @@ export class Route53Peer extends AwsPeer {
         type: String(s.Type ?? ''),
         ttl: s.TTL === undefined ? undefined : Number(s.TTL),
         values: list<any>(s.ResourceRecords?.ResourceRecord).map((v) => String(v.Value)),
-        alias: s.AliasTarget ? { hostedZoneId: s.AliasTarget.HostedZoneId, dnsName: s.AliasTarget.DNSName, evaluateTargetHealth: s.AliasTarget.EvaluateTargetHealth === 'true' } : undefined,
+        // Route 53 keeps an alias target's name fully qualified, in lower case.
+        alias: s.AliasTarget ? { hostedZoneId: s.AliasTarget.HostedZoneId, dnsName: fqdn(String(s.AliasTarget.DNSName)), evaluateTargetHealth: s.AliasTarget.EvaluateTargetHealth === 'true' } : undefined,
         setIdentifier: s.SetIdentifier,
         failover: s.Failover,
         healthCheckId: s.HealthCheckId,
