@@ -13,12 +13,14 @@
  * - data: partner recovery and transaction replay at 100,000 rows, and the recovery's peak memory (data-recovery.ts).
  * - outbox: 500 mixed commands with kill -9 restarts and Slack faults: lost and doubled side effects (outbox.ts).
  * - webhooks: a signed PagerDuty acknowledgement webhook → the card edited (webhooks.ts).
+ * - edge: /dr failover-lb, failover-dns and purge-cdn against the bare API calls on the same local peers (edge.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { runDeclareBench } from './declare-bench.js';
 import { runReminderBench } from './reminders.js';
 import { runFailoverBench } from './failover.js';
 import { runOutboxBench } from './outbox.js';
+import { runEdgeBench } from './edge.js';
 import { runConfirmBench } from './confirm.js';
 import { runFootprintBench } from './footprint.js';
 import { runLocalWorkspaceBench } from './local-workspace.js';
@@ -26,7 +28,7 @@ import { runWebhookBench } from './webhooks.js';
 import { runDataRecoveryBench } from './data-recovery.js';
 import { printFigures, warnIfBusy, writeResults, type Figures } from './report.js';
 
-const SECTIONS = { declare: runDeclareBench, reminders: runReminderBench, failover: runFailoverBench, confirm: runConfirmBench, footprint: runFootprintBench, local: runLocalWorkspaceBench, outbox: runOutboxBench, data: runDataRecoveryBench, webhooks: runWebhookBench } as const;
+const SECTIONS = { declare: runDeclareBench, reminders: runReminderBench, failover: runFailoverBench, confirm: runConfirmBench, footprint: runFootprintBench, local: runLocalWorkspaceBench, outbox: runOutboxBench, data: runDataRecoveryBench, webhooks: runWebhookBench, edge: runEdgeBench } as const;
 type Section = keyof typeof SECTIONS;
 
 const asked = [...process.argv.slice(2), ...(process.env.BENCH_ONLY ?? '').split(',')].map((s) => s.trim()).filter(Boolean);

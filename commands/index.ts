@@ -32,6 +32,10 @@ import drReplayTransactions from './dr/replay-transactions.js';
 import drRecoverPartners from './dr/recover-partners.js';
 import drVerifyQr from './dr/verify-qr.js';
 import drRegenerateQr from './dr/regenerate-qr.js';
+import drPurgeCdn from './dr/purge-cdn.js';
+import drCdnOrigin from './dr/cdn-origin.js';
+import drFailoverDns from './dr/failover-dns.js';
+import drFailoverLb from './dr/failover-lb.js';
 
 /** Every command the bot has, listed by hand so that nothing is loaded by accident. */
-export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, close, remind, comms, timeline, page, followup, followups, statuspage, help, drHealth, drFailoverDb, drFlushCache, drVerifyIntegrity, drScale, drRestart, drRollback, drRestoreDb, drVerifyBackup, drRecoverService, drReplayTransactions, drRecoverPartners, drVerifyQr, drRegenerateQr, oncallShow, oncallOverride, oncallHelp];
+export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, close, remind, comms, timeline, page, followup, followups, statuspage, help, drHealth, drFailoverDb, drFlushCache, drVerifyIntegrity, drScale, drRestart, drRollback, drRestoreDb, drVerifyBackup, drRecoverService, drReplayTransactions, drRecoverPartners, drVerifyQr, drRegenerateQr, drPurgeCdn, drCdnOrigin, drFailoverDns, drFailoverLb, oncallShow, oncallOverride, oncallHelp];

@@ -85,7 +85,7 @@ export const policySchema = z
         z.object({
           id: z.string().regex(/^[a-z0-9-]+$/, 'ids are lower-case-with-dashes'),
           text: z.string().min(1).max(75),
-          probe: z.enum(['replication_lag', 'health_urls', 'redis', 'kubernetes', 'alerts']).optional(),
+          probe: z.enum(['replication_lag', 'health_urls', 'redis', 'kubernetes', 'alerts', 'load_balancers', 'dns', 'cdn']).optional(),
         }).strict(),
       )
       .max(40)

@@ -1,5 +1,6 @@
 import type { Infra } from '../infra/index.js';
 import type { Policy } from '../policy.js';
+import { edgeChecks, edgeProbe } from '../runbooks/edge/status.js';
 import type { ChecklistProbe } from './checklist.js';
 import type { AlertState } from '../store/alert-proposals.js';
 
@@ -72,6 +73,10 @@ export function checklistProbe(policy: Policy, infra: Infra, alerts?: AlertState
         const ready = states.filter((s) => s.ready >= s.desired).length;
         return { ok: ready === names.length, evidence: `${ready}/${names.length} deployments ready` };
       }
+      case 'load_balancers':
+      case 'dns':
+      case 'cdn':
+        return edgeProbe(edgeChecks(policy, infra, TIMEOUT_MS), kind);
       default:
         return { ok: false, evidence: `unknown probe "${kind}"` };
     }

@@ -9,6 +9,7 @@ import { INCIDENT_COMMANDER, roleName } from '../core/roles.js';
 import type { Logger } from '../observability/logger.js';
 import type { Policy } from '../policy.js';
 import { checklistMessage } from '../slack/blocks/checklist.js';
+import { checklistItems } from './checklist-items.js';
 import type { Store } from '../store/index.js';
 import { appendTimeline } from '../store/timeline.js';
 import type { IncidentService } from './service.js';
@@ -27,8 +28,9 @@ export class Checklist {
 
   /** The `post_checklist` job's work: items copied once, the message posted unless it already is. */
   async resolved(inc: Incident): Promise<void> {
-    await this.d.store.checklist.create(inc.id, this.d.policy.checklist);
-    if (inc.checklistTs || !inc.channelId || !inc.cardTs || this.d.policy.checklist.length === 0) return;
+    const items = checklistItems(this.d.policy);
+    await this.d.store.checklist.create(inc.id, items);
+    if (inc.checklistTs || !inc.channelId || !inc.cardTs || items.length === 0) return;
     const posted = await this.d.slack.chat.postMessage({ channel: inc.channelId, thread_ts: inc.cardTs, ...(await this.render(inc.id)) });
     await this.d.store.checklist.setMessage(inc.id, posted.ts!);
     // Probes can take seconds (timeouts on dead targets): the person who resolved is not kept waiting.

@@ -3,7 +3,12 @@
  * and secrets are read from the environment by the NAMES the policy gives, at the moment they are used.
  */
 import type { KubernetesTarget, RdsTarget, SqlAccess } from '../runbooks/policy-schema.js';
+import type { AwsServiceTarget } from '../runbooks/edge/policy.js';
+import type { AwsAccess } from './aws-call.js';
+import { CloudFrontAdapter } from './cloudfront.js';
 import { CloudWatchAdapter } from './cloudwatch.js';
+import { Route53Adapter } from './route53.js';
+import { ElbAdapter } from './elbv2.js';
 import { DataAdapter } from './data/index.js';
 import { HttpAdapter } from './http.js';
 import { KubernetesAdapter } from './kubernetes.js';
@@ -28,6 +33,9 @@ export interface Infra {
   kubernetesBatch(target: KubernetesTarget): KubernetesBatchAdapter;
   rds(target: RdsTarget): RdsAdapter;
   cloudwatch(target: RdsTarget): CloudWatchAdapter;
+  cloudfront(target: AwsServiceTarget): CloudFrontAdapter;
+  route53(target: AwsServiceTarget): Route53Adapter;
+  elbv2(target: AwsServiceTarget): ElbAdapter;
   /** A SQL URL with the policy's TLS and IAM settings applied (an IAM token is minted per call). */
   sql(url: string, access: SqlAccess | undefined, target: RdsTarget): Promise<SqlTarget>;
   close(): void;
@@ -46,7 +54,30 @@ export function createInfra(environment: Env): Infra {
   const batches = new WeakMap<KubernetesTarget, KubernetesBatchAdapter>();
   const rdses = new Map<RdsTarget, RdsAdapter>();
   const cloudwatches = new Map<RdsTarget, CloudWatchAdapter>();
-  const aws = (t: RdsTarget, endpointEnv: string): RdsAccess => ({
+  /** One client per service and endpoint, made at its first use. */
+  const clients = <T extends { destroy(): void }>(make: (a: AwsAccess) => T) => {
+    const made = new Map<string, T>();
+    return {
+      get(t: AwsServiceTarget): T {
+        const a = aws(t, t.endpointEnv);
+        const key = `${a.region}|${a.endpoint ?? ''}`;
+        let c = made.get(key);
+        if (!c) {
+          c = make(a);
+          made.set(key, c);
+        }
+        return c;
+      },
+      close(): void {
+        for (const c of made.values()) c.destroy();
+        made.clear();
+      },
+    };
+  };
+  const cloudfronts = clients((a) => new CloudFrontAdapter(a));
+  const route53s = clients((a) => new Route53Adapter(a));
+  const elbs = clients((a) => new ElbAdapter(a));
+  const aws = (t: Pick<RdsTarget, 'region' | 'regionEnv'>, endpointEnv: string): RdsAccess => ({
     region: env(t.regionEnv) ?? t.region,
     endpoint: env(endpointEnv),
     accessKeyId: env('AWS_ACCESS_KEY_ID'),
@@ -91,10 +122,14 @@ export function createInfra(environment: Env): Infra {
       }
       return c;
     },
+    cloudfront: (t) => cloudfronts.get(t),
+    route53: (t) => route53s.get(t),
+    elbv2: (t) => elbs.get(t),
     sql: (url, access, t) => sqlConnection(url, access, aws(t, t.endpointEnv)),
     close() {
       for (const r of rdses.values()) r.destroy();
       for (const c of cloudwatches.values()) c.destroy();
+      for (const e of [cloudfronts, route53s, elbs]) e.close();
       rdses.clear();
       cloudwatches.clear();
     },

@@ -7,6 +7,7 @@ import type { Infra } from '../infra/index.js';
 import type { Policy } from '../policy.js';
 import type { HealthResult } from '../slack/blocks/health-card.js';
 import { bytes } from './failover-db/common.js';
+import { edgeChecks } from './edge/status.js';
 import { rdsDefaults } from './policy-schema.js';
 
 /** The whole card within 6 s: a policy asking for longer per check is held to this. */
@@ -116,6 +117,8 @@ function checks(policy: Policy, infra: Infra, timeoutMs: number): Check[] {
       });
     }
   }
+  // Load balancers, DNS records and the CDN, where the policy configures them.
+  out.push(...edgeChecks(policy, infra, timeoutMs));
   return out;
 }
 

@@ -1,3 +1,7 @@
+import { cdnOrigin } from './edge/cdn-origin.js';
+import { failoverDns } from './edge/failover-dns.js';
+import { failoverLb } from './edge/failover-lb.js';
+import { purgeCdn } from './edge/purge-cdn.js';
 import { failoverDb } from './failover-db/index.js';
 import { flushCache } from './recovery/flush-cache.js';
 import { recoverService } from './recovery/recover-service.js';
@@ -10,4 +14,4 @@ import { restartDeployment, scaleDeployment } from './recovery/scale-restart.js'
 import type { Runbook } from './types.js';
 
 /** Every guarded action the bot knows, by hand like commands/index.ts. */
-export const builtInRunbooks: Runbook[] = [failoverDb, flushCache, scaleDeployment, restartDeployment, rollbackDeployment, restoreDb, restoreDbRepoint, recoverService, replayTransactions, recoverPartners, regenerateQr];
+export const builtInRunbooks: Runbook[] = [failoverDb, flushCache, scaleDeployment, restartDeployment, rollbackDeployment, restoreDb, restoreDbRepoint, recoverService, replayTransactions, recoverPartners, regenerateQr, purgeCdn, cdnOrigin, failoverDns, failoverLb];

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { duration, envName } from '../policy-fields.js';
+import { edgeTargets } from './edge/policy.js';
 import { dataRecoverySchema } from './data-recovery-schema.js';
 import { restoreTestSchema } from './restore-test-schema.js';
 
@@ -194,6 +195,7 @@ export const targetsSchema = z
     redis: z.object({ urlEnv: envName, db: z.number().int().min(0).max(15).default(0) }).strict().optional(),
     kubernetes: kubernetes.optional(),
     rds: rds.optional(),
+    ...edgeTargets,
     health: z.array(healthUrl).default([]),
     /** Each health check's own time limit; all run at once, so the card is ready in about this long. */
     healthTimeout: duration.default(4_000),

@@ -78,6 +78,7 @@ export async function runAction(d: RunDeps, claimed: Action, rb: Runbook): Promi
         const detail = await step.run({
           ...d,
           plan: a.plan,
+          action: { id: a.id, startedAt: a.startedAt },
           state,
           progress: async (text) => {
             rec.detail = text;

@@ -6,7 +6,7 @@ import type { Clock } from '../core/clock.js';
 import type { Infra } from '../infra/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { Policy } from '../policy.js';
-import type { PlanRecord } from '../store/actions.js';
+import type { Action, PlanRecord } from '../store/actions.js';
 
 export interface RunbookContext {
   policy: Policy;
@@ -17,6 +17,8 @@ export interface RunbookContext {
 
 export interface StepContext extends RunbookContext {
   plan: PlanRecord;
+  /** The running action: its id and start make request tokens that are the same on every try (CloudFront's CallerReference). */
+  action: Pick<Action, 'id' | 'startedAt'>;
   /** What earlier steps of this run found out (the promoted instance's address…); never persisted. */
   state: Record<string, unknown>;
   /** A line of live progress on the card ("modifying, 40 s"); throttled by the engine. */
