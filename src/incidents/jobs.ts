@@ -31,7 +31,7 @@ const posting = z.object({ postingSince: z.string().datetime().optional() });
 const ref = (id: number | null) => (id === null ? 'an incident' : incidentRef(id));
 
 /** No card yet: wait while its job is alive (not counted as a failed try); fail when it is dead. */
-async function waitForCard(d: Deps, inc: Incident): Promise<JobResult> {
+async function waitForCard(d: Deps, inc: Pick<Incident, 'id'>): Promise<JobResult> {
   if (await pendingJob(d.store.db, JOB.postCard, String(inc.id))) return { next: new Date(d.clock.now().getTime() + 500) };
   throw new Error(`${incidentRef(inc.id)} has no card in Slack`);
 }
@@ -73,15 +73,17 @@ export function incidentJobs(d: Deps): RegisteredJob[] {
       maxAttempts: 12,
       what: (job) => `post "${job.payload.text.split('\n')[0]!.slice(0, 80)}" in the thread of ${ref(job.incidentId)}`,
       run: async (job, ctx) => {
-        const inc = await load(job.incidentId);
-        if (!inc) return {};
-        if (!inc.cardTs || !inc.channelId) return waitForCard(d, inc);
+        if (job.incidentId === null) return {};
+        const target = await d.store.incidents.threadTarget(job.incidentId, job.id);
+        if (!target) return {};
+        const inc = { id: job.incidentId, channelId: target.channelId, cardTs: target.cardTs };
+        if (!inc.cardTs || !inc.channelId) {
+          // Its card is still on its way (the line was written with the declare): look again shortly.
+          if (target.cardPending) return { next: new Date(d.clock.now().getTime() + 500) };
+          return waitForCard(d, inc);
+        }
         // Lines of one incident go out in the order they were written.
-        const earlier = await d.store.db.query(
-          `SELECT 1 FROM jobs WHERE kind = $1 AND incident_id = $2 AND done_at IS NULL AND id < $3 LIMIT 1`,
-          [JOB.threadLine, inc.id, job.id],
-        );
-        if (earlier.rowCount > 0) return { next: new Date(d.clock.now().getTime() + 200) };
+        if (target.earlierPending) return { next: new Date(d.clock.now().getTime() + 200) };
         // Longer than Slack's 4,000 characters (an update full of `&<>`): several replies, marked "continued",
         // each with its own key, so a retry posts only the parts that did not land.
         const parts = splitMessage(job.payload.text);

@@ -86,6 +86,9 @@ export class IncidentService {
    */
   async waitForCard(id: number, ms = 2_500): Promise<Incident | undefined> {
     const end = Date.now() + ms;
+    // Called right after the declare: the card cannot be there yet, so wait before the first read (one
+    // read saved per declare). This process's ticker wakes us; another replica's post is read after 500 ms.
+    await this.waiter.wait(JOB.postCard, String(id), Math.min(500, ms));
     for (;;) {
       const inc = await this.d.store.incidents.get(id).catch(() => undefined);
       if (inc?.cardTs) return inc;
@@ -136,13 +139,14 @@ export class IncidentService {
     return this.recordCard(inc, posted.channel!, posted.ts!);
   }
 
-  /** Where the card is; a change made while it was being posted gets the card redrawn. */
+  /**
+   * Where the card is; a change made while it was being posted gets the card redrawn. Comparing the rows
+   * is enough (no second render): what else the card shows (acknowledgements) queues its own redraw.
+   */
   private async recordCard(inc: Incident, channel: string, ts: string): Promise<Incident> {
-    await this.d.store.incidents.setCard(inc.id, channel, ts);
-    const now = (await this.d.store.incidents.get(inc.id))!;
-    if (JSON.stringify(await this.renderCard({ ...inc, channelId: channel, cardTs: ts })) !== JSON.stringify(await this.renderCard(now))) {
-      await queueCardEdit(this.d.store.db, inc.id);
-    }
+    const { incident: now } = await this.d.store.incidents.setCard(inc.id, channel, ts);
+    if (!now) return { ...inc, channelId: channel, cardTs: ts };
+    if (!sameCardFacts({ ...inc, channelId: channel, cardTs: ts }, now)) await queueCardEdit(this.d.store.db, inc.id);
     return now;
   }
 
@@ -315,4 +319,9 @@ export class IncidentService {
     if (!inc) return new UserError(`${incidentRef(id)} does not exist.`);
     return new ConflictError(`${incidentRef(id)} is already ${statusLabel(inc.status).toLowerCase()}${inc.resolvedBy ? ` (by <@${inc.resolvedBy}>)` : ''}.`);
   }
+}
+
+/** Whether two reads of an incident show the same card (timestamps compared by value). */
+function sameCardFacts(a: Incident, b: Incident): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }

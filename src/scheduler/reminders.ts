@@ -9,7 +9,6 @@ import type { Logger } from '../observability/logger.js';
 import type { Policy } from '../policy.js';
 import { reminderMessage } from '../slack/blocks/reminder.js';
 import type { Store } from '../store/index.js';
-import { appendTimeline } from '../store/timeline.js';
 import { reminderAlreadyPosted } from './already-posted.js';
 import { z } from 'zod';
 import { incidentRef } from '../core/incident.js';
@@ -43,7 +42,7 @@ export function reminderJob(d: { store: Store; policy: Policy; slack: WebClient;
       const posted = await reminderAlreadyPosted(d.slack, { channel, threadTs: inc.cardTs ?? undefined, since: new Date(pending.at), incident: inc.id, seq });
       if (posted) {
         d.log.info({ incident: inc.id, seq }, 'reminder was already posted before a crash; not posting it again');
-        return { next: plan.next, payload: { seq } };
+        return { next: plan.next, payload: { seq }, timeline: { incidentId: inc.id, at: new Date(pending.at), actor: 'dr-bot', kind: 'reminder', data: { seq, missed: plan.missed, escalated: plan.escalate } } };
       }
       if (posted === undefined) d.log.warn({ incident: inc.id, seq }, 'cannot tell whether the reminder was posted before a crash; posting it');
     }
@@ -68,8 +67,8 @@ export function reminderJob(d: { store: Store; policy: Policy; slack: WebClient;
       metadata: msg.metadata as never,
       unfurl_links: false,
     });
-    await appendTimeline(d.store.db, { incidentId: inc.id, at: now, actor: 'dr-bot', kind: 'reminder', data: { seq, missed: plan.missed, escalated: plan.escalate } });
-    return { next: plan.next, payload: { seq } };
+    const timeline = { incidentId: inc.id, at: now, actor: 'dr-bot', kind: 'reminder', data: { seq, missed: plan.missed, escalated: plan.escalate } };
+    return { next: plan.next, payload: { seq }, timeline };
     },
   });
 }

@@ -4,6 +4,7 @@ import { retryDelayMs } from '../core/backoff.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Database } from '../store/db.js';
+import type { NewTimelineEntry } from '../store/timeline.js';
 import { checkpointJob, claimDueJobs, deadLetterJob, failJob, finishJob, LeaseLostError, releaseAll, releaseJob, type Job } from '../store/jobs.js';
 import { BadPayloadError, type RegisteredJob } from './jobs.js';
 
@@ -11,6 +12,8 @@ import { BadPayloadError, type RegisteredJob } from './jobs.js';
 export interface JobResult {
   next?: Date;
   payload?: Record<string, unknown>;
+  /** What the run did, for the incident's timeline: written in the statement that records the outcome. */
+  timeline?: NewTimelineEntry;
 }
 export interface JobContext {
   /** Persist intent before a side effect; throws when the job is no longer ours, so nothing is done twice. */
@@ -170,7 +173,7 @@ export class Scheduler {
       await this.persist(() => failJob(this.o.db, job, { owner: this.owner, retryInMs, error }), log);
       return;
     }
-    await this.persist(() => finishJob(this.o.db, job, { owner: this.owner, at: this.o.clock.now(), next: result.next, payload: result.payload }), log);
+    await this.persist(() => finishJob(this.o.db, job, { owner: this.owner, at: this.o.clock.now(), next: result.next, payload: result.payload, timeline: result.timeline }), log);
     if (!result.next) this.o.onJobDone?.(job);
   }
 

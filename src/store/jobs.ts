@@ -1,4 +1,5 @@
 import type { Queryable } from './db.js';
+import { appendTimeline, type NewTimelineEntry } from './timeline.js';
 
 export interface Job {
   id: number;
@@ -84,16 +85,26 @@ export async function claimDueJobs(q: Queryable, o: { owner: string; leaseMs: nu
 export async function finishJob(
   q: Queryable,
   job: Job,
-  o: { owner: string; at: Date; next?: Date; payload?: Record<string, unknown> },
+  o: { owner: string; at: Date; next?: Date; payload?: Record<string, unknown>; timeline?: NewTimelineEntry },
 ): Promise<'finished' | 'superseded'> {
-  const r = await q.query(
-    `UPDATE jobs SET locked_by = NULL, locked_until = NULL, attempts = 0, last_error = NULL,
+  const finish = `UPDATE jobs SET locked_by = NULL, locked_until = NULL, attempts = 0, last_error = NULL,
                      due_at = COALESCE($4::timestamptz, due_at), done_at = CASE WHEN $4::timestamptz IS NULL THEN $3::timestamptz ELSE NULL END,
                      payload = COALESCE($5, payload), version = version + 1
-     WHERE id = $1 AND locked_by = $2 AND version = $6`,
-    [job.id, o.owner, o.at, o.next ?? null, o.payload ? JSON.stringify(o.payload) : null, job.version],
-  );
+     WHERE id = $1 AND locked_by = $2 AND version = $6`;
+  const params = [job.id, o.owner, o.at, o.next ?? null, o.payload ? JSON.stringify(o.payload) : null, job.version];
+  const t = o.timeline;
+  // The run's timeline event rides in the same statement as its outcome: one round trip, written once.
+  const r = t
+    ? await q.query(
+        `WITH f AS (${finish} RETURNING id),
+         t AS (INSERT INTO timeline (incident_id, at, actor, kind, data) SELECT $7, $8, $9, $10, $11 FROM f)
+         SELECT id FROM f`,
+        [...params, t.incidentId, t.at, t.actor, t.kind, JSON.stringify(t.data ?? {})],
+      )
+    : await q.query(finish, params);
   if (r.rowCount === 1) return 'finished';
+  // Replanned meanwhile: their plan stands, but what this run did still happened and is recorded.
+  if (t) await appendTimeline(q, t);
   await releaseJob(q, job, o.owner);
   return 'superseded';
 }
