@@ -120,7 +120,10 @@ export class IncidentService {
    * The `post_card` job's work: adopt a card that already landed (an earlier run timed out or died after
    * Slack took it) — the message metadata names the incident — else post it; then record where it is.
    */
-  async postCard(inc: Incident, o: { adopt: boolean; beforePost: () => Promise<void> }): Promise<Incident> {
+  async postCard(
+    inc: Incident,
+    o: { adopt: boolean; beforePost: (channel: string) => Promise<void>; send?: <T>(channel: string, post: () => Promise<T>) => Promise<T> },
+  ): Promise<Incident> {
     if (o.adopt) {
       const landed = await findPostedCard(this.d.slack, this.d.channel, inc.id, new Date(inc.declaredAt.getTime() - 60_000));
       if (landed) {
@@ -128,14 +131,17 @@ export class IncidentService {
         return this.recordCard(inc, landed.channel, landed.ts);
       }
     }
-    await o.beforePost();
-    const posted = await (this.d.slackOnce ?? this.d.slack).chat.postMessage({
-      channel: this.d.channel,
-      ...(await this.renderCard(inc)),
-      metadata: { event_type: CARD_EVENT, event_payload: { incident: inc.id } },
-      unfurl_links: false,
-      unfurl_media: false,
-    } as never);
+    await o.beforePost(this.d.channel);
+    const card = await this.renderCard(inc);
+    const post = () =>
+      (this.d.slackOnce ?? this.d.slack).chat.postMessage({
+        channel: this.d.channel,
+        ...card,
+        metadata: { event_type: CARD_EVENT, event_payload: { incident: inc.id } },
+        unfurl_links: false,
+        unfurl_media: false,
+      } as never);
+    const posted = await (o.send ? o.send(this.d.channel, post) : post());
     return this.recordCard(inc, posted.channel!, posted.ts!);
   }
 

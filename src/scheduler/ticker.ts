@@ -5,8 +5,9 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Database } from '../store/db.js';
 import type { NewTimelineEntry } from '../store/timeline.js';
-import { checkpointJob, claimDueJobs, deadLetterJob, failJob, finishJob, LeaseLostError, releaseAll, releaseJob, type Job } from '../store/jobs.js';
+import { checkpointJob, claimDueJobs, deadLetterJob, deferJob, failJob, finishJob, LeaseLostError, releaseAll, releaseJob, type Job } from '../store/jobs.js';
 import { BadPayloadError, type RegisteredJob } from './jobs.js';
+import { Deferred, rateLimitedMs } from './deferred.js';
 
 /** What a handler answers: a next due time reschedules the job, nothing means it is done. */
 export interface JobResult {
@@ -158,6 +159,13 @@ export class Scheduler {
       if (!def) throw new BadPayloadError(job.kind, 'no definition for this kind');
       result = await def.run(job, { checkpoint: (patch) => checkpointJob(this.o.db, job, this.owner, patch) });
     } catch (err) {
+      const waitMs = err instanceof Deferred ? err.ms : rateLimitedMs(err);
+      if (waitMs !== undefined) {
+        // Waiting for a turn under Slack's rate limit is not a failure: no attempt is used up.
+        const payload = err instanceof Deferred && err.restorePayload ? job.payload : undefined;
+        await this.persist(() => deferJob(this.o.db, job, { owner: this.owner, inMs: waitMs, payload }), log);
+        return;
+      }
       if (err instanceof LeaseLostError) {
         log.warn('job was replanned or taken over meanwhile; this run stops without acting');
         await this.persist(() => releaseJob(this.o.db, job, this.owner), log);

@@ -120,6 +120,20 @@ export async function failJob(q: Queryable, job: Job, o: { owner: string; retryI
 }
 
 /**
+ * A run that only has to wait (its turn under Slack's rate limit): back in `inMs`, and this run does not
+ * count as an attempt. `payload` puts back the payload the run started with (its checkpoint undone).
+ */
+export async function deferJob(q: Queryable, job: Job, o: { owner: string; inMs: number; payload?: Record<string, unknown> }): Promise<void> {
+  await q.query(
+    `UPDATE jobs SET locked_by = NULL, locked_until = NULL, attempts = GREATEST(attempts - 1, 0),
+                     due_at = CASE WHEN version = $4 THEN now() + $3 * interval '1 millisecond' ELSE due_at END,
+                     payload = CASE WHEN version = $4 AND $5::jsonb IS NOT NULL THEN $5::jsonb ELSE payload END
+     WHERE id = $1 AND locked_by = $2`,
+    [job.id, o.owner, Math.max(0, Math.round(o.inMs)), job.version, o.payload ? JSON.stringify(o.payload) : null],
+  );
+}
+
+/**
  * A job out of attempts (or whose payload no handler can read): done, marked dead with the reason, never
  * claimed again. Answers false when the job was replanned meanwhile (a newer version deserves its own tries).
  */
@@ -198,4 +212,43 @@ export class LeaseLostError extends Error {
     super(`job ${id} is no longer ours (lease expired or rescheduled)`);
     this.name = 'LeaseLostError';
   }
+}
+
+/** A thread line queued after another of the same incident: what a leader may carry along in its post. */
+export interface FollowingLine {
+  id: number;
+  key: string;
+  text: string;
+  /** A run of its own already began posting it: it must go (or be adopted) on its own. */
+  started: boolean;
+}
+
+/** The incident's due thread lines after job `afterId`, in order (at most `limit`). */
+export async function followingLines(q: Queryable, kind: string, incidentId: number, afterId: number, limit: number): Promise<FollowingLine[]> {
+  const r = await q.query<FollowingLine>(
+    `SELECT id, key, payload->>'text' AS text, payload ? 'postingSince' AS started FROM jobs
+     WHERE kind = $1 AND incident_id = $2 AND id > $3 AND done_at IS NULL AND due_at <= now() ORDER BY id LIMIT $4`,
+    [kind, incidentId, afterId, limit],
+  );
+  return r.rows;
+}
+
+/** The texts of lines by id (a retried leader re-reads what it carried). */
+export async function linesById(q: Queryable, ids: number[]): Promise<Array<{ id: number; key: string; text: string }>> {
+  if (ids.length === 0) return [];
+  const r = await q.query<{ id: number; key: string; text: string }>(`SELECT id, key, payload->>'text' AS text FROM jobs WHERE id = ANY($1::bigint[]) ORDER BY id`, [ids]);
+  return r.rows;
+}
+
+/**
+ * Lines that went out inside another job's post: done, in one statement. A run of theirs in progress finds
+ * its version moved on and stops without acting.
+ */
+export async function finishCarried(q: Queryable, ids: number[], carrierKey: string): Promise<void> {
+  if (ids.length === 0) return;
+  await q.query(
+    `UPDATE jobs SET done_at = now(), locked_by = NULL, locked_until = NULL, version = version + 1, payload = payload || jsonb_build_object('postedWith', $2::text)
+     WHERE id = ANY($1::bigint[]) AND done_at IS NULL`,
+    [ids, carrierKey],
+  );
 }
