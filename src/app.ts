@@ -155,7 +155,7 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   // queue paused: the job is put back until after Retry-After and the other jobs go on.
   const slackOnce = new WebClient(config.SLACK_BOT_TOKEN, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: boltLogger(log) });
   // Turns under Slack's rate limits for the incident channel's posts and card edits (one per process).
-  const pacer = new SlackPacer(clock);
+  const pacer = new SlackPacer(clock, { enabled: config.SLACK_PACE === 'on' });
   let scheduler: Scheduler | undefined;
   const nudge = () => scheduler?.poke();
   const incidents = new IncidentService({ store, policy, slack: app.client, slackOnce, clock, log, channel: config.INCIDENT_CHANNEL, nudge });

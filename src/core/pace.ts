@@ -55,6 +55,11 @@ export class Pace {
     for (const b of this.bookings.values()) if (b.key === key) b.at += d;
   }
 
+  /** Whether `ticket` holds a booking (it was told to come back for its turn). */
+  booked(ticket: string): boolean {
+    return this.bookings.has(ticket);
+  }
+
   /** A booking that will not be used (the job found nothing to post) frees nothing but memory. */
   cancel(ticket: string): void {
     this.bookings.delete(ticket);

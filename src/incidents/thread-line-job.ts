@@ -62,15 +62,16 @@ export function threadLineJob(d: Deps): RegisteredJob {
       }
       if (target.earlierPending) return later(200);
       const since = job.payload.postingSince;
-      // A first run waits for its turn before it checkpoints (a retry's turn is taken before its post).
-      if (!since) await d.pacer.turn(job.id, { kind: 'post', channel });
+      // A first run waits for its turn before it checkpoints (a retry's turn is taken before its post). Only a
+      // line that had to wait for its turn carries others: without pressure each line is a post of its own.
+      const waited = !since && (await d.pacer.turn(job.id, { kind: 'post', channel }));
 
       // Longer than Slack's 4,000 characters (an update full of `&<>`): several replies, marked "continued",
       // each with its own key, so a retry posts only the parts that did not land. Such a line carries nothing.
       const parts = splitMessage(job.payload.text);
       let carried: Array<{ id: number; key: string; text: string }> = [];
       if (since) carried = await linesById(d.store.db, job.payload.carries ?? []);
-      else if (parts.length === 1) {
+      else if (waited && parts.length === 1) {
         let text = job.payload.text;
         for (const l of await followingLines(d.store.db, JOB.threadLine, job.incidentId, job.id, CARRY_AT_MOST)) {
           // In order only: a line that began on its own, and everything after it, goes later.

@@ -19,17 +19,27 @@ const limitOf = (c: PacedCall): [string, PaceLimit] => (c.kind === 'post' ? [`po
 export class SlackPacer {
   private readonly pace = new Pace();
 
-  constructor(private readonly clock: Clock) {}
+  /** `enabled: false` (SLACK_PACE=off): every turn is now; a 429 is still waited out, not retried into. */
+  constructor(
+    private readonly clock: Clock,
+    private readonly o: { enabled: boolean } = { enabled: true },
+  ) {}
 
-  /** Resolves when `ticket` (a job) may make the call; throws Deferred when its turn is further off. */
-  async turn(ticket: string | number, call: PacedCall): Promise<void> {
+  /**
+   * Resolves when `ticket` (a job) may make the call; throws Deferred when its turn is further off. Answers
+   * whether the call had to wait for its turn (the limit is being reached: worth carrying more in one call).
+   */
+  async turn(ticket: string | number, call: PacedCall): Promise<boolean> {
+    if (!this.o.enabled) return false;
     const [key, limit] = limitOf(call);
     const t = `${ticket}|${key}`;
+    const hadBooking = this.pace.booked(t);
     const wait = this.pace.slot(key, limit, t, this.clock.now().getTime());
-    if (wait === 0) return;
+    if (wait === 0) return hadBooking;
     if (wait > INLINE_WAIT_MS) throw new Deferred(wait);
     await sleep(wait);
     this.pace.slot(key, limit, t, this.clock.now().getTime()); // uses up the booking
+    return true;
   }
 
   /**

@@ -223,11 +223,14 @@ export interface FollowingLine {
   started: boolean;
 }
 
-/** The incident's due thread lines after job `afterId`, in order (at most `limit`). */
+/**
+ * The incident's waiting thread lines after job `afterId`, in order (at most `limit`). Due or not: a line
+ * told to look again later (its turn, an earlier line) is still next in the order.
+ */
 export async function followingLines(q: Queryable, kind: string, incidentId: number, afterId: number, limit: number): Promise<FollowingLine[]> {
   const r = await q.query<FollowingLine>(
     `SELECT id, key, payload->>'text' AS text, payload ? 'postingSince' AS started FROM jobs
-     WHERE kind = $1 AND incident_id = $2 AND id > $3 AND done_at IS NULL AND due_at <= now() ORDER BY id LIMIT $4`,
+     WHERE kind = $1 AND incident_id = $2 AND id > $3 AND done_at IS NULL ORDER BY id LIMIT $4`,
     [kind, incidentId, afterId, limit],
   );
   return r.rows;
