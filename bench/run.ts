@@ -11,18 +11,20 @@
  * - footprint: the compiled bot's cold start and resting memory, and the image size if Docker runs (footprint.ts).
  * - local: the local workspace from `npm start`: first start, restart, memory at rest and over a drill (local-workspace.ts).
  * - outbox: 500 mixed commands with kill -9 restarts and Slack faults: lost and doubled side effects (outbox.ts).
+ * - storm: 50 incidents in one channel, 20 updates/s for 60 s, reminders due, within Slack's rate limits (storm.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { runDeclareBench } from './declare-bench.js';
 import { runReminderBench } from './reminders.js';
 import { runFailoverBench } from './failover.js';
 import { runOutboxBench } from './outbox.js';
+import { runStormBench } from './storm.js';
 import { runConfirmBench } from './confirm.js';
 import { runFootprintBench } from './footprint.js';
 import { runLocalWorkspaceBench } from './local-workspace.js';
 import { printFigures, warnIfBusy, writeResults, type Figures } from './report.js';
 
-const SECTIONS = { declare: runDeclareBench, reminders: runReminderBench, failover: runFailoverBench, confirm: runConfirmBench, footprint: runFootprintBench, local: runLocalWorkspaceBench, outbox: runOutboxBench } as const;
+const SECTIONS = { declare: runDeclareBench, reminders: runReminderBench, failover: runFailoverBench, confirm: runConfirmBench, footprint: runFootprintBench, local: runLocalWorkspaceBench, outbox: runOutboxBench, storm: runStormBench } as const;
 type Section = keyof typeof SECTIONS;
 
 const asked = [...process.argv.slice(2), ...(process.env.BENCH_ONLY ?? '').split(',')].map((s) => s.trim()).filter(Boolean);

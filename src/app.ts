@@ -193,7 +193,7 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
       : new Scheduler({ db, clock, log: log.child({ component: 'scheduler' }), tickMs: config.SCHEDULER_TICK_MS, leaseMs: config.SCHEDULER_LEASE_MS, ...opts.scheduler, jobs,
           onClaim: (ms) => metrics.schedulerClaimSeconds.observe(ms / 1000),
           onJobStart: (job, lateMs) => metrics.jobLatenessSeconds.observe({ kind: job.kind }, Math.max(0, lateMs) / 1000),
-          onJobDone: (job) => incidents.waiter.finished(job.kind, job.key),
+          onJobDone: (job) => incidents.waiter.finished(job.kind, job.key, job.incidentId),
           onDeadLetter: async (job, dead) => {
             metrics.jobsDeadLettered.inc({ kind: job.kind });
             await announceDeadJob(db, job, dead);

@@ -13,7 +13,7 @@ import { queueCardEdit, queuePageRound, queueResolveFollowUps, queueThreadLine }
 import { DuplicateRequestError } from '../store/requests.js';
 import { incidentCard, type CardExtras } from '../slack/blocks/incident-card.js';
 import { levelReply, resolveReply, roleReply, updateReply } from '../slack/blocks/thread.js';
-import { JobWaiter } from '../scheduler/job-waiter.js';
+import { INCIDENT_WORK, JobWaiter } from '../scheduler/job-waiter.js';
 import { findPostedCard } from './find-card.js';
 
 const DUPLICATE = Symbol('duplicate request');
@@ -107,7 +107,9 @@ export class IncidentService {
         .catch(() => undefined);
       if (r && r.rows[0]!.n === 0) return true;
       if (Date.now() >= end) return false;
-      await new Promise((r) => setTimeout(r, 100));
+      // Woken when this process finishes a job of the incident (not polled: in a storm every update waits
+      // here while its line takes its turn); another replica's work is seen by the next read.
+      await this.waiter.wait(INCIDENT_WORK, String(id), Math.min(500, end - Date.now()));
     }
   }
 
