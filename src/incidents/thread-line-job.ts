@@ -60,7 +60,9 @@ export function threadLineJob(d: Deps): RegisteredJob {
         if (target.cardPending) return later(500);
         return d.noCard(job.incidentId);
       }
-      if (target.earlierPending) return later(200);
+      // Behind an earlier line: look again just after that one is due (it may well carry this one along)
+      // rather than every 200 ms while it waits for its turn — in a storm that polling was most of the work.
+      if (target.earlierPending) return later(Math.max(200, (target.earlierDueAt?.getTime() ?? 0) - d.clock.now().getTime() + 200));
       const since = job.payload.postingSince;
       // A first run waits for its turn before it checkpoints (a retry's turn is taken before its post). Only a
       // line that had to wait for its turn carries others: without pressure each line is a post of its own.

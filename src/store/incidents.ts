@@ -109,18 +109,21 @@ export class IncidentStore {
 
   /**
    * Where a thread line of the incident goes, and whether an earlier line of it is still waiting (lines go
-   * out in order): one round trip for what a thread-line job reads before posting.
+   * out in order) and until when: one round trip for what a thread-line job reads before posting.
    */
-  async threadTarget(id: number, lineJobId: number): Promise<{ channelId: string | null; cardTs: string | null; earlierPending: boolean; cardPending: boolean } | undefined> {
-    const r = await this.db.query<{ channel_id: string | null; card_ts: string | null; earlier: boolean; card_pending: boolean }>(
+  async threadTarget(
+    id: number,
+    lineJobId: number,
+  ): Promise<{ channelId: string | null; cardTs: string | null; earlierPending: boolean; earlierDueAt: Date | null; cardPending: boolean } | undefined> {
+    const r = await this.db.query<{ channel_id: string | null; card_ts: string | null; earlier_due: Date | null; card_pending: boolean }>(
       `SELECT channel_id, card_ts,
-              EXISTS (SELECT 1 FROM jobs WHERE kind = '${JOB.threadLine}' AND incident_id = $1 AND done_at IS NULL AND id < $2) AS earlier,
+              (SELECT max(due_at) FROM jobs WHERE kind = '${JOB.threadLine}' AND incident_id = $1 AND done_at IS NULL AND id < $2) AS earlier_due,
               card_ts IS NULL AND EXISTS (SELECT 1 FROM jobs WHERE kind = '${JOB.postCard}' AND key = $1::text AND done_at IS NULL) AS card_pending
        FROM incidents WHERE id = $1`,
       [id, lineJobId],
     );
     const row = r.rows[0];
-    return row && { channelId: row.channel_id, cardTs: row.card_ts, earlierPending: row.earlier, cardPending: row.card_pending };
+    return row && { channelId: row.channel_id, cardTs: row.card_ts, earlierPending: row.earlier_due !== null, earlierDueAt: row.earlier_due, cardPending: row.card_pending };
   }
 
   async byCard(channelId: string, ts: string): Promise<Incident | undefined> {

@@ -41,12 +41,12 @@ describe("the bot's turns under the limits (pure)", () => {
   it('a burst goes at once, then one slot a second in the order asked; a booking is kept', () => {
     const p = new Pace();
     const waits = ['a', 'b', 'c', 'd', 'e'].map((t) => p.slot('post:C1', POSTS_PER_CHANNEL, t, 0));
-    expect(waits).toEqual([0, 0, 0, 1_000, 2_000]);
+    expect(waits).toEqual([0, 0, 0, 1_100, 2_200]);
     // 'e' comes back early: still waiting; on time: goes, without taking another slot.
-    expect(p.slot('post:C1', POSTS_PER_CHANNEL, 'e', 1_500)).toBe(500);
-    expect(p.slot('post:C1', POSTS_PER_CHANNEL, 'e', 2_000)).toBe(0);
+    expect(p.slot('post:C1', POSTS_PER_CHANNEL, 'e', 1_500)).toBe(700);
+    expect(p.slot('post:C1', POSTS_PER_CHANNEL, 'e', 2_200)).toBe(0);
     expect(p.booked('e')).toBe(false);
-    expect(p.slot('post:C1', POSTS_PER_CHANNEL, 'f', 2_000)).toBe(1_000);
+    expect(p.slot('post:C1', POSTS_PER_CHANNEL, 'f', 2_200)).toBe(1_100);
   });
 
   it('never more than the limit: any window of n seconds holds at most burst + n posts', () => {
@@ -54,6 +54,7 @@ describe("the bot's turns under the limits (pure)", () => {
     const at: number[] = [];
     for (let i = 0; i < 200; i++) {
       const now = i * 37; // asks far faster than one a second
+      // (slots are 1.1 s apart: a tenth under Slack's one a second)
       at.push(now + p.slot('post:C1', POSTS_PER_CHANNEL, `t${i}`, now));
     }
     at.sort((a, b) => a - b);
@@ -66,9 +67,10 @@ describe("the bot's turns under the limits (pure)", () => {
   it('a 429 moves the schedule and its bookings past Retry-After', () => {
     const p = new Pace();
     for (const t of ['a', 'b', 'c']) p.slot('post:C1', POSTS_PER_CHANNEL, t, 0);
-    expect(p.slot('post:C1', POSTS_PER_CHANNEL, 'd', 0)).toBe(1_000);
+    expect(p.slot('post:C1', POSTS_PER_CHANNEL, 'd', 0)).toBe(1_100);
     p.refused('post:C1', 3_000, 0);
-    expect(p.slot('post:C1', POSTS_PER_CHANNEL, 'd', 1_000)).toBe(3_000);
+    // Its booking (1.1 s) moved by the 3 s it was told to wait.
+    expect(p.slot('post:C1', POSTS_PER_CHANNEL, 'd', 1_000)).toBe(3_100);
     expect(p.slot('post:C1', POSTS_PER_CHANNEL, 'e', 1_000)).toBeGreaterThanOrEqual(2_000);
   });
 });
