@@ -148,12 +148,7 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
         });
 
   // Every request Slack may deliver again (x-slack-retry-num) acts once: a copy is acked and dropped.
-  // Its claim is the only database work before the ack: on connections of its own, it never queues behind
-  // the jobs' and handlers' queries in the main pool (PGlite has one connection: shared).
-  const doorDb = config.DATABASE_URL
-    ? openPostgres(config.DATABASE_URL, { max: 2, queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS, onError: (err) => log.warn({ err }, 'idle database connection lost') })
-    : db;
-  app.use(actOnce({ db: doorDb, log, takeoverMs: config.REQUEST_TAKEOVER_MS }));
+  app.use(actOnce({ db, log, takeoverMs: config.REQUEST_TAKEOVER_MS }));
   // Cards and thread lines go out through a client without automatic retries: a timed-out post may still
   // land, and the job then adopts it (message metadata) instead of posting a second one.
   // A 429 is answered at once (rejectRateLimitedCalls), not waited out inside the client with its whole
@@ -263,7 +258,6 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
       if (!(await inFlight.drain(8_000))) log.warn({ inFlight: inFlight.size }, 'stopping with requests still in flight');
       await actions.drain(10_000);
       await scheduler?.stop();
-      if (doorDb !== db) await doorDb.close();
       await db.close();
       infra.close();
     },
