@@ -1,7 +1,7 @@
 /**
  * The production form's footprint: the compiled bot (`node dist/src/main.js`, built first when stale) as
  * its own OS process in HTTP mode, against the local PostgreSQL and the Slack emulator (in this process),
- * with the image's settings (its NODE_OPTIONS and a NODE_COMPILE_CACHE), on BENCH_NODE (bench/image.ts;
+ * with the image's settings (its NODE_OPTIONS and its CMD's node flags), on BENCH_NODE (bench/image.ts;
  * BENCH_NODE_OPTIONS replaces the image's NODE_OPTIONS).
  *
  * - cold_start_ms: spawn → first GET /healthz 200 (polled every 10 ms), median of BENCH_COLD_STARTS (5)
@@ -15,9 +15,6 @@
  *   saying there is none.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { SlackEmulator } from '../src/sandbox/emulator.js';
@@ -25,7 +22,7 @@ import { startBotProcess, type BotProcess } from '../test/helpers/bot-process.js
 import { CHANNELS, PEOPLE, SECRET, seedWorkspace, TOKEN } from '../test/helpers/harness.js';
 import { createTestDatabase } from '../test/helpers/pg.js';
 import { procSample } from './bot-probe.js';
-import { BOT_NODE, IMAGE_NODE_OPTIONS } from './image.js';
+import { BOT_NODE, IMAGE_NODE_ARGS, IMAGE_NODE_OPTIONS } from './image.js';
 import type { Figures } from './report.js';
 
 const run = promisify(execFile);
@@ -33,15 +30,14 @@ const num = (v: string | undefined, d: number) => (v && Number.isFinite(Number(v
 const IDLE_MS = num(process.env.BENCH_IDLE_MS, 120_000);
 const COLD_STARTS = num(process.env.BENCH_COLD_STARTS, 5);
 const DECLARES = 100;
-const COMPILE_CACHE = mkdtempSync(path.join(os.tmpdir(), 'drbench-compile-cache-'));
-/** As the Dockerfile sets them (the compile cache takes effect on Node 22.1 and newer). */
-const IMAGE_ENV = { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? IMAGE_NODE_OPTIONS, NODE_COMPILE_CACHE: COMPILE_CACHE, LOG_LEVEL: 'warn', INCIDENT_CHANNEL: CHANNELS.incidents };
+/** As the Dockerfile sets them. */
+const IMAGE_ENV = { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? IMAGE_NODE_OPTIONS, LOG_LEVEL: 'warn', INCIDENT_CHANNEL: CHANNELS.incidents };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 /** Wall time spawn → healthy, and the CPU time the process used for it (less at the mercy of a busy machine). */
 async function coldStart(o: { apiUrl: string; databaseUrl: string; compiled: boolean }): Promise<{ ms: number; cpuMs: number }> {
-  const bot = await startBotProcess({ ...o, node: BOT_NODE, env: IMAGE_ENV, healthPollMs: 10 });
+  const bot = await startBotProcess({ ...o, node: BOT_NODE, nodeArgs: IMAGE_NODE_ARGS, env: IMAGE_ENV, healthPollMs: 10 });
   const ms = bot.healthyAt - bot.spawnedAt;
   const cpuMs = procSample(bot.child.pid!)?.cpuMs ?? NaN;
   await bot.stop();
@@ -75,7 +71,7 @@ export async function runFootprintBench(): Promise<{ figures: Figures; details: 
     const tsx: Array<{ ms: number; cpuMs: number }> = [];
     for (let i = 0; i < Math.min(3, COLD_STARTS); i++) tsx.push(await coldStart({ ...base, compiled: false }));
 
-    bot = await startBotProcess({ ...base, compiled: true, node: BOT_NODE, env: IMAGE_ENV });
+    bot = await startBotProcess({ ...base, compiled: true, node: BOT_NODE, nodeArgs: IMAGE_NODE_ARGS, env: IMAGE_ENV });
     emulator.botEndpoint = `http://127.0.0.1:${bot.port}/slack/events`;
     const started = procSample(bot.child.pid!);
     for (let i = 1; i <= DECLARES; i++) {
@@ -108,6 +104,7 @@ export async function runFootprintBench(): Promise<{ figures: Figures; details: 
       details: {
         node: (await run(BOT_NODE, ['--version'])).stdout.trim(),
         heap: IMAGE_ENV.NODE_OPTIONS,
+        nodeArgs: IMAGE_NODE_ARGS,
         idleMs: IDLE_MS,
         idleShortened: IDLE_MS < 120_000,
         rssMb: { healthy: started?.rssMb, after100Declares: afterDeclares?.rssMb, idleMax, rest: rest.rssMb, peakHwm: rest.hwmMb },
@@ -119,6 +116,5 @@ export async function runFootprintBench(): Promise<{ figures: Figures; details: 
     await bot?.stop().catch(() => undefined);
     await emulator.stop();
     await db.drop();
-    rmSync(COMPILE_CACHE, { recursive: true, force: true });
   }
 }

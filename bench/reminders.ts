@@ -27,7 +27,7 @@ import { COMPILED_ENTRY, startBotProcess, type BotProcess } from '../test/helper
 import { CHANNELS, PEOPLE } from '../test/helpers/harness.js';
 import { cpuAccount, histogramDelta, ownChildren, parseHistogram, procSample, scrape, watchProcess } from './bot-probe.js';
 import { heapProbeOptions, heapProbeSeries } from './bot-heap-probe.js';
-import { BOT_NODE, IMAGE_NODE_OPTIONS } from './image.js';
+import { BOT_NODE, IMAGE_NODE_ARGS, IMAGE_NODE_OPTIONS } from './image.js';
 import { analysePosts, histogramMs, type Posts } from './reminders-figures.js';
 import { backendPids, createBenchDatabase, dbCounters, explainClaim, jobStats, seedIncidents, type BenchDatabase } from './reminders-seed.js';
 import type { Figures } from './report.js';
@@ -89,6 +89,7 @@ export async function runReminderBench(): Promise<{ figures: Figures; details: R
       databaseUrl: database.url,
       compiled: true,
       node: BOT_NODE,
+      nodeArgs: IMAGE_NODE_ARGS,
       env: {
         DR_POLICY: policy,
         INCIDENT_CHANNEL: CHANNELS.incidents,

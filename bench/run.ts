@@ -10,6 +10,7 @@
  * - confirm: Confirm click → first step started, with the preflight re-check against local targets (confirm.ts).
  * - footprint: the compiled bot's cold start and resting memory, and the image size if Docker runs (footprint.ts).
  * - local: the local workspace from `npm start`: first start, restart, memory at rest and over a drill (local-workspace.ts).
+ * - data: partner recovery and transaction replay at 100,000 rows, and the recovery's peak memory (data-recovery.ts).
  * - outbox: 500 mixed commands with kill -9 restarts and Slack faults: lost and doubled side effects (outbox.ts).
  * - storm: 50 incidents in one channel, 20 updates/s for 60 s, reminders due, within Slack's rate limits (storm.ts).
  */
@@ -22,9 +23,10 @@ import { runStormBench } from './storm.js';
 import { runConfirmBench } from './confirm.js';
 import { runFootprintBench } from './footprint.js';
 import { runLocalWorkspaceBench } from './local-workspace.js';
+import { runDataRecoveryBench } from './data-recovery.js';
 import { printFigures, warnIfBusy, writeResults, type Figures } from './report.js';
 
-const SECTIONS = { declare: runDeclareBench, reminders: runReminderBench, failover: runFailoverBench, confirm: runConfirmBench, footprint: runFootprintBench, local: runLocalWorkspaceBench, outbox: runOutboxBench, storm: runStormBench } as const;
+const SECTIONS = { declare: runDeclareBench, reminders: runReminderBench, failover: runFailoverBench, confirm: runConfirmBench, footprint: runFootprintBench, local: runLocalWorkspaceBench, outbox: runOutboxBench, data: runDataRecoveryBench, storm: runStormBench } as const;
 type Section = keyof typeof SECTIONS;
 
 const asked = [...process.argv.slice(2), ...(process.env.BENCH_ONLY ?? '').split(',')].map((s) => s.trim()).filter(Boolean);

@@ -25,6 +25,10 @@ import drRollback from './dr/rollback.js';
 import drRestoreDb from './dr/restore-db.js';
 import drVerifyBackup from './dr/verify-backup.js';
 import drRecoverService from './dr/recover-service.js';
+import drReplayTransactions from './dr/replay-transactions.js';
+import drRecoverPartners from './dr/recover-partners.js';
+import drVerifyQr from './dr/verify-qr.js';
+import drRegenerateQr from './dr/regenerate-qr.js';
 
 /** Every command the bot has, listed by hand so that nothing is loaded by accident. */
-export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, close, remind, comms, timeline, page, help, drHealth, drFailoverDb, drFlushCache, drVerifyIntegrity, drScale, drRestart, drRollback, drRestoreDb, drVerifyBackup, drRecoverService, oncallShow, oncallOverride, oncallHelp];
+export const commands: CommandDef<any>[] = [declare, update, assign, level, status, list, resolve, close, remind, comms, timeline, page, help, drHealth, drFailoverDb, drFlushCache, drVerifyIntegrity, drScale, drRestart, drRollback, drRestoreDb, drVerifyBackup, drRecoverService, drReplayTransactions, drRecoverPartners, drVerifyQr, drRegenerateQr, oncallShow, oncallOverride, oncallHelp];

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run build`: TypeScript → dist/ (tsc, tsconfig.build.json), plus the files the code reads at run time
- * next to itself (SQL migrations, the local workspace's static page). `--if-stale` (npm start's prestart)
+ * next to itself (SQL migrations, the local workspace's static page), and the local workspace's embedded
+ * database template (dist/embedded-template.tar.gz). `--if-stale` (npm start's prestart)
  * builds only when a source is newer than the last build, so a fresh clone builds once and an edit rebuilds.
  * Plain JavaScript on purpose: it must run before anything is compiled.
  */
@@ -40,4 +41,10 @@ console.error('building dist/ …');
 const r = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
 if (r.status !== 0) process.exit(r.status ?? 1);
 for (const dir of ASSETS) cpSync(join(ROOT, dir), join(ROOT, 'dist', dir), { recursive: true });
+// The local workspace's embedded database, initialised once here rather than at every fresh DATA_DIR's
+// first start (src/sandbox/embedded-database.ts). The image has no local workspace: --no-embedded-template.
+if (!process.argv.includes('--no-embedded-template') && existsSync(join(ROOT, 'node_modules', '@electric-sql', 'pglite'))) {
+  const { writeEmbeddedTemplate } = await import(join(ROOT, 'dist', 'src', 'sandbox', 'embedded-database.js'));
+  await writeEmbeddedTemplate();
+}
 writeFileSync(STAMP, `${new Date().toISOString()}\n`);

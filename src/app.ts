@@ -8,7 +8,8 @@ import type { Config } from './config.js';
 import { IncidentService } from './incidents/service.js';
 import { boltLogger } from './observability/bolt-logger.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import { createMetrics, incidentsOpenGauge, outcomeGauges } from './observability/metrics.js';
+import { createMetrics, incidentsOpenGauge, outcomeGauges, recoveryGauges } from './observability/metrics.js';
+import { listMeasures, measureFigures } from './store/recovery-measures.js';
 import { outcomeCounts } from './store/metrics.js';
 import { loadPolicy, type Policy } from './policy.js';
 import { reportError, unwrap } from './slack/errors.js';
@@ -40,6 +41,8 @@ import { migrate } from './store/migrate.js';
 import { createInfra, type Infra } from './infra/index.js';
 import { ActionEngine } from './runbooks/engine.js';
 import { builtInRunbooks } from './runbooks/index.js';
+import { checkDataNames } from './runbooks/recovery/data-names.js';
+import { restoreTestJobs, startRestoreTests } from './runbooks/recovery/restore-test-jobs.js';
 import { actionJobs, startActions } from './runbooks/lifecycle.js';
 import { registerActionButtons } from './slack/interactions-actions.js';
 import { ActionStore } from './store/actions.js';
@@ -104,6 +107,9 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   const policy = opts.policy ?? loadPolicy(givenConfig.DR_POLICY);
   // Broken templates stop start-up here, before anything listens.
   const templates = loadTemplates(givenConfig.TEMPLATES_DIR);
+  const infra = createInfra({ ...process.env, ...opts.env });
+  // A table or function the policy names that the platform database lacks stops start-up here, before anything opens.
+  await checkDataNames(policy, infra, log);
   const clientOptions = {
     slackApiUrl: givenConfig.SLACK_API_URL,
     retryConfig: { retries: opts.slackRetries ?? 3, factor: 2, minTimeout: 250, maxTimeout: 5_000 },
@@ -122,6 +128,7 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   const metrics = createMetrics();
   incidentsOpenGauge(metrics.registry, () => store.incidents.openByLevel());
   outcomeGauges(metrics.registry, () => outcomeCounts(db));
+  recoveryGauges(metrics.registry, () => measureFigures(db));
   const registry = new CommandRegistry(commands);
 
   const routes = [healthRoute(store), metricsRoute(metrics.registry)];
@@ -159,7 +166,8 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   let scheduler: Scheduler | undefined;
   const nudge = () => scheduler?.poke();
   const incidents = new IncidentService({ store, policy, slack: app.client, slackOnce, clock, log, channel: config.INCIDENT_CHANNEL, nudge });
-  const infra = createInfra({ ...process.env, ...opts.env });
+  // The card shows the RPO/RTO the recoveries measured.
+  incidents.on({ cardExtras: async (inc) => ({ measures: await listMeasures(db, inc.id) }) });
   const actions = new ActionEngine(
     { store, actions: new ActionStore(db), policy, slack: app.client, clock, log: log.child({ component: 'actions' }), infra, channel: config.INCIDENT_CHANNEL, slackOnce, nudge, waiter: incidents.waiter },
     builtInRunbooks,
@@ -186,6 +194,7 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
     ...incidentJobs({ store, incidents, checklist, slackOnce, pacer, clock }),
     ...actionJobs(actions),
     ...paging.jobs,
+    ...restoreTestJobs({ db, policy, infra, clock, log: log.child({ component: 'restore-test' }), slack: app.client, channel: config.INCIDENT_CHANNEL, incidents, nudge }),
   ]);
   scheduler =
     opts.scheduler === false
@@ -236,6 +245,7 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
     async start(listen = config.PORT) {
       // Runs a dead process left behind are marked interrupted and announced before anything else happens.
       await startActions(actions).catch((err: unknown) => log.error({ err }, 'could not check for interrupted actions'));
+      await startRestoreTests({ db, policy, clock }).catch((err: unknown) => log.error({ err }, 'could not plan the restore test'));
       // Incidents left without a card and pages never sent (their jobs died, or a crash predates them) get jobs.
       await sweepUnsent(db)
         .then((swept) => Object.values(swept).some((n) => n > 0) && log.warn({ swept }, 'start-up sweep: queued work that was never carried out'))

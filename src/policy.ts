@@ -24,7 +24,8 @@ const level = z
     ackTimeout: duration.default(900_000),
     /** Recovery time objectives: how soon the incident should be acknowledged, mitigated, resolved. */
     objectives: z
-      .object({ acknowledge: duration.optional(), mitigate: duration.optional(), resolve: duration.optional() })
+      // rpo: data a recovery may lose (lag at promotion, restore point before the start); rto: declaration → probes passing.
+      .object({ acknowledge: duration.optional(), mitigate: duration.optional(), resolve: duration.optional(), rpo: duration.optional(), rto: duration.optional() })
       .strict()
       .default({}),
   })
@@ -41,7 +42,7 @@ const level = z
       updateEveryMs: l.updateEvery,
       twoPersonRule: l.twoPersonRule,
       ackTimeoutMs: l.ackTimeout,
-      objectives: { acknowledgeMs: l.objectives.acknowledge, mitigateMs: l.objectives.mitigate, resolveMs: l.objectives.resolve },
+      objectives: { acknowledgeMs: l.objectives.acknowledge, mitigateMs: l.objectives.mitigate, resolveMs: l.objectives.resolve, rpoMs: l.objectives.rpo, rtoMs: l.objectives.rto },
     }),
   );
 

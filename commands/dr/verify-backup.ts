@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { restoreTestNow } from '../../src/runbooks/recovery/restore-test-jobs.js';
 import { INCIDENT_COMMANDER } from '../../src/core/roles.js';
 import { UserError } from '../../src/core/errors.js';
 import { escapeMrkdwn } from '../../src/core/mrkdwn.js';
@@ -9,7 +10,7 @@ import { defineCommand } from '../../src/slack/command.js';
 import { rdsUnreachable } from '../../src/runbooks/target-hints.js';
 import { rdsDefaults } from '../../src/runbooks/policy-schema.js';
 
-const usage = '/dr verify-backup';
+const usage = '/dr verify-backup [--restore-test]';
 
 // Read-only (DescribeDBSnapshots), so it answers at once like /dr health rather than asking for a confirmation.
 export default defineCommand({
@@ -17,14 +18,25 @@ export default defineCommand({
   summary: "The newest automated RDS snapshot's status and age against the policy's limit (read-only)",
   usage,
   allowedRoles: [INCIDENT_COMMANDER, 'dba', 'technical_lead', 'infrastructure_engineer'],
-  examples: ['/dr verify-backup'],
+  examples: ['/dr verify-backup', '/dr verify-backup --restore-test'],
+  booleanFlags: ['restore-test'],
   input: (t, policy) => {
-    if (t.positionals.length > 0 || Object.keys(t.flags).length > 0) throw new UserError('`/dr verify-backup` takes no arguments.', usage);
+    const other = Object.keys(t.flags).filter((f) => f !== 'restore-test');
+    if (t.positionals.length > 0 || other.length > 0) throw new UserError('`/dr verify-backup` takes no arguments but `--restore-test`.', usage);
     rdsDatabase(policy);
-    return {};
+    const restoreTest = t.flags['restore-test'] === true;
+    if (restoreTest && !policy.targets.database?.restoreTest) throw new UserError('The policy has no restore test (`targets.database.restoreTest` in dr-policy.yml: the scratch instance, the report channel).', usage);
+    return { restoreTest };
   },
-  args: z.object({}),
-  handle: async (ctx) => {
+  args: z.object({ restoreTest: z.boolean().default(false) }),
+  handle: async (ctx, a) => {
+    if (a.restoreTest) {
+      // The test takes as long as a restore (hours on real data): it runs as a job, and reports to its channel.
+      const cfg = ctx.policy.targets.database!.restoreTest!;
+      await restoreTestNow({ db: ctx.store.db, clock: ctx.clock }, `${ctx.clock.now().getTime().toString(36)}-${ctx.userId}`);
+      await ctx.reply(`Restore test started: the newest snapshot goes into the scratch instance ${cfg.instance}, is checked and deleted. The report goes to ${cfg.channel ? cfg.channel : 'the incident channel'}; a failure opens an L${cfg.failureLevel} incident.`);
+      return;
+    }
     let r;
     try {
       r = await verifyBackup(ctx);

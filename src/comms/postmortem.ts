@@ -2,6 +2,8 @@ import { formatDuration } from '../core/duration.js';
 import { incidentRef, statusLabel, type Incident } from '../core/incident.js';
 import { levelLabel } from '../core/levels.js';
 import { milestones } from '../core/objectives.js';
+import { measureDuration } from '../core/recovery-measures.js';
+import { measureOf } from './timeline-lines.js';
 import type { Policy } from '../policy.js';
 import type { ChecklistItem } from '../store/checklist.js';
 import type { TimelineEntry } from '../store/timeline.js';
@@ -60,6 +62,12 @@ export function postmortemMarkdown(inc: Incident, timeline: TimelineEntry[], che
     ...milestones(inc, level, now).map(
       (m) => `| ${m.label} | ${m.tookMs !== undefined ? formatDuration(m.tookMs) : 'not yet'} | ${m.objectiveMs !== undefined ? formatDuration(m.objectiveMs) : '–'} | ${m.met === true ? 'yes' : m.met === false ? '**no**' : '–'} |`,
     ),
+    // RPO/RTO as the recoveries measured them (not only as targeted).
+    ...timeline.filter((e) => e.kind === 'recovery_measured').map((e) => {
+      const m = measureOf(e.data as Record<string, any>);
+      const label = m.kind === 'rpo' ? `RPO measured (${m.source.replace('_', ' ')})` : 'RTO measured (declaration → probes passing)';
+      return `| ${label} | ${measureDuration(m.valueMs)} | ${m.objectiveMs !== null ? formatDuration(m.objectiveMs) : '–'} | ${m.objectiveMs === null ? '–' : m.valueMs <= m.objectiveMs ? 'yes' : '**no**'} |`;
+    }),
     '',
     '## Roles at the end',
     '',

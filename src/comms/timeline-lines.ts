@@ -1,4 +1,5 @@
 import { formatDuration } from '../core/duration.js';
+import { measureText, type RecoveryMeasure } from '../core/recovery-measures.js';
 import type { LevelNumber } from '../core/levels.js';
 import type { Policy } from '../policy.js';
 import type { TimelineEntry } from '../store/timeline.js';
@@ -46,6 +47,10 @@ export function describeEntry(e: TimelineEntry, policy: Policy): { text: string;
     case 'refused':
     case 'action_refused':
       return { section: e.kind === 'refused' ? 'other' : 'actions', text: `Refused ${short(d.command ?? d.kind ?? 'a request')} for ${who(e.actor)}: ${short(d.reason)}` };
+    case 'recovery_measured':
+      return { section: 'actions', text: `Measured after ${d.kind ?? 'action'} #${d.action}: ${measureText(measureOf(d))}`.replace(/:white_check_mark:/g, '(met)').replace(/:x:/g, '(missed)') };
+    case 'recovery_probes_failing':
+      return { section: 'actions', text: `Health probes still failing 1 h after action #${d.action}: ${short((d.failing ?? []).join(', '))}; no RTO recorded` };
     default:
       if (e.kind.startsWith('action_')) return { section: 'actions', text: actionText(e, d) };
       if (e.kind.startsWith('page')) return { section: 'pages', text: `${e.kind.replace(/_/g, ' ')} — ${who(e.actor)} ${short(JSON.stringify(d), 200)}` };
@@ -74,3 +79,15 @@ function actionText(e: TimelineEntry, d: Record<string, any>): string {
       return `${name} ${e.kind.slice('action_'.length).replace(/_/g, ' ')}${e.actor !== 'dr-bot' ? ` by ${who(e.actor)}` : ''}`;
   }
 }
+
+/** A `recovery_measured` row's data as a measure (for its words). */
+export const measureOf = (d: Record<string, any>): RecoveryMeasure => ({
+  actionId: Number(d.action),
+  kind: d.measure,
+  source: d.source,
+  valueMs: Number(d.valueMs),
+  lagBytes: d.lagBytes ?? null,
+  restorePoint: d.restorePoint ? new Date(d.restorePoint) : null,
+  objectiveMs: d.objectiveMs ?? null,
+  measuredAt: new Date(0),
+});

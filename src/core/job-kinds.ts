@@ -25,6 +25,12 @@ export const JOB = {
   actionCardEdit: 'action_card_edit',
   actionExpiry: 'action_expiry',
   staleActions: 'stale_actions',
+  /** After a recovery succeeded: run the health probes until they pass, then record the RTO (declaration → passing). */
+  rtoProbe: 'rto_probe',
+  /** The scheduled restore test (key `schedule`, recurring) or one asked for now (`now:<n>`), in short phases. */
+  restoreTest: 'restore_test',
+  /** Its report in the configured channel. */
+  restoreTestReport: 'restore_test_report',
 } as const;
 
 export type JobKind = (typeof JOB)[keyof typeof JOB];

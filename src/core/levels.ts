@@ -18,7 +18,7 @@ export interface LevelPolicy {
   twoPersonRule: boolean;
   ackTimeoutMs: number;
   /** Recovery time objectives; an unset one is simply not reported against. */
-  objectives: { acknowledgeMs?: number; mitigateMs?: number; resolveMs?: number };
+  objectives: { acknowledgeMs?: number; mitigateMs?: number; resolveMs?: number; rpoMs?: number; rtoMs?: number };
 }
 
 const ALIASES: Record<string, LevelNumber> = {

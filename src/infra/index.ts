@@ -4,8 +4,10 @@
  */
 import type { KubernetesTarget, RdsTarget, SqlAccess } from '../runbooks/policy-schema.js';
 import { CloudWatchAdapter } from './cloudwatch.js';
+import { DataAdapter } from './data/index.js';
 import { HttpAdapter } from './http.js';
 import { KubernetesAdapter } from './kubernetes.js';
+import { KubernetesBatchAdapter } from './kubernetes-batch.js';
 import { PostgresAdapter } from './postgres.js';
 import { RdsAdapter, type RdsAccess } from './rds.js';
 import { sqlConnection, type SqlTarget } from './sql-access.js';
@@ -17,9 +19,13 @@ export interface Infra {
   /** The value of an env variable the policy names; undefined when unset or blank. */
   env(name: string | undefined): string | undefined;
   postgres: PostgresAdapter;
+  /** The procedures' data recovery: transaction replay, partner copy, QR checks. */
+  data: DataAdapter;
   redis: RedisAdapter;
   http: HttpAdapter;
   kubernetes(target: KubernetesTarget): KubernetesAdapter;
+  /** batch/v1 (Jobs from CronJobs) on the same cluster. */
+  kubernetesBatch(target: KubernetesTarget): KubernetesBatchAdapter;
   rds(target: RdsTarget): RdsAdapter;
   cloudwatch(target: RdsTarget): CloudWatchAdapter;
   /** A SQL URL with the policy's TLS and IAM settings applied (an IAM token is minted per call). */
@@ -37,6 +43,7 @@ export class MissingEnvError extends Error {
 export function createInfra(environment: Env): Infra {
   const env = (name: string | undefined) => (name && environment[name]?.trim() ? environment[name]!.trim() : undefined);
   const kubes = new WeakMap<KubernetesTarget, KubernetesAdapter>();
+  const batches = new WeakMap<KubernetesTarget, KubernetesBatchAdapter>();
   const rdses = new Map<RdsTarget, RdsAdapter>();
   const cloudwatches = new Map<RdsTarget, CloudWatchAdapter>();
   const aws = (t: RdsTarget, endpointEnv: string): RdsAccess => ({
@@ -49,6 +56,7 @@ export function createInfra(environment: Env): Infra {
   return {
     env,
     postgres: new PostgresAdapter(),
+    data: new DataAdapter(),
     redis: new RedisAdapter(),
     http: new HttpAdapter(),
     kubernetes(t) {
@@ -58,6 +66,14 @@ export function createInfra(environment: Env): Infra {
         kubes.set(t, k);
       }
       return k;
+    },
+    kubernetesBatch(t) {
+      let b = batches.get(t);
+      if (!b) {
+        b = new KubernetesBatchAdapter({ kubeconfigPath: env(t.kubeconfigEnv), server: env(t.serverEnv), token: env(t.tokenEnv) });
+        batches.set(t, b);
+      }
+      return b;
     },
     rds(t) {
       let r = rdses.get(t);

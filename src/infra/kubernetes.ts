@@ -41,7 +41,7 @@ export interface KubeAccess {
   token?: string;
 }
 
-function kubeConfig(k8s: typeof import('@kubernetes/client-node'), a: KubeAccess) {
+export function kubeConfig(k8s: typeof import('@kubernetes/client-node'), a: KubeAccess) {
   const kc = new k8s.KubeConfig();
   if (a.kubeconfigPath) kc.loadFromFile(a.kubeconfigPath);
   else if (a.server) {
@@ -85,7 +85,7 @@ export class KubernetesError extends Error {
   }
 }
 
-async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+export async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {

@@ -173,6 +173,12 @@ export class RdsAdapter {
     return toInstance(r.DBInstance ?? { DBInstanceIdentifier: target });
   }
 
+  /** Deletes a scratch instance (a restore test's): no final snapshot, its automated backups with it. */
+  async deleteInstance(id: string): Promise<RdsInstance> {
+    const r = await this.call(({ sdk, client }) => client.send(new sdk.DeleteDBInstanceCommand({ DBInstanceIdentifier: id, SkipFinalSnapshot: true, DeleteAutomatedBackups: true })));
+    return toInstance(r.DBInstance ?? { DBInstanceIdentifier: id });
+  }
+
   /** The automated backups of an instance (by name), including the `retained` ones of a deleted instance. */
   async automatedBackups(instance: string, timeoutMs = 10_000): Promise<RdsAutomatedBackup[]> {
     try {

@@ -66,3 +66,28 @@ export function outcomeGauges(registry: Registry, read: () => Promise<import('..
     },
   });
 }
+
+/** RPO and RTO as the recoveries measured them (recovery_measures), against the levels' objectives. */
+export function recoveryGauges(registry: Registry, read: () => Promise<Array<{ kind: string; source: string; lastMs: number; met: number; missed: number }>>): void {
+  let pending: ReturnType<typeof read> | undefined;
+  const once = () => (pending ??= read().finally(() => setTimeout(() => (pending = undefined), 0)));
+  new Gauge({
+    name: 'drbot_recovery_last_seconds', help: 'The newest measured RPO/RTO, by kind (rpo, rto) and source (replication_lag, restore_point, probes_passing)', labelNames: ['kind', 'source'], registers: [registry],
+    async collect() {
+      this.reset();
+      for (const r of await once()) this.set({ kind: r.kind, source: r.source }, r.lastMs / 1000);
+    },
+  });
+  new Gauge({
+    name: 'drbot_recovery_objective', help: 'Measured RPO/RTO that met or missed the level objective, by kind and outcome', labelNames: ['kind', 'outcome'], registers: [registry],
+    async collect() {
+      this.reset();
+      const sum = (k: string, f: 'met' | 'missed') => (r: Array<{ kind: string; met: number; missed: number }>) => r.filter((x) => x.kind === k).reduce((n, x) => n + x[f], 0);
+      const rows = await once();
+      for (const k of ['rpo', 'rto']) {
+        this.set({ kind: k, outcome: 'met' }, sum(k, 'met')(rows));
+        this.set({ kind: k, outcome: 'missed' }, sum(k, 'missed')(rows));
+      }
+    },
+  });
+}

@@ -10,6 +10,7 @@ import { ActionStore } from '../store/actions.js';
 import { appendTimeline } from '../store/timeline.js';
 import { cardChanged } from './card-sync.js';
 import { actionCardJobs } from './card-jobs.js';
+import { measureJobs } from './measures.js';
 import { EXPIRY_JOB, type ActionEngine } from './engine.js';
 
 export const STALE_JOB = 'stale_actions';
@@ -41,6 +42,7 @@ export function actionJobs(engine: ActionEngine): RegisteredJob[] {
   const d = engine.deps;
   return [
     ...actionCardJobs(engine),
+    ...measureJobs(engine),
     defineJob({ kind: EXPIRY_JOB, payload: z.object({}), maxAttempts: 20, what: (job) => `expire the plan of action #${job.key}`, run: async (job) => {
       const id = Number(job.key);
       if (await engine.expire(id)) return {};

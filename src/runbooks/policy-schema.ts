@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { duration, envName } from '../policy-fields.js';
+import { dataRecoverySchema } from './data-recovery-schema.js';
+import { restoreTestSchema } from './restore-test-schema.js';
 
 
 const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'expected a Kubernetes name like api-gateway');
@@ -113,6 +115,13 @@ const database = z
       })
       .strict()
       .prefault({}),
+    /**
+     * `/dr replay-transactions`, `/dr recover-partners`: names in the platform database, sources by env name.
+     * Opt-in: when the section is there, its names are checked against the platform database at start-up.
+     */
+    data: dataRecoverySchema.optional(),
+    /** The scheduled restore test (RDS): newest snapshot → scratch instance → integrity SQL → deleted; a report, an incident on failure. */
+    restoreTest: restoreTestSchema.optional(),
   })
   .strict()
   .superRefine((d, ctx) => {
@@ -193,6 +202,15 @@ export const targetsSchema = z
   .superRefine((t, ctx) => {
     if (t.database?.fence.length && !t.kubernetes) {
       ctx.addIssue({ code: 'custom', path: ['database', 'fence'], message: 'fencing deployments needs targets.kubernetes (how to reach the cluster)' });
+    }
+    if (t.database?.restoreTest && t.database.provider !== 'rds') {
+      ctx.addIssue({ code: 'custom', path: ['database', 'restoreTest'], message: 'the scheduled restore test restores RDS snapshots: it needs provider rds' });
+    }
+    if (t.database?.restoreTest && [t.database.primary, t.database.restore.instance, ...t.database.replicas.map((r) => r.name)].includes(t.database.restoreTest.instance)) {
+      ctx.addIssue({ code: 'custom', path: ['database', 'restoreTest', 'instance'], message: 'the scratch instance must not be the primary, a replica or the restore target: it is deleted after each test' });
+    }
+    if (t.database?.data?.regenerateQr && !t.kubernetes) {
+      ctx.addIssue({ code: 'custom', path: ['database', 'data', 'regenerateQr'], message: 'a regeneration Job needs targets.kubernetes (how to reach the cluster)' });
     }
     if (t.database?.repoint.length && !t.kubernetes) {
       ctx.addIssue({ code: 'custom', path: ['database', 'repoint'], message: 'repointing deployments needs targets.kubernetes (how to reach the cluster)' });

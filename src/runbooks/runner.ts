@@ -9,6 +9,7 @@ import type { Store } from '../store/index.js';
 import { ActionStore, type Action, type StepRecord } from '../store/actions.js';
 import { appendTimeline } from '../store/timeline.js';
 import { cardChanged, type CardDeps } from './card-sync.js';
+import { recordRunMeasures } from './measures.js';
 import { seconds } from '../slack/blocks/action-card.js';
 import type { Runbook, RunbookContext } from './types.js';
 
@@ -45,6 +46,7 @@ export async function runAction(d: RunDeps, claimed: Action, rb: Runbook): Promi
     await cardChanged(d.store.db, a);
     d.nudge?.();
   };
+  const state: Record<string, unknown> = {};
   /** The run's end: the row, its timeline row, the card redraw and the thread line in one transaction. */
   const finish = async (o: { status: 'succeeded' | 'failed'; error?: string }, event: (done: Action) => [string, Record<string, unknown>], line: (done: Action) => string) => {
     const done = await d.store.db.transaction(async (tx) => {
@@ -53,13 +55,14 @@ export async function runAction(d: RunDeps, claimed: Action, rb: Runbook): Promi
       const [kind, data] = event(ended);
       await appendTimeline(tx, { incidentId: a.incidentId, at: d.clock.now(), actor: 'dr-bot', kind, data: { action: a.id, kind: a.kind, ...data } });
       await cardChanged(tx, ended, { key: ended.status, text: line(ended) });
+      // RPO the steps observed, and the RTO probe after a success: in the same transaction as the end.
+      await recordRunMeasures(d, tx, ended, state);
       return ended;
     });
     d.nudge?.();
     return done;
   };
 
-  const state: Record<string, unknown> = {};
   try {
     await redraw();
     for (let i = 0; i < steps.length; i++) {

@@ -30,7 +30,11 @@ export interface Step {
   run(ctx: StepContext): Promise<string | void>;
 }
 
-export interface Runbook<A = any> {
+/** A plan as its runbook makes and reads it: `data` in the runbook's own shape (JSON on the action row). */
+export type RunbookPlan<D> = Omit<PlanRecord, 'data'> & { data: D };
+
+/** A: the parsed command arguments; D: the plan's data, which only this runbook writes and reads. */
+export interface Runbook<A = any, D extends object = any> {
   /** The action kind stored on the row: `failover-db`. */
   id: string;
   title: string;
@@ -40,6 +44,6 @@ export interface Runbook<A = any> {
   requestRoles: readonly string[];
   approveRoles: readonly string[];
   /** Read-only preflight; a UserError here is answered before anything is stored. */
-  plan(ctx: RunbookContext, args: A): Promise<Omit<PlanRecord, 'title'>>;
-  steps(plan: PlanRecord): Step[];
+  plan(ctx: RunbookContext, args: A): Promise<Omit<RunbookPlan<D>, 'title'>>;
+  steps(plan: RunbookPlan<D>): Step[];
 }

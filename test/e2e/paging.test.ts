@@ -4,7 +4,7 @@ import { rotationOf, type PagingTeam } from '../../src/paging/schema.js';
 import { eventually } from '../helpers/eventually.js';
 import { CHANNELS, PEOPLE } from '../helpers/harness.js';
 import { KEYS, startPagingHarness, type PagingHarness } from '../helpers/paging.js';
-import { sleep } from '../helpers/reminders.js';
+import { incidentWorkDrained, requestsFinished } from '../helpers/drain.js';
 
 let h: PagingHarness;
 beforeAll(async () => {
@@ -21,6 +21,11 @@ const coreOnCall = () => {
   return onCallAt('core', { members: team.members, rotation: rotationOf(team) }, new Date()).primary!;
 };
 const key = (id: number, target: string) => `drbot-INC-${id}-${target}`;
+/** Everything queued has been carried out (pages, DMs, thread lines): a late duplicate would have shown by now. */
+const drained = async () => {
+  await requestsFinished(h.bot.store.db);
+  await incidentWorkDrained(h.bot.store.db);
+};
 const providerCalls = () => h.pd.requests.length + h.opsEu.requests.length + h.opsUs.requests.length;
 const ackButton = (user: string, id?: number) => {
   const dm = h.dms(user).filter((m) => !id || m.text.includes(`INC-${id} `)).at(-1)!;
@@ -51,9 +56,9 @@ describe('who a level pages', () => {
     // Everyone on call for some team gets exactly one DM, however many teams they are on call for.
     const onCall = new Set([coreOnCall(), PEOPLE.dmitri, PEOPLE.ivan, PEOPLE.maria, PEOPLE.georgi]);
     for (const u of onCall) await h.emulator.waitFor(() => h.dms(u).some((m) => m.text.includes(`INC-${inc.id} `)));
-    await sleep(300);
+    await drained();
     for (const u of onCall) expect(h.dms(u).filter((m) => m.text.includes(`INC-${inc.id} `))).toHaveLength(1);
-    const line = h.threadText(inc.ts).find((t) => t.includes('*Paging*'))!;
+    const line = await h.emulator.waitFor(() => h.threadText(inc.ts).find((t) => t.includes('*Paging*')));
     for (const team of ['Core team', 'DBA team', 'Infrastructure team', 'Management', 'Communications', 'On-call team', 'Standard support']) expect(line).toContain(`*${team}*`);
     expect(line).toContain('(PagerDuty, Opsgenie, Slack)');
 
@@ -68,7 +73,7 @@ describe('who a level pages', () => {
   it('L2 pages the core team and management only, severity error / P2', async () => {
     const inc = await h.declare('L2 Primary database offline');
     await h.emulator.waitFor(() => h.pd.events({ action: 'trigger' }).length === 2);
-    await sleep(300);
+    await drained();
     expect(h.pd.events({ action: 'trigger' }).map((e) => e.dedup_key).sort()).toEqual([key(inc.id, 'core'), key(inc.id, 'management')]);
     expect(h.pd.events().every((e) => e.payload.severity === 'error')).toBe(true);
     expect(h.opsEu.requests.length + h.opsUs.requests.length).toBe(0);
@@ -87,7 +92,7 @@ describe('who a level pages', () => {
     expect(m3).toContain(`<@${PEOPLE.dmitri}>`);
     expect(m4).toContain('Standard support');
     expect(m4).toContain(`<@${PEOPLE.georgi}>`);
-    await sleep(500);
+    await drained();
     expect(providerCalls()).toBe(0);
     expect([...h.dms(PEOPLE.ivan), ...h.dms(PEOPLE.georgi)].some((m) => m.text.includes(`INC-${l3.id} `) || m.text.includes(`INC-${l4.id} `))).toBe(false);
     await resolve(l3.id);
@@ -102,7 +107,7 @@ describe('who a level pages', () => {
     expect(await h.answer(PEOPLE.alice, '/incident', `level INC-${inc.id} L1`)).toContain('L1');
     // L1 pages DBA (new); core's and management's open alerts are re-triggered under their dedup_key with the new severity.
     await h.emulator.waitFor(() => h.pd.events({ action: 'trigger' }).length === 5 && h.opsUs.calls().length === 1);
-    await sleep(300);
+    await drained();
     const triggers = h.pd.events({ action: 'trigger' });
     expect([...new Set(triggers.map((e) => e.dedup_key))].sort()).toEqual([key(inc.id, 'core'), key(inc.id, 'dba'), key(inc.id, 'management')]);
     expect(triggers.slice(2).map((e) => e.payload.severity)).toEqual(['critical', 'critical', 'critical']);
@@ -124,7 +129,7 @@ describe('who a level pages', () => {
     await h.emulator.clickButton(ackButton(PEOPLE.maria, inc.id));
     await h.emulator.waitFor(() => h.threadText(inc.ts).find((t) => t.includes('acknowledged the page')));
     await resolve(inc.id);
-    await sleep(500);
+    await drained();
     expect(providerCalls()).toBe(0);
   });
 });
@@ -167,7 +172,7 @@ describe('acknowledging in Slack', () => {
     const told = await h.emulator.waitFor(() => h.emulator.ephemerals({ user: PEOPLE.maria }).find((e) => e.text.includes('already acknowledged by you')));
     expect(told.text).toContain(`INC-${inc.id}`);
     await h.emulator.waitFor(() => h.pd.events({ action: 'acknowledge' }).length === 1);
-    await sleep(400);
+    await drained();
     expect(h.pd.events({ action: 'acknowledge' })).toHaveLength(1);
     expect((await h.bot.store.timeline(inc.id)).filter((e) => e.kind === 'page_acknowledged')).toHaveLength(1);
     expect(h.threadText(inc.ts).filter((t) => t.includes('acknowledged the page'))).toHaveLength(1);
@@ -187,7 +192,7 @@ describe('acknowledging in Slack', () => {
     await h.emulator.clickButton({ user: PEOPLE.maria, actionId: 'page_acknowledge', channel: dm.channel, messageTs: dm.ts });
     const told = await h.emulator.waitFor(() => h.emulator.ephemerals({ user: PEOPLE.maria }).find((e) => e.text.includes(`INC-${inc.id} is already resolved`)));
     expect(told.text).toContain('nothing left to acknowledge');
-    await sleep(300);
+    await drained();
     expect(h.pd.requests.length).toBe(before);
   });
 });

@@ -31,10 +31,10 @@ export const COMPILED_ENTRY = 'dist/src/main.js';
  * The bot as a separate OS process, in HTTP mode against the emulator (Socket Mode when `env` has
  * SLACK_APP_TOKEN): from source through tsx by default, or `compiled` — dist/, as in production.
  */
-export async function startBotProcess(o: { apiUrl: string; databaseUrl: string; env?: Record<string, string>; compiled?: boolean; node?: string; healthPollMs?: number }): Promise<BotProcess> {
+export async function startBotProcess(o: { apiUrl: string; databaseUrl: string; env?: Record<string, string>; compiled?: boolean; node?: string; nodeArgs?: string[]; healthPollMs?: number }): Promise<BotProcess> {
   const port = await freePort();
   const spawnedAt = performance.now();
-  const child = spawn(o.node ?? process.execPath, o.compiled ? [COMPILED_ENTRY] : ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(o.node ?? process.execPath, [...(o.nodeArgs ?? []), ...(o.compiled ? [COMPILED_ENTRY] : ['--import', 'tsx', 'src/main.ts'])], {
     env: {
       ...process.env,
       NODE_OPTIONS: '',

@@ -107,6 +107,10 @@ const CHANGING: Array<[string, string]> = [
   ['/dr', 'restore-db repoint INC-1'],
   ['/dr', 'verify-integrity'],
   ['/dr', 'verify-backup'],
+  ['/dr', 'replay-transactions --since "1 hour ago" INC-1'],
+  ['/dr', 'recover-partners --from restored INC-1'],
+  ['/dr', 'verify-qr'],
+  ['/dr', 'regenerate-qr --missing-only INC-1'],
   ['/incident', `assign ic <@${NO_TEAM}> INC-1`],
   ['/incident', 'level INC-1 L3'],
   ['/incident', 'resolve INC-1 all good'],
@@ -121,7 +125,7 @@ const EXPECT_REFUSED: Record<string, (cmd: string) => boolean> = {
   [NO_TEAM]: () => true,
   [IC_ONLY]: () => true,
   [COMMS]: (c) => !c.startsWith('comms'),
-  [DBA_ONLY]: (c) => !/^(failover-db|restore-db|verify-integrity|verify-backup)/.test(c),
+  [DBA_ONLY]: (c) => !/^(failover-db|restore-db|verify-integrity|verify-backup|replay-transactions|recover-partners|verify-qr|regenerate-qr)/.test(c),
 };
 
 describe('adversarial matrix: commands', () => {

@@ -65,6 +65,9 @@ export class RdsPeer {
   /** How long each sequence takes in all (split over its statuses). */
   promoteMs = 300;
   createMs = 300;
+  deleteMs = 300;
+  /** Instances being deleted, and when they are gone. */
+  readonly deleting = new Map<string, number>();
   modifyMs = 300;
   private faults: Array<{ action: string; status: number; code: string; message: string }> = [];
   private hooks: Array<{ action: string; fn: () => void }> = [];
@@ -163,6 +166,8 @@ export class RdsPeer {
       const fault = this.faults.splice(f, 1)[0]!;
       return this.error(fault.status, fault.code, fault.message);
     }
+    // A deletion takes `deleteMs` in `deleting`, then the instance is gone (DBInstanceNotFound).
+    for (const [gone, until] of this.deleting) if (Date.now() >= until) (this.instances.delete(gone), this.deleting.delete(gone));
     const id = p.DBInstanceIdentifier;
     const found = id ? this.instances.get(id) : undefined;
     if (found) tick(found);
@@ -206,6 +211,14 @@ export class RdsPeer {
         this.instances.set(id!, created);
         schedule(created, [['creating', this.createMs * 0.6], ['backing-up', this.createMs * 0.4]]);
         return this.ok('CreateDBInstanceReadReplica', this.xml(created));
+      }
+      case 'DeleteDBInstance': {
+        if (!found || this.deleting.has(found.id)) return notFound();
+        if (found.deletionProtection) return this.error(400, 'InvalidParameterCombination', 'Cannot delete protected DB Instance, please disable deletion protection and try again.');
+        if (p.SkipFinalSnapshot !== 'true' && !p.FinalDBSnapshotIdentifier) return this.error(400, 'InvalidParameterCombination', 'FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.');
+        schedule(found, [['deleting', this.deleteMs + 60_000]]);
+        this.deleting.set(found.id, Date.now() + this.deleteMs);
+        return this.ok('DeleteDBInstance', this.xml(found));
       }
       case 'DescribeDBSnapshots': {
         const sid = p.DBSnapshotIdentifier;

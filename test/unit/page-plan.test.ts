@@ -30,7 +30,12 @@ describe('who a level reaches (seed "Incident Classification")', () => {
 });
 
 describe('what a provider is told', () => {
-  const inc = { id: 7, level: 1, title: 'Payments failing', description: 'Since 09:52', services: ['payment-processing'], drill: false, declaredBy: 'U0IC00001', roles: { incident_commander: 'U0IC00001' } } as unknown as Incident;
+  const inc: Incident = {
+    id: 7, level: 1, title: 'Payments failing', description: 'Since 09:52', status: 'investigating', services: ['payment-processing'], drill: false,
+    declaredBy: 'U0IC00001', declaredAt: new Date('2026-11-30T09:52:00Z'), channelId: null, cardTs: null, lastUpdateAt: null, lastUpdateBy: null,
+    lastUpdateText: null, resolvedAt: null, resolvedBy: null, resolution: null, roles: { incident_commander: 'U0IC00001' }, remindEveryMs: null,
+    acknowledgedAt: null, mitigatedAt: null, closedAt: null, closedBy: null, closeReason: null, checklistTs: null,
+  };
   it('dedup key per incident and team (management tier apart), at most 255', () => {
     expect(dedupKey(7, 'dba', 0)).toBe('drbot-INC-7-dba');
     expect(dedupKey(7, 'dba', 1)).toBe('drbot-INC-7-dba');

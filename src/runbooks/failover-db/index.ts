@@ -1,6 +1,8 @@
 /** `/dr failover-db`: the procedures' "Primary Database Failure", with the provider chosen in the policy. */
 import { INCIDENT_COMMANDER } from '../../core/roles.js';
 import type { Runbook } from '../types.js';
+import type { PostgresPlanData } from './postgres.js';
+import type { RdsPlanData } from './rds.js';
 import { databaseTarget } from './common.js';
 import { planPostgres, postgresSteps } from './postgres.js';
 import { rdsSteps } from './rds.js';
@@ -12,7 +14,7 @@ export interface FailoverArgs {
   forcedBy?: string;
 }
 
-export const failoverDb: Runbook<FailoverArgs> = {
+export const failoverDb: Runbook<FailoverArgs, PostgresPlanData | RdsPlanData> = {
   id: 'failover-db',
   title: 'Fail over the database',
   destructive: true,
@@ -22,5 +24,5 @@ export const failoverDb: Runbook<FailoverArgs> = {
     const db = databaseTarget(ctx.policy);
     return db.provider === 'rds' ? planRds(ctx, db, args.replica, args.forcedBy) : planPostgres(ctx, db, args.replica);
   },
-  steps: (plan) => ((plan.data as { provider?: string }).provider === 'rds' ? rdsSteps(plan) : postgresSteps(plan)),
+  steps: (plan) => (plan.data.provider === 'rds' ? rdsSteps({ ...plan, data: plan.data }) : postgresSteps({ ...plan, data: plan.data })),
 };

@@ -1,9 +1,9 @@
 /** Self-managed PostgreSQL: promote a streaming standby with pg_promote(), prove it takes writes, repoint. */
 import { UserError } from '../../core/errors.js';
+import type { StepMeasure } from '../../core/recovery-measures.js';
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
-import type { PlanRecord } from '../../store/actions.js';
 import type { DatabaseTarget } from '../policy-schema.js';
-import type { RunbookContext, Step, StepContext } from '../types.js';
+import type { RunbookContext, RunbookPlan, Step, StepContext } from '../types.js';
 import { redactUrls } from '../../core/redact.js';
 import { bytes, chooseReplica, lagBand, repointFact, repointPlans, repointStep, type RepointPlan } from './common.js';
 import { missingVariable } from '../target-hints.js';
@@ -24,7 +24,7 @@ function replicaUrl(ctx: RunbookContext, env: string, name: string): string {
   return url;
 }
 
-export async function planPostgres(ctx: RunbookContext, db: DatabaseTarget, replicaName: string | undefined): Promise<Omit<PlanRecord, 'title'>> {
+export async function planPostgres(ctx: RunbookContext, db: DatabaseTarget, replicaName: string | undefined): Promise<Omit<RunbookPlan<PostgresPlanData>, 'title'>> {
   const replica = chooseReplica(db, replicaName);
   const env = replica.connectionEnv!;
   const url = replicaUrl(ctx, env, replica.name);
@@ -81,7 +81,7 @@ export async function planPostgres(ctx: RunbookContext, db: DatabaseTarget, repl
     summary: `Promote ${replica.name} to primary with pg_promote(), check that it is out of recovery and takes a write${repoint.length ? `, then point ${repoint.length} deployment(s) at ${host}` : ''}.`,
     facts,
     warnings,
-    data: data as unknown as Record<string, unknown>,
+    data,
     fingerprint: {
       replica: replica.name,
       replicaState: 'in recovery',
@@ -93,14 +93,17 @@ export async function planPostgres(ctx: RunbookContext, db: DatabaseTarget, repl
   };
 }
 
-export function postgresSteps(plan: PlanRecord): Step[] {
-  const d = plan.data as unknown as PostgresPlanData;
+export function postgresSteps(plan: RunbookPlan<PostgresPlanData>): Step[] {
+  const d = plan.data;
   const url = (ctx: StepContext) => replicaUrl(ctx, d.connectionEnv, d.replica);
   return [
     {
       id: 'promote',
       title: `Promote ${d.replica} (pg_promote)`,
       async run(ctx) {
+        // The lag at the moment of promotion is this failover's RPO: what the standby had not replayed yet.
+        const before = await ctx.infra.postgres.status(url(ctx), 5_000).catch(() => undefined);
+        if (before?.inRecovery) ctx.state.measures = [{ kind: 'rpo', source: 'replication_lag', valueMs: before.replayDelayMs ?? 0, lagBytes: before.lagBytes } satisfies StepMeasure];
         const ok = await ctx.infra.postgres.promote(url(ctx), d.waitSeconds);
         if (!ok) throw new Error(`pg_promote did not finish within ${d.waitSeconds} s; the server may still be promoting`);
         return 'out of recovery';

@@ -6,9 +6,8 @@
 import { UserError } from '../../core/errors.js';
 import { escapeMrkdwn } from '../../core/mrkdwn.js';
 import type { RdsInstance } from '../../infra/rds.js';
-import type { PlanRecord } from '../../store/actions.js';
 import type { DatabaseTarget } from '../policy-schema.js';
-import type { RunbookContext } from '../types.js';
+import type { RunbookContext, RunbookPlan } from '../types.js';
 import { chooseReplica, repointPlans, type RepointPlan } from './common.js';
 import { fencePlans, fenceText } from './fence.js';
 import { lagText, overLimits, readLag } from './rds-lag.js';
@@ -47,7 +46,7 @@ async function writers(ctx: RunbookContext, db: DatabaseTarget, host: string, ol
   return { todo, done, unlisted };
 }
 
-export async function planRds(ctx: RunbookContext, db: DatabaseTarget, replicaName: string | undefined, forcedBy?: string): Promise<Omit<PlanRecord, 'title'>> {
+export async function planRds(ctx: RunbookContext, db: DatabaseTarget, replicaName: string | undefined, forcedBy?: string): Promise<Omit<RunbookPlan<RdsPlanData>, 'title'>> {
   const replica = chooseReplica(db, replicaName);
   const t = rdsTarget(ctx);
   const rds = ctx.infra.rds(t);
@@ -167,7 +166,7 @@ export async function planRds(ctx: RunbookContext, db: DatabaseTarget, replicaNa
   ].filter(Boolean);
   const summary = `${parts.join(', ')}.`;
   // The approval is bound to the stable facts only (lag over the limit or not, not the raw figure that moves every second).
-  return { target: 'database', summary: summary[0]!.toUpperCase() + summary.slice(1), facts, warnings, data: { ...data }, fingerprint: flatFingerprint(data.fingerprint) };
+  return { target: 'database', summary: summary[0]!.toUpperCase() + summary.slice(1), facts, warnings, data, fingerprint: flatFingerprint(data.fingerprint) };
 }
 
 /** The engine compares flat facts: lists become one string each, a missing address null. */

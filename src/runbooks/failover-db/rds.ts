@@ -4,10 +4,10 @@
  * policy's TLS/IAM when a connection is configured), optionally make it Multi-AZ, then create a new standby.
  * A failover that stopped half-way is finished by a fresh plan that proposes only what is left (rds-plan.ts).
  */
-import type { PlanRecord } from '../../store/actions.js';
+import type { StepMeasure } from '../../core/recovery-measures.js';
 import { rdsDefaults, rdsTimeout, type RdsTarget } from '../policy-schema.js';
 import { explainRds } from '../rds-explain.js';
-import type { RunbookContext, Step, StepContext } from '../types.js';
+import type { RunbookContext, RunbookPlan, Step, StepContext } from '../types.js';
 import { repointStep, type RepointPlan } from './common.js';
 import { fenceStep, unfenceStep, type FencePlan } from './fence.js';
 
@@ -51,14 +51,17 @@ const waitOpts = (ctx: StepContext, t: RdsTarget, op: 'promote' | 'modify' | 'cr
   onProgress: (line: string, ms: number) => ctx.progress(`${line}, ${Math.round(ms / 1000)} s so far`),
 });
 
-export function rdsSteps(plan: PlanRecord): Step[] {
-  const d = plan.data as unknown as RdsPlanData;
+export function rdsSteps(plan: RunbookPlan<RdsPlanData>): Step[] {
+  const d = plan.data;
   const steps: Step[] = d.fence.filter((f) => !f.fenced && d.promote).map(fenceStep);
   if (d.promote) {
     steps.push({
       id: 'promote',
       title: `Promote ${d.replica} (PromoteReadReplica${d.backupRetentionDays ? `, backups kept ${d.backupRetentionDays} days` : ''})`,
       async run(ctx) {
+        // This failover's RPO: the lag the plan read (SQL, else CloudWatch), which Confirm re-checked within its band
+        // moments ago; a fresh read here would add a CloudWatch call on the critical path.
+        if (d.lag.seconds !== undefined) ctx.state.measures = [{ kind: 'rpo', source: 'replication_lag', valueMs: Math.round(d.lag.seconds * 1000), lagBytes: d.lag.bytes ?? null } satisfies StepMeasure];
         try {
           const inst = await ctx.infra.rds(rdsTarget(ctx)).promote(d.replica, { backupRetentionDays: d.backupRetentionDays });
           return `RDS accepted; ${inst.status}`;

@@ -37,7 +37,7 @@ function redisUrl(ctx: RunbookContext, env: string): string {
   return url;
 }
 
-export const flushCache: Runbook<FlushArgs> = {
+export const flushCache: Runbook<FlushArgs, FlushPlan> = {
   id: 'flush-cache',
   title: 'Flush the cache',
   destructive: true,
@@ -62,13 +62,13 @@ export const flushCache: Runbook<FlushArgs> = {
         ['Keys now', String(keys)],
       ],
       warnings: keys === 0 ? [`Database ${db} is already empty: flushing it changes nothing. Is it the right number?`] : [],
-      data: data as unknown as Record<string, unknown>,
+      data,
       // The key count moves every second on a live cache; which database, and whether it is empty, does not.
       fingerprint: { redis: r.urlEnv, db, empty: keys === 0 },
     };
   },
   steps(plan) {
-    const d = plan.data as unknown as FlushPlan;
+    const d = plan.data;
     return [
       {
         id: 'flush',

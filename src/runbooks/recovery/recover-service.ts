@@ -52,7 +52,7 @@ async function loadManifest(path: string, deployment: string): Promise<Record<st
   return objs[0]!;
 }
 
-export const recoverService: Runbook<{ service: string }> = {
+export const recoverService: Runbook<{ service: string }, RecoverPlan> = {
   id: 'recover-service',
   title: 'Recover a service',
   destructive: false,
@@ -78,12 +78,12 @@ export const recoverService: Runbook<{ service: string }> = {
         ['Manifest', `${manifest.spec?.replicas ?? 1} replicas, ${images || 'no containers'}`],
       ],
       warnings: [],
-      data: data as unknown as Record<string, unknown>,
+      data,
       fingerprint: { deployment: `${namespace}/${entry.deployment}`, ...(now ? deploymentFingerprint(namespace, entry.deployment, now) : { exists: false }), manifest: String(images) },
     };
   },
   steps(plan) {
-    const d = plan.data as unknown as RecoverPlan;
+    const d = plan.data;
     return [
       {
         id: 'apply',

@@ -19,6 +19,8 @@ import { pitrSource } from './restore-pitr.js';
 import { parseRestoreTime, resolveRestoreTime } from './restore-time.js';
 import { rdsUnreachable } from '../target-hints.js';
 
+import type { StepMeasure } from '../../core/recovery-measures.js';
+
 export type RestoreArgs = { mode: 'snapshot'; snapshot: string } | { mode: 'pitr'; time: string };
 
 interface RestorePlan {
@@ -29,6 +31,8 @@ interface RestorePlan {
   /** PITR of a deleted instance: its retained backups. */
   sourceResourceId?: string;
   time?: string;
+  /** Snapshot mode: when the snapshot was taken (the restore point, for the RPO). */
+  takenAt?: string;
   connectionEnv?: string;
   placement: PlannedPlacement;
 }
@@ -85,7 +89,7 @@ async function planRestore(ctx: RunbookContext, args: RestoreArgs) {
     if (snap.status !== 'available') throw new UserError(`Snapshot ${escapeMrkdwn(snap.id)} is ${escapeMrkdwn(snap.status)}; RDS restores only an available snapshot.`);
     facts.push(['Snapshot', `${snap.id} of ${snap.instance}, ${snap.type}, taken ${snap.createdAt ? `${iso(snap.createdAt)} (${ago(now.getTime() - snap.createdAt.getTime())})` : 'at an unknown time'}`]);
     const src = await ask(snap.instance, rds.describe(snap.instance));
-    data = { mode: 'snapshot', target, snapshot: snap.id, connectionEnv: db.restore.connectionEnv, placement: placeLike(src, snap, db.restore.placement, snap.instance, 'snapshot') };
+    data = { mode: 'snapshot', target, snapshot: snap.id, takenAt: snap.createdAt ? iso(snap.createdAt) : undefined, connectionEnv: db.restore.connectionEnv, placement: placeLike(src, snap, db.restore.placement, snap.instance, 'snapshot') };
   }
   const existing = await ask(target, rds.describe(target));
   if (existing) throw new UserError(`${escapeMrkdwn(target)} already exists (${escapeMrkdwn(existing.status)}): RDS restores only into a new instance. Remove it, or name another one in targets.database.restore.instance.`);
@@ -96,7 +100,7 @@ async function planRestore(ctx: RunbookContext, args: RestoreArgs) {
     summary: `Restore ${data.mode === 'pitr' ? `${db.primary} as it was at ${data.time}` : `snapshot ${data.snapshot}`} into the new instance ${target}, wait until it is available and run the integrity checks on it. The apps are NOT moved: that is \`/dr restore-db repoint\`, confirmed on its own.`,
     facts,
     warnings,
-    data: data as unknown as Record<string, unknown>,
+    data,
     // A relative time ("1 hour ago") moves with the clock; what it restores from and into does not.
     fingerprint: { mode: data.mode, source: data.mode === 'pitr' ? data.source ?? null : null, snapshot: data.mode === 'snapshot' ? data.snapshot ?? null : null, into: target, intoExists: false },
   };
@@ -113,6 +117,9 @@ function restoreSteps(d: RestorePlan): Step[] {
           const p = placementParams(d.placement);
           const from = d.sourceResourceId ? { resourceId: d.sourceResourceId } : d.source!;
           const inst = d.mode === 'pitr' ? await rds.restoreToTime(from, d.target, new Date(d.time!), p) : await rds.restoreFromSnapshot(d.target, d.snapshot!, p);
+          // The restore point against the incident's start is the RPO of this recovery (stored when the run ends).
+          const point = d.mode === 'pitr' ? d.time : d.takenAt;
+          if (point) ctx.state.measures = [{ kind: 'rpo', source: 'restore_point', restorePoint: point } satisfies StepMeasure];
           return `RDS accepted; ${inst.status}`;
         } catch (err) {
           throw explainRds(err, { doing: `restore into ${d.target}`, instance: d.mode === 'pitr' ? d.source : d.target, snapshot: d.snapshot, time: d.time });
@@ -149,18 +156,24 @@ function restoreSteps(d: RestorePlan): Step[] {
   ];
 }
 
-export const restoreDb: Runbook<RestoreArgs> = {
+export const restoreDb: Runbook<RestoreArgs, RestorePlan> = {
   id: 'restore-db',
   title: 'Restore the database',
   destructive: false, // a NEW instance: nothing existing is changed until the separate repoint
   requestRoles: ROLES,
   approveRoles: ROLES,
   plan: planRestore,
-  steps: (plan) => restoreSteps(plan.data as unknown as RestorePlan),
+  steps: (plan) => restoreSteps(plan.data),
 };
 
+/** The repoint's plan: the restored instance's address and the deployments to move to it. */
+interface RepointOnlyPlan {
+  host: string;
+  repoint: RepointPlan[];
+}
+
 /** `/dr restore-db repoint`: the apps to the restored instance, once it is available; moves traffic, so guarded as destructive. */
-export const restoreDbRepoint: Runbook<Record<string, never>> = {
+export const restoreDbRepoint: Runbook<Record<string, never>, RepointOnlyPlan> = {
   id: 'restore-db-repoint',
   title: 'Point the apps at the restored database',
   destructive: true,
@@ -180,12 +193,12 @@ export const restoreDbRepoint: Runbook<Record<string, never>> = {
       summary: `Point ${repoint.length} deployment(s) at the restored instance ${inst.id} (${inst.address}) and wait for their rollouts.`,
       facts: [['Restored instance', `${inst.id} is available at ${inst.address}`], ...repointFact(repoint, inst.address)],
       warnings: ['Writes the apps made to the old database after the restore point are not in the restored one.'],
-      data: { host: inst.address, repoint } as unknown as Record<string, unknown>,
+      data: { host: inst.address, repoint },
       fingerprint: { instance: inst.id, state: inst.status, host: inst.address },
     };
   },
   steps(plan) {
-    const d = plan.data as unknown as { host: string; repoint: RepointPlan[] };
+    const d = plan.data;
     return d.repoint.map((p) => repointStep(p, () => d.host));
   },
 };

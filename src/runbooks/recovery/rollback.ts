@@ -17,7 +17,7 @@ interface RollbackPlan {
 /** An image reference as kubectl takes it (registry/name:tag or @sha256:…); anything else is refused. */
 export const IMAGE_RE = /^[a-z0-9][a-z0-9._\-/]*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/i;
 
-export const rollbackDeployment: Runbook<{ deployment: string; image?: string }> = {
+export const rollbackDeployment: Runbook<{ deployment: string; image?: string }, RollbackPlan> = {
   id: 'rollback',
   title: 'Roll back a deployment',
   destructive: false,
@@ -45,12 +45,12 @@ export const rollbackDeployment: Runbook<{ deployment: string; image?: string }>
       summary: `Set ${dep.namespace}/${args.deployment} container ${container} to ${image} (${why}), then wait for the rollout.`,
       facts: [podsFact(now), ['From', now.images[container] ?? 'unknown'], ['To', `${image} (${why})`]],
       warnings: [],
-      data: data as unknown as Record<string, unknown>,
+      data,
       fingerprint: { ...deploymentFingerprint(dep.namespace, args.deployment, now), to: image },
     };
   },
   steps(plan) {
-    const d = plan.data as unknown as RollbackPlan;
+    const d = plan.data;
     return [
       {
         id: 'set-image',

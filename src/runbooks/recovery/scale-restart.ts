@@ -15,7 +15,7 @@ export function checkReplicas(policy: Parameters<typeof knownDeployment>[0], dep
   }
 }
 
-export const scaleDeployment: Runbook<{ deployment: string; replicas: number }> = {
+export const scaleDeployment: Runbook<{ deployment: string; replicas: number }, DeploymentPlan & { replicas: number }> = {
   id: 'scale',
   title: 'Scale a deployment',
   destructive: false,
@@ -37,7 +37,7 @@ export const scaleDeployment: Runbook<{ deployment: string; replicas: number }> 
     };
   },
   steps(plan) {
-    const d = plan.data as unknown as DeploymentPlan & { replicas: number };
+    const d = plan.data;
     return [
       {
         id: 'scale',
@@ -52,7 +52,7 @@ export const scaleDeployment: Runbook<{ deployment: string; replicas: number }> 
   },
 };
 
-export const restartDeployment: Runbook<{ deployment: string }> = {
+export const restartDeployment: Runbook<{ deployment: string }, DeploymentPlan> = {
   id: 'restart',
   title: 'Restart a deployment',
   destructive: false,
@@ -71,7 +71,7 @@ export const restartDeployment: Runbook<{ deployment: string }> = {
     };
   },
   steps(plan) {
-    const d = plan.data as unknown as DeploymentPlan;
+    const d = plan.data;
     return [
       {
         id: 'restart',

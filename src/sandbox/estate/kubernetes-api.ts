@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import { closeServer, listenLocal, readBody } from './local-http.js';
+import { K8sBatch } from './kubernetes-batch.js';
 
 /** core/v1 EnvVar: a literal `value`, or `valueFrom` a ConfigMap/Secret key or a field — never both. */
 export interface EnvVar {
@@ -58,6 +59,8 @@ export const APPLY_PATCH = 'application/apply-patch+yaml';
 export class K8sPeer {
   readonly deployments = new Map<string, PeerDeployment>();
   readonly calls: K8sCall[] = [];
+  /** batch/v1: CronJobs and the Jobs created from them (kubernetes-batch.ts). */
+  readonly batch = new K8sBatch();
   rolloutMs = 300;
   /** Images whose pods crash-loop (never ready): the simulated estate's bad deploy. */
   readonly crashingImages = new Set<string>();
@@ -217,6 +220,15 @@ export class K8sPeer {
     const rs = REPLICASETS.exec(path);
     if (rs && method === 'GET') return this.replicaSets(rs[1]!, query.labelSelector ?? null);
     const m = DEPLOYMENT.exec(path);
+    if (!m && K8sBatch.owns(path)) {
+      // An injected fault answers before anything is created, as a failing API server would.
+      const fault = this.faults.findIndex((f) => f.method === method);
+      if (fault >= 0) {
+        const f = this.faults.splice(fault, 1)[0]!;
+        return this.status(f.status, 'InternalError', f.message);
+      }
+      return this.batch.handle(method, path, body)!;
+    }
     if (!m) return this.status(404, 'NotFound', `the server could not find the requested resource (${path})`);
     const fault = this.faults.findIndex((f) => f.method === method);
     if (fault >= 0) {
@@ -271,6 +283,7 @@ export class K8sPeer {
   }
 
   async close(): Promise<void> {
+    this.batch.close();
     const s = this.server;
     this.server = undefined;
     await closeServer(s);

@@ -3,6 +3,7 @@ import { formatDuration } from '../../core/duration.js';
 import { incidentRef, isOpen, statusLabel, type Incident } from '../../core/incident.js';
 import { levelLabel } from '../../core/levels.js';
 import { milestones, milestonesLine } from '../../core/objectives.js';
+import { measuresLine, type RecoveryMeasure } from '../../core/recovery-measures.js';
 import { blockquote, escapeMrkdwn, slackDate, userRef } from '../../core/mrkdwn.js';
 import { INCIDENT_COMMANDER, roleName } from '../../core/roles.js';
 import type { Policy } from '../../policy.js';
@@ -37,6 +38,8 @@ function fittedSection(heading: string, raw: string, marker: string, render: (s:
 /** What other capabilities add to the card: who acknowledged the pages (paging). */
 export interface CardExtras {
   acknowledged?: CardAck[];
+  /** RPO/RTO measured by the recoveries (recovery_measures). */
+  measures?: RecoveryMeasure[];
 }
 
 /** The one announcement card of an incident; `chat.update` redraws it from this after every change. */
@@ -80,6 +83,8 @@ export function incidentCard(inc: Incident, policy: Policy, now?: Date, extra: C
   // Against the recovery time objectives; with `now`, a milestone past its objective shows as missed.
   const times = milestones(inc, level, now ?? inc.resolvedAt ?? inc.declaredAt);
   if (times.some((m) => m.tookMs !== undefined || m.met === false)) blocks.push(context(`:stopwatch: ${milestonesLine(times)}`));
+  const measured = extra.measures && measuresLine(extra.measures);
+  if (measured) blocks.push(context(`:dart: Measured: ${measured}`));
   if (extra.acknowledged?.length) blocks.push(context(acknowledgedLine(extra.acknowledged)));
 
   if (open) {
