@@ -43,7 +43,7 @@ export async function startBareApp(apiUrl: string): Promise<AppUnderTest> {
 
 export async function startBot(apiUrl: string): Promise<BotUnderTest> {
   const db = await createTestDatabase('drbench');
-  const config = loadConfig({ SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: apiUrl, DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
+  const config = loadConfig({ SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: apiUrl, DATABASE_URL: db.url, LOG_LEVEL: 'silent', SLACK_PACE: 'off' });
   try {
     // slackRetries: 0 as in the harness: a failing Web API call should show up, not be retried away.
     // BENCH_BOT_LOG=error shows why declares fail, on stderr so the figures on stdout stay parseable.

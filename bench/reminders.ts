@@ -169,6 +169,10 @@ export async function runReminderBench(): Promise<{ figures: Figures; details: R
       // Before any reminder: what the bot costs at rest (modules loaded), for telling growth from baseline.
       reminders_rss_idle_mb: idle?.rssMb ?? NaN,
       reminders_per_s: a.perS,
+      // CPU of the bot's process per reminder posted (user + system, so the syscalls of its round trips count):
+      // unlike the lateness, it does not grow when other work shares the cores. Its PostgreSQL backends beside it.
+      reminder_cpu_ms_per_reminder: cpu.cpuMs.bot / Math.max(1, a.posted),
+      reminder_pg_cpu_ms_per_reminder: cpu.cpuMs.postgres / Math.max(1, a.posted),
       // The busiest second: above the offered rate only after a pause, when a backlog is drained.
       reminders_max_per_s: a.peakPerS,
     };

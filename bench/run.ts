@@ -14,6 +14,7 @@
  * - outbox: 500 mixed commands with kill -9 restarts and Slack faults: lost and doubled side effects (outbox.ts).
  * - webhooks: a signed PagerDuty acknowledgement webhook → the card edited (webhooks.ts).
  * - edge: /dr failover-lb, failover-dns and purge-cdn against the bare API calls on the same local peers (edge.ts).
+ * - storm: 50 incidents in one channel, 20 updates/s for 60 s, reminders due, within Slack's rate limits (storm.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { runDeclareBench } from './declare-bench.js';
@@ -21,6 +22,7 @@ import { runReminderBench } from './reminders.js';
 import { runFailoverBench } from './failover.js';
 import { runOutboxBench } from './outbox.js';
 import { runEdgeBench } from './edge.js';
+import { runStormBench } from './storm.js';
 import { runConfirmBench } from './confirm.js';
 import { runFootprintBench } from './footprint.js';
 import { runLocalWorkspaceBench } from './local-workspace.js';
@@ -28,7 +30,7 @@ import { runWebhookBench } from './webhooks.js';
 import { runDataRecoveryBench } from './data-recovery.js';
 import { printFigures, warnIfBusy, writeResults, type Figures } from './report.js';
 
-const SECTIONS = { declare: runDeclareBench, reminders: runReminderBench, failover: runFailoverBench, confirm: runConfirmBench, footprint: runFootprintBench, local: runLocalWorkspaceBench, outbox: runOutboxBench, data: runDataRecoveryBench, webhooks: runWebhookBench, edge: runEdgeBench } as const;
+const SECTIONS = { declare: runDeclareBench, reminders: runReminderBench, failover: runFailoverBench, confirm: runConfirmBench, footprint: runFootprintBench, local: runLocalWorkspaceBench, outbox: runOutboxBench, data: runDataRecoveryBench, webhooks: runWebhookBench, edge: runEdgeBench, storm: runStormBench } as const;
 type Section = keyof typeof SECTIONS;
 
 const asked = [...process.argv.slice(2), ...(process.env.BENCH_ONLY ?? '').split(',')].map((s) => s.trim()).filter(Boolean);

@@ -27,6 +27,7 @@ import { registerInteractionGate, type InteractionDef } from './slack/authorize.
 import { INTERACTIONS } from './slack/interaction-list.js';
 import { healthRoute, metricsRoute } from './slack/routes.js';
 import { reminderJob } from './scheduler/reminders.js';
+import { SlackPacer } from './scheduler/slack-pace.js';
 import { incidentJobs } from './incidents/jobs.js';
 import { jobRegistry, type RegisteredJob } from './scheduler/jobs.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/ticker.js';
@@ -184,7 +185,11 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   app.use(actOnce({ db, log, takeoverMs: config.REQUEST_TAKEOVER_MS }));
   // Cards and thread lines go out through a client without automatic retries: a timed-out post may still
   // land, and the job then adopts it (message metadata) instead of posting a second one.
-  const slackOnce = new WebClient(config.SLACK_BOT_TOKEN, { ...clientOptions, retryConfig: { retries: 0 }, logger: boltLogger(log) });
+  // A 429 is answered at once (rejectRateLimitedCalls), not waited out inside the client with its whole
+  // queue paused: the job is put back until after Retry-After and the other jobs go on.
+  const slackOnce = new WebClient(config.SLACK_BOT_TOKEN, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: boltLogger(log) });
+  // Turns under Slack's rate limits for the incident channel's posts and card edits (one per process).
+  const pacer = new SlackPacer(clock, { enabled: config.SLACK_PACE === 'on' });
   let scheduler: Scheduler | undefined;
   const nudge = () => scheduler?.poke();
   const incidents = new IncidentService({ store, policy, slack: app.client, slackOnce, clock, log, channel: config.INCIDENT_CHANNEL, nudge });
@@ -226,8 +231,8 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   paging.register(app);
   registerAlertInteractions(app, alertIntake);
   const jobs = jobRegistry([
-    reminderJob({ ...deps, channel: config.INCIDENT_CHANNEL }),
-    ...incidentJobs({ store, incidents, checklist, slackOnce, clock, afterCard: statusPage && ((id) => statusPage.changed(id)) }),
+    reminderJob({ ...deps, slack: slackOnce, pacer, channel: config.INCIDENT_CHANNEL }),
+    ...incidentJobs({ store, incidents, checklist, slackOnce, pacer, clock, afterCard: statusPage && ((id) => statusPage.changed(id)) }),
     ...actionJobs(actions),
     ...paging.jobs,
     ...alertJobs(alertIntake),
@@ -241,7 +246,7 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
       : new Scheduler({ db, clock, log: log.child({ component: 'scheduler' }), tickMs: config.SCHEDULER_TICK_MS, leaseMs: config.SCHEDULER_LEASE_MS, ...opts.scheduler, jobs,
           onClaim: (ms) => metrics.schedulerClaimSeconds.observe(ms / 1000),
           onJobStart: (job, lateMs) => metrics.jobLatenessSeconds.observe({ kind: job.kind }, Math.max(0, lateMs) / 1000),
-          onJobDone: (job) => incidents.waiter.finished(job.kind, job.key),
+          onJobDone: (job) => incidents.waiter.finished(job.kind, job.key, job.incidentId),
           onDeadLetter: async (job, dead) => {
             metrics.jobsDeadLettered.inc({ kind: job.kind });
             await announceDeadJob(db, job, dead);

@@ -25,6 +25,10 @@ const envSchema = z
     // A copy of a Slack request whose first delivery started this long ago and never finished (its process
     // died) is handled again; younger copies are answered and dropped.
     REQUEST_TAKEOVER_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).max(3_600_000).default(30_000),
+    // The bot spreads its incident-channel posts and card edits under Slack's rate limits (about one post a
+    // second per channel, chat.update Tier 3). `off` only where no such limit applies (the emulator without
+    // its limits: the test suite and the benchmarks of the bot's own cost).
+    SLACK_PACE: z.enum(['on', 'off']).default('on'),
     DATABASE_QUERY_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).max(600_000).default(10_000),
   });
 

@@ -7,14 +7,14 @@ import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { incidentRef, type Incident } from '../core/incident.js';
 import { JOB } from '../core/job-kinds.js';
-import { splitMessage } from '../core/slack-text.js';
 import { defineJob, type RegisteredJob } from '../scheduler/jobs.js';
 import type { JobResult } from '../scheduler/ticker.js';
 import type { Store } from '../store/index.js';
 import { pendingJob } from '../store/jobs.js';
 import type { Checklist } from './checklist.js';
-import { THREAD_LINE_EVENT, threadLineLanded } from './find-card.js';
 import type { IncidentService } from './service.js';
+import type { SlackPacer } from '../scheduler/slack-pace.js';
+import { threadLineJob } from './thread-line-job.js';
 
 interface Deps {
   store: Store;
@@ -22,6 +22,8 @@ interface Deps {
   checklist: Checklist;
   /** Posts through a client without automatic retries: a timed-out post is adopted, not re-sent. */
   slackOnce: WebClient;
+  /** Turns under Slack's rate limits for posts and card edits. */
+  pacer: SlackPacer;
   clock: Clock;
   /**
    * After the card shows a change: work that follows every visible change of an incident (the status page),
@@ -36,7 +38,7 @@ const posting = z.object({ postingSince: z.string().datetime().optional() });
 const ref = (id: number | null) => (id === null ? 'an incident' : incidentRef(id));
 
 /** No card yet: wait while its job is alive (not counted as a failed try); fail when it is dead. */
-async function waitForCard(d: Deps, inc: Incident): Promise<JobResult> {
+async function waitForCard(d: Deps, inc: Pick<Incident, 'id'>): Promise<JobResult> {
   if (await pendingJob(d.store.db, JOB.postCard, String(inc.id))) return { next: new Date(d.clock.now().getTime() + 500) };
   throw new Error(`${incidentRef(inc.id)} has no card in Slack`);
 }
@@ -54,7 +56,12 @@ export function incidentJobs(d: Deps): RegisteredJob[] {
         if (!inc || inc.cardTs) return {};
         await d.incidents.postCard(inc, {
           adopt: job.attempts > 1 || job.payload.postingSince !== undefined,
-          beforePost: () => ctx.checkpoint({ postingSince: d.clock.now().toISOString() }),
+          // Its turn under the channel's rate limit, then the checkpoint; a 429 on the post undoes the checkpoint.
+          beforePost: async (channel) => {
+            await d.pacer.turn(job.id, { kind: 'post', channel });
+            await ctx.checkpoint({ postingSince: d.clock.now().toISOString() });
+          },
+          send: (channel, post) => d.pacer.guard({ kind: 'post', channel }, post, { restorePayload: true }),
         });
         await d.afterCard?.(inc.id);
         return {};
@@ -69,47 +76,13 @@ export function incidentJobs(d: Deps): RegisteredJob[] {
         const inc = await load(job.incidentId);
         if (!inc) return {};
         if (!inc.cardTs) return waitForCard(d, inc);
-        await d.incidents.editCard(inc);
+        // chat.update is Tier 3: edits take turns; changes made while this one waits fold into it.
+        await d.pacer.paced(job.id, { kind: 'edit' }, () => d.incidents.editCard(inc));
         await d.afterCard?.(inc.id);
         return {};
       },
     }),
-    defineJob({
-      kind: JOB.threadLine,
-      payload: posting.extend({ text: z.string() }),
-      maxAttempts: 12,
-      what: (job) => `post "${job.payload.text.split('\n')[0]!.slice(0, 80)}" in the thread of ${ref(job.incidentId)}`,
-      run: async (job, ctx) => {
-        const inc = await load(job.incidentId);
-        if (!inc) return {};
-        if (!inc.cardTs || !inc.channelId) return waitForCard(d, inc);
-        // Lines of one incident go out in the order they were written.
-        const earlier = await d.store.db.query(
-          `SELECT 1 FROM jobs WHERE kind = $1 AND incident_id = $2 AND done_at IS NULL AND id < $3 LIMIT 1`,
-          [JOB.threadLine, inc.id, job.id],
-        );
-        if (earlier.rowCount > 0) return { next: new Date(d.clock.now().getTime() + 200) };
-        // Longer than Slack's 4,000 characters (an update full of `&<>`): several replies, marked "continued",
-        // each with its own key, so a retry posts only the parts that did not land.
-        const parts = splitMessage(job.payload.text);
-        const since = job.payload.postingSince;
-        // Also the lease check: a run that lost its job posts nothing.
-        await ctx.checkpoint({ postingSince: since ?? d.clock.now().toISOString() });
-        for (const [i, text] of parts.entries()) {
-          const line = parts.length === 1 ? job.key : `${job.key}/${i + 1}`;
-          if (since && (await threadLineLanded(d.slackOnce, { channel: inc.channelId, threadTs: inc.cardTs, line, since: new Date(since) }))) continue;
-          await d.slackOnce.chat.postMessage({
-            channel: inc.channelId,
-            thread_ts: inc.cardTs,
-            text,
-            metadata: { event_type: THREAD_LINE_EVENT, event_payload: { incident: inc.id, line } },
-            unfurl_links: false,
-            unfurl_media: false,
-          } as never);
-        }
-        return {};
-      },
-    }),
+    threadLineJob({ ...d, noCard: (id) => waitForCard(d, { id }) }),
     defineJob({
       kind: JOB.postChecklist,
       payload: z.object({}),

@@ -13,7 +13,7 @@ import { queueCardEdit, queuePageRound, queueResolveFollowUps, queueThreadLine }
 import { DuplicateRequestError } from '../store/requests.js';
 import { incidentCard, type CardExtras } from '../slack/blocks/incident-card.js';
 import { levelReply, resolveReply, roleReply, updateReply } from '../slack/blocks/thread.js';
-import { JobWaiter } from '../scheduler/job-waiter.js';
+import { INCIDENT_WORK, JobWaiter } from '../scheduler/job-waiter.js';
 import { findPostedCard } from './find-card.js';
 
 const DUPLICATE = Symbol('duplicate request');
@@ -86,6 +86,9 @@ export class IncidentService {
    */
   async waitForCard(id: number, ms = 2_500): Promise<Incident | undefined> {
     const end = Date.now() + ms;
+    // Called right after the declare: the card cannot be there yet, so wait before the first read (one
+    // read saved per declare). This process's ticker wakes us; another replica's post is read after 500 ms.
+    await this.waiter.wait(JOB.postCard, String(id), Math.min(500, ms));
     for (;;) {
       const inc = await this.d.store.incidents.get(id).catch(() => undefined);
       if (inc?.cardTs) return inc;
@@ -104,7 +107,9 @@ export class IncidentService {
         .catch(() => undefined);
       if (r && r.rows[0]!.n === 0) return true;
       if (Date.now() >= end) return false;
-      await new Promise((r) => setTimeout(r, 100));
+      // Woken when this process finishes a job of the incident (not polled: in a storm every update waits
+      // here while its line takes its turn); another replica's work is seen by the next read.
+      await this.waiter.wait(INCIDENT_WORK, String(id), Math.min(500, end - Date.now()));
     }
   }
 
@@ -117,7 +122,10 @@ export class IncidentService {
    * The `post_card` job's work: adopt a card that already landed (an earlier run timed out or died after
    * Slack took it) — the message metadata names the incident — else post it; then record where it is.
    */
-  async postCard(inc: Incident, o: { adopt: boolean; beforePost: () => Promise<void> }): Promise<Incident> {
+  async postCard(
+    inc: Incident,
+    o: { adopt: boolean; beforePost: (channel: string) => Promise<void>; send?: <T>(channel: string, post: () => Promise<T>) => Promise<T> },
+  ): Promise<Incident> {
     if (o.adopt) {
       const landed = await findPostedCard(this.d.slack, this.d.channel, inc.id, new Date(inc.declaredAt.getTime() - 60_000));
       if (landed) {
@@ -125,24 +133,28 @@ export class IncidentService {
         return this.recordCard(inc, landed.channel, landed.ts);
       }
     }
-    await o.beforePost();
-    const posted = await (this.d.slackOnce ?? this.d.slack).chat.postMessage({
-      channel: this.d.channel,
-      ...(await this.renderCard(inc)),
-      metadata: { event_type: CARD_EVENT, event_payload: { incident: inc.id } },
-      unfurl_links: false,
-      unfurl_media: false,
-    } as never);
+    await o.beforePost(this.d.channel);
+    const card = await this.renderCard(inc);
+    const post = () =>
+      (this.d.slackOnce ?? this.d.slack).chat.postMessage({
+        channel: this.d.channel,
+        ...card,
+        metadata: { event_type: CARD_EVENT, event_payload: { incident: inc.id } },
+        unfurl_links: false,
+        unfurl_media: false,
+      } as never);
+    const posted = await (o.send ? o.send(this.d.channel, post) : post());
     return this.recordCard(inc, posted.channel!, posted.ts!);
   }
 
-  /** Where the card is; a change made while it was being posted gets the card redrawn. */
+  /**
+   * Where the card is; a change made while it was being posted gets the card redrawn. Comparing the rows
+   * is enough (no second render): what else the card shows (acknowledgements) queues its own redraw.
+   */
   private async recordCard(inc: Incident, channel: string, ts: string): Promise<Incident> {
-    await this.d.store.incidents.setCard(inc.id, channel, ts);
-    const now = (await this.d.store.incidents.get(inc.id))!;
-    if (JSON.stringify(await this.renderCard({ ...inc, channelId: channel, cardTs: ts })) !== JSON.stringify(await this.renderCard(now))) {
-      await queueCardEdit(this.d.store.db, inc.id);
-    }
+    const { incident: now } = await this.d.store.incidents.setCard(inc.id, channel, ts);
+    if (!now) return { ...inc, channelId: channel, cardTs: ts };
+    if (!sameCardFacts({ ...inc, channelId: channel, cardTs: ts }, now)) await queueCardEdit(this.d.store.db, inc.id);
     return now;
   }
 
@@ -315,4 +327,9 @@ export class IncidentService {
     if (!inc) return new UserError(`${incidentRef(id)} does not exist.`);
     return new ConflictError(`${incidentRef(id)} is already ${statusLabel(inc.status).toLowerCase()}${inc.resolvedBy ? ` (by <@${inc.resolvedBy}>)` : ''}.`);
   }
+}
+
+/** Whether two reads of an incident show the same card (timestamps compared by value). */
+function sameCardFacts(a: Incident, b: Incident): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }

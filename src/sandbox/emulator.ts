@@ -18,11 +18,13 @@ import { describeState } from './summary.js';
 import { restoreSnapshot, takeSnapshot, type WorkspaceSnapshot } from './snapshot.js';
 import { createApiListener } from './web-api.js';
 import { SocketModeServer, toEnvelope } from './socket-mode.js';
+import { RateLimiter, type RateLimitOptions } from './rate-limits.js';
 import { manifestBotScopes } from '../slack/scopes.js';
 
 export * from './types.js';
 export { signRequest, verifySignature, computeSignature } from './signer.js';
 export type { WorkspaceSnapshot } from './snapshot.js';
+export { SLACK_RATE_LIMITS, type RateLimitOptions } from './rate-limits.js';
 
 /** Extra routes on the emulator's server (the local workspace page); true = handled, false = not mine. */
 export type MountedHandler = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
@@ -44,6 +46,8 @@ export class SlackEmulator extends EventEmitter {
   private port = 0;
   private mounted: MountedHandler[] = [];
   private readonly scopes: Set<string>;
+  /** Slack's rate limits, when enforced (EmulatorOptions.rateLimits or limitRates()); refusals are counted in it. */
+  rateLimiter?: RateLimiter;
   /** Set by useSocketMode(): the bot is then reached over its WebSocket instead of botEndpoint. */
   socketMode?: SocketModeServer;
 
@@ -59,6 +63,12 @@ export class SlackEmulator extends EventEmitter {
     this.state = new WorkspaceState(this.botUserId, () => this.emit('change'));
     this.state.views.configure({ teamId: this.teamId, appId: opts.appId ?? 'A0BOOM', botId: this.botId });
     this.state.users.set(this.botUserId, { id: this.botUserId, name: 'drbot', real_name: 'DR Bot', is_bot: true });
+    if (opts.rateLimits) this.limitRates(opts.rateLimits === true ? {} : opts.rateLimits);
+  }
+
+  /** Enforces Slack's rate limits from now on (fresh buckets), or stops enforcing them (false). */
+  limitRates(o: RateLimitOptions | false = {}): void {
+    this.rateLimiter = o === false ? undefined : new RateLimiter(o);
   }
 
   get baseUrl(): string {
@@ -89,6 +99,7 @@ export class SlackEmulator extends EventEmitter {
       latencyMs: () => this.latencyMs,
       answerDelayMs: (method) => this.answerDelayMs[method] ?? 0,
       faults: this.faults,
+      rateLimiter: () => this.rateLimiter,
       record: (call) => {
         this.calls.push(call);
         this.emit('call', call);

@@ -75,7 +75,8 @@ export async function startLocalWorkspace(config: Config, log: Logger, opts: Loc
   try {
     // initdb in a child process, and a small shared_buffers: see embedded-database.ts.
     await Promise.all([config.DATABASE_URL ? undefined : prepareEmbeddedDatabase(dataDir, log), estate.start(process.env)]);
-    bot = await createBot({ ...config, mode: 'http', SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: emulator.apiUrl }, { log, policy, env: estate.env });
+    // Its emulator enforces no rate limits, so the bot need not pace itself either (SLACK_PACE).
+    bot = await createBot({ ...config, mode: 'http', SLACK_PACE: 'off', SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: emulator.apiUrl }, { log, policy, env: estate.env });
     // The whole bot, as in production: the ticker runs DMs, escalations, reminders, cards and actions.
     botPort = (await bot.start({ port: 0, host: '127.0.0.1' }))!;
   } catch (err) {

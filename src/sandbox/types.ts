@@ -1,3 +1,4 @@
+import type { RateLimitOptions } from './rate-limits.js';
 /**
  * Shapes shared by the Slack emulator's parts. Field names follow Slack's JSON so a test can compare
  * what the emulator holds with what the bot sent or what Slack documents.
@@ -28,6 +29,11 @@ export interface EmulatorOptions {
   scopes?: readonly string[];
   /** 'surface' (default): action_ids unique per message/view; 'block': only per block, as Slack documents. */
   actionIdScope?: 'surface' | 'block';
+  /**
+   * Enforce Slack's documented rate limits (sandbox/rate-limits.ts): 429 + Retry-After past a method's tier
+   * or a channel's ~1 post a second. Off by default: the suite posts faster than that on purpose.
+   */
+  rateLimits?: boolean | RateLimitOptions;
 }
 
 export interface User {

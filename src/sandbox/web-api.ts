@@ -14,6 +14,7 @@ import type { CallRecord } from './types.js';
 import { SlackApiError } from './types.js';
 import { METHOD_SCOPES } from '../slack/scopes.js';
 import { missingScope } from './methods/access.js';
+import type { RateLimiter } from './rate-limits.js';
 
 /** Every scope a method accepts, as Slack's x-accepted-oauth-scopes header lists them. */
 function acceptedScopes(method: string): string {
@@ -28,6 +29,8 @@ export interface ApiDeps {
   /** Delay after acting, before answering, by method: the call takes effect but the caller may time out first. */
   answerDelayMs?(method: string): number;
   faults: FaultQueue;
+  /** Slack's documented rate limits, when the emulator enforces them (off by default). */
+  rateLimiter?(): RateLimiter | undefined;
   record(call: CallRecord): void;
 }
 
@@ -65,6 +68,9 @@ async function handleApi(deps: ApiDeps, method: string, req: IncomingMessage, re
   if (token !== deps.botToken) return finish(200, { ok: false, error: 'invalid_auth' });
   const spec = METHODS[method];
   if (!spec) return finish(200, { ok: false, error: 'unknown_method' });
+  // Past the method's tier (or a channel's one post a second) Slack refuses the call and does nothing.
+  const retryAfter = deps.rateLimiter?.()?.check(method, typeof args.channel === 'string' ? args.channel : undefined);
+  if (retryAfter !== undefined) return finish(429, { ok: false, error: 'ratelimited' }, { 'Retry-After': String(retryAfter) });
   const ctx = deps.context();
   // Like Slack: every answer to a valid token says which scopes it carries and which the method accepts.
   const scopeHeaders = { 'x-oauth-scopes': [...ctx.scopes].join(','), 'x-accepted-oauth-scopes': acceptedScopes(method) };

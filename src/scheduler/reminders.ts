@@ -9,18 +9,22 @@ import type { Logger } from '../observability/logger.js';
 import type { Policy } from '../policy.js';
 import { reminderMessage } from '../slack/blocks/reminder.js';
 import type { Store } from '../store/index.js';
-import { appendTimeline } from '../store/timeline.js';
 import { reminderAlreadyPosted } from './already-posted.js';
 import { z } from 'zod';
 import { incidentRef } from '../core/incident.js';
 import { JOB } from '../core/job-kinds.js';
 import { defineJob, type RegisteredJob } from './jobs.js';
+import type { SlackPacer } from './slack-pace.js';
 
 /** `seq`: reminders posted so far; `pending`: the one a run was about to post (checked after a crash). */
 const reminderPayload = z.object({ seq: z.number().int().nonnegative().optional(), pending: z.object({ seq: z.number().int(), at: z.string() }).optional() });
 
 /** The `reminder` job: nudge the incident's people in the card's thread; escalate to the channel when ignored. */
-export function reminderJob(d: { store: Store; policy: Policy; slack: WebClient; clock: Clock; log: Logger; incidents: IncidentService; channel: string }): RegisteredJob {
+/**
+ * `slack`: a client that answers a 429 at once (the job is put back until its turn; the pending checkpoint
+ * makes a retry look before posting again). `pacer`: the post's turn under the channel's rate limit.
+ */
+export function reminderJob(d: { store: Store; policy: Policy; slack: WebClient; pacer: SlackPacer; clock: Clock; log: Logger; incidents: IncidentService; channel: string }): RegisteredJob {
   return defineJob({
     kind: JOB.reminder,
     payload: reminderPayload,
@@ -43,10 +47,12 @@ export function reminderJob(d: { store: Store; policy: Policy; slack: WebClient;
       const posted = await reminderAlreadyPosted(d.slack, { channel, threadTs: inc.cardTs ?? undefined, since: new Date(pending.at), incident: inc.id, seq });
       if (posted) {
         d.log.info({ incident: inc.id, seq }, 'reminder was already posted before a crash; not posting it again');
-        return { next: plan.next, payload: { seq } };
+        return { next: plan.next, payload: { seq }, timeline: { incidentId: inc.id, at: new Date(pending.at), actor: 'dr-bot', kind: 'reminder', data: { seq, missed: plan.missed, escalated: plan.escalate } } };
       }
       if (posted === undefined) d.log.warn({ incident: inc.id, seq }, 'cannot tell whether the reminder was posted before a crash; posting it');
     }
+    // Its turn first (a long wait puts the job back, booked): a checkpoint is only written right before a post.
+    await d.pacer.turn(job.id, { kind: 'post', channel });
     await ctx.checkpoint({ pending: { seq, at: now.toISOString() } });
     const people = [inc.roles[INCIDENT_COMMANDER], inc.roles[COMMUNICATIONS_COORDINATOR]].filter((u): u is string => Boolean(u));
     const escalateTo = plan.escalate ? escalationMentions(d.policy.levels[inc.level], d.policy.teams) || undefined : undefined;
@@ -60,16 +66,22 @@ export function reminderJob(d: { store: Store; policy: Policy; slack: WebClient;
       permalink,
     });
     const inThread = !plan.escalate && inc.cardTs;
-    await d.slack.chat.postMessage({
-      channel,
-      ...(inThread ? { thread_ts: inc.cardTs! } : {}),
-      text: msg.text,
-      blocks: msg.blocks as never,
-      metadata: msg.metadata as never,
-      unfurl_links: false,
-    });
-    await appendTimeline(d.store.db, { incidentId: inc.id, at: now, actor: 'dr-bot', kind: 'reminder', data: { seq, missed: plan.missed, escalated: plan.escalate } });
-    return { next: plan.next, payload: { seq } };
+    // A 429 acted on nothing: the checkpoint is undone, so the retry posts without looking first.
+    await d.pacer.guard(
+      { kind: 'post', channel },
+      () =>
+        d.slack.chat.postMessage({
+          channel,
+          ...(inThread ? { thread_ts: inc.cardTs! } : {}),
+          text: msg.text,
+          blocks: msg.blocks as never,
+          metadata: msg.metadata as never,
+          unfurl_links: false,
+        }),
+      { restorePayload: true },
+    );
+    const timeline = { incidentId: inc.id, at: now, actor: 'dr-bot', kind: 'reminder', data: { seq, missed: plan.missed, escalated: plan.escalate } };
+    return { next: plan.next, payload: { seq }, timeline };
     },
   });
 }

@@ -4,13 +4,17 @@ import { retryDelayMs } from '../core/backoff.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Database } from '../store/db.js';
-import { checkpointJob, claimDueJobs, deadLetterJob, failJob, finishJob, LeaseLostError, releaseAll, releaseJob, type Job } from '../store/jobs.js';
+import type { NewTimelineEntry } from '../store/timeline.js';
+import { checkpointJob, claimDueJobs, deadLetterJob, deferJob, failJob, finishJob, LeaseLostError, releaseAll, releaseJob, type Job } from '../store/jobs.js';
 import { BadPayloadError, type RegisteredJob } from './jobs.js';
+import { Deferred, rateLimitedMs } from './deferred.js';
 
 /** What a handler answers: a next due time reschedules the job, nothing means it is done. */
 export interface JobResult {
   next?: Date;
   payload?: Record<string, unknown>;
+  /** What the run did, for the incident's timeline: written in the statement that records the outcome. */
+  timeline?: NewTimelineEntry;
 }
 export interface JobContext {
   /** Persist intent before a side effect; throws when the job is no longer ours, so nothing is done twice. */
@@ -155,6 +159,13 @@ export class Scheduler {
       if (!def) throw new BadPayloadError(job.kind, 'no definition for this kind');
       result = await def.run(job, { checkpoint: (patch) => checkpointJob(this.o.db, job, this.owner, patch) });
     } catch (err) {
+      const waitMs = err instanceof Deferred ? err.ms : rateLimitedMs(err);
+      if (waitMs !== undefined) {
+        // Waiting for a turn under Slack's rate limit is not a failure: no attempt is used up.
+        const payload = err instanceof Deferred && err.restorePayload ? job.payload : undefined;
+        await this.persist(() => deferJob(this.o.db, job, { owner: this.owner, inMs: waitMs, payload }), log);
+        return;
+      }
       if (err instanceof LeaseLostError) {
         log.warn('job was replanned or taken over meanwhile; this run stops without acting');
         await this.persist(() => releaseJob(this.o.db, job, this.owner), log);
@@ -170,7 +181,7 @@ export class Scheduler {
       await this.persist(() => failJob(this.o.db, job, { owner: this.owner, retryInMs, error }), log);
       return;
     }
-    await this.persist(() => finishJob(this.o.db, job, { owner: this.owner, at: this.o.clock.now(), next: result.next, payload: result.payload }), log);
+    await this.persist(() => finishJob(this.o.db, job, { owner: this.owner, at: this.o.clock.now(), next: result.next, payload: result.payload, timeline: result.timeline }), log);
     if (!result.next) this.o.onJobDone?.(job);
   }
 

@@ -32,6 +32,22 @@ const isQueryTimeout = (err: unknown): boolean => err instanceof Error && err.me
 
 export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
 
+/**
+ * Prepared statements: a statement with parameters gets a name, so each connection parses and plans it once
+ * and afterwards sends only its values. The names are per process and bounded (SQL built with values in it
+ * would otherwise name a statement per value).
+ */
+const MAX_NAMED = 500;
+function namer(): (sql: string, params: unknown[] | undefined) => pg.QueryConfig {
+  const names = new Map<string, string>();
+  return (text, values) => {
+    if (!values || values.length === 0) return { text };
+    let name = names.get(text);
+    if (!name && names.size < MAX_NAMED) names.set(text, (name = `drbot_${names.size + 1}`));
+    return name ? { name, text, values } : { text, values };
+  };
+}
+
 export function openPostgres(url: string, opts: { max?: number; onError?: (err: Error) => void; queryTimeoutMs?: number } = {}): Database {
   const types = {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -50,8 +66,9 @@ export function openPostgres(url: string, opts: { max?: number; onError?: (err: 
   });
   // An idle client losing its server (PostgreSQL restart) must not crash the process; the next query reconnects.
   pool.on('error', (err) => opts.onError?.(err));
+  const named = namer();
   const query = async <T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> => {
-    const r = await pool.query(sql, params as unknown[]);
+    const r = await pool.query(named(sql, params));
     return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
   };
   return {
@@ -66,7 +83,7 @@ export function openPostgres(url: string, opts: { max?: number; onError?: (err: 
         await client.query('BEGIN');
         const tx: Tx = {
           query: async <T>(sql: string, params?: unknown[]) => {
-            const r = await client.query(sql, params as unknown[]);
+            const r = await client.query(named(sql, params));
             return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
           },
           exec: async (sql) => {

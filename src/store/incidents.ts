@@ -107,6 +107,25 @@ export class IncidentStore {
     return r.rows[0] && toIncident(r.rows[0]);
   }
 
+  /**
+   * Where a thread line of the incident goes, and whether an earlier line of it is still waiting (lines go
+   * out in order) and until when: one round trip for what a thread-line job reads before posting.
+   */
+  async threadTarget(
+    id: number,
+    lineJobId: number,
+  ): Promise<{ channelId: string | null; cardTs: string | null; earlierPending: boolean; earlierDueAt: Date | null; cardPending: boolean } | undefined> {
+    const r = await this.db.query<{ channel_id: string | null; card_ts: string | null; earlier_due: Date | null; card_pending: boolean }>(
+      `SELECT channel_id, card_ts,
+              (SELECT max(due_at) FROM jobs WHERE kind = '${JOB.threadLine}' AND incident_id = $1 AND done_at IS NULL AND id < $2) AS earlier_due,
+              card_ts IS NULL AND EXISTS (SELECT 1 FROM jobs WHERE kind = '${JOB.postCard}' AND key = $1::text AND done_at IS NULL) AS card_pending
+       FROM incidents WHERE id = $1`,
+      [id, lineJobId],
+    );
+    const row = r.rows[0];
+    return row && { channelId: row.channel_id, cardTs: row.card_ts, earlierPending: row.earlier_due !== null, earlierDueAt: row.earlier_due, cardPending: row.card_pending };
+  }
+
   async byCard(channelId: string, ts: string): Promise<Incident | undefined> {
     const r = await this.db.query<IncidentRow>(`${SELECT} WHERE i.channel_id = $1 AND i.card_ts = $2`, [channelId, ts]);
     return r.rows[0] && toIncident(r.rows[0]);
@@ -175,10 +194,21 @@ export class IncidentStore {
     return r.rows[0] && toIncident(r.rows[0]);
   }
 
-  /** Records where the card is; only the first caller wins, so a retry never leaves two cards claimed. */
-  async setCard(id: number, channelId: string, ts: string): Promise<boolean> {
-    const r = await this.db.query('UPDATE incidents SET channel_id = $2, card_ts = $3 WHERE id = $1 AND card_ts IS NULL', [id, channelId, ts]);
-    return r.rowCount === 1;
+  /**
+   * Records where the card is; only the first caller wins, so a retry never leaves two cards claimed.
+   * Answers the incident as it is now, read in the same statement (one round trip, not two).
+   */
+  async setCard(id: number, channelId: string, ts: string): Promise<{ won: boolean; incident: Incident | undefined }> {
+    const r = await this.db.query<IncidentRow & { won: boolean }>(
+      `WITH u AS (UPDATE incidents SET channel_id = $2, card_ts = $3 WHERE id = $1 AND card_ts IS NULL RETURNING *)
+       SELECT i.*, (SELECT jsonb_object_agg(r.role, r.user_id) FROM incident_roles r WHERE r.incident_id = i.id) AS roles, true AS won FROM u i
+       UNION ALL
+       SELECT i.*, (SELECT jsonb_object_agg(r.role, r.user_id) FROM incident_roles r WHERE r.incident_id = i.id) AS roles, false AS won
+       FROM incidents i WHERE i.id = $1 AND NOT EXISTS (SELECT 1 FROM u)`,
+      [id, channelId, ts],
+    );
+    const row = r.rows[0];
+    return { won: row?.won === true, incident: row && toIncident(row) };
   }
 
   async postUpdate(

@@ -1,4 +1,5 @@
 import type { Queryable } from './db.js';
+import { appendTimeline, type NewTimelineEntry } from './timeline.js';
 
 export interface Job {
   id: number;
@@ -84,16 +85,26 @@ export async function claimDueJobs(q: Queryable, o: { owner: string; leaseMs: nu
 export async function finishJob(
   q: Queryable,
   job: Job,
-  o: { owner: string; at: Date; next?: Date; payload?: Record<string, unknown> },
+  o: { owner: string; at: Date; next?: Date; payload?: Record<string, unknown>; timeline?: NewTimelineEntry },
 ): Promise<'finished' | 'superseded'> {
-  const r = await q.query(
-    `UPDATE jobs SET locked_by = NULL, locked_until = NULL, attempts = 0, last_error = NULL,
+  const finish = `UPDATE jobs SET locked_by = NULL, locked_until = NULL, attempts = 0, last_error = NULL,
                      due_at = COALESCE($4::timestamptz, due_at), done_at = CASE WHEN $4::timestamptz IS NULL THEN $3::timestamptz ELSE NULL END,
                      payload = COALESCE($5, payload), version = version + 1
-     WHERE id = $1 AND locked_by = $2 AND version = $6`,
-    [job.id, o.owner, o.at, o.next ?? null, o.payload ? JSON.stringify(o.payload) : null, job.version],
-  );
+     WHERE id = $1 AND locked_by = $2 AND version = $6`;
+  const params = [job.id, o.owner, o.at, o.next ?? null, o.payload ? JSON.stringify(o.payload) : null, job.version];
+  const t = o.timeline;
+  // The run's timeline event rides in the same statement as its outcome: one round trip, written once.
+  const r = t
+    ? await q.query(
+        `WITH f AS (${finish} RETURNING id),
+         t AS (INSERT INTO timeline (incident_id, at, actor, kind, data) SELECT $7, $8, $9, $10, $11 FROM f)
+         SELECT id FROM f`,
+        [...params, t.incidentId, t.at, t.actor, t.kind, JSON.stringify(t.data ?? {})],
+      )
+    : await q.query(finish, params);
   if (r.rowCount === 1) return 'finished';
+  // Replanned meanwhile: their plan stands, but what this run did still happened and is recorded.
+  if (t) await appendTimeline(q, t);
   await releaseJob(q, job, o.owner);
   return 'superseded';
 }
@@ -105,6 +116,20 @@ export async function failJob(q: Queryable, job: Job, o: { owner: string; retryI
                      due_at = CASE WHEN version = $5 THEN now() + $4 * interval '1 millisecond' ELSE due_at END
      WHERE id = $1 AND locked_by = $2`,
     [job.id, o.owner, o.error.slice(0, 1000), Math.max(0, Math.round(o.retryInMs)), job.version],
+  );
+}
+
+/**
+ * A run that only has to wait (its turn under Slack's rate limit): back in `inMs`, and this run does not
+ * count as an attempt. `payload` puts back the payload the run started with (its checkpoint undone).
+ */
+export async function deferJob(q: Queryable, job: Job, o: { owner: string; inMs: number; payload?: Record<string, unknown> }): Promise<void> {
+  await q.query(
+    `UPDATE jobs SET locked_by = NULL, locked_until = NULL, attempts = GREATEST(attempts - 1, 0),
+                     due_at = CASE WHEN version = $4 THEN now() + $3 * interval '1 millisecond' ELSE due_at END,
+                     payload = CASE WHEN version = $4 AND $5::jsonb IS NOT NULL THEN $5::jsonb ELSE payload END
+     WHERE id = $1 AND locked_by = $2`,
+    [job.id, o.owner, Math.max(0, Math.round(o.inMs)), job.version, o.payload ? JSON.stringify(o.payload) : null],
   );
 }
 
@@ -187,4 +212,46 @@ export class LeaseLostError extends Error {
     super(`job ${id} is no longer ours (lease expired or rescheduled)`);
     this.name = 'LeaseLostError';
   }
+}
+
+/** A thread line queued after another of the same incident: what a leader may carry along in its post. */
+export interface FollowingLine {
+  id: number;
+  key: string;
+  text: string;
+  /** A run of its own already began posting it: it must go (or be adopted) on its own. */
+  started: boolean;
+}
+
+/**
+ * The incident's waiting thread lines after job `afterId`, in order (at most `limit`). Due or not: a line
+ * told to look again later (its turn, an earlier line) is still next in the order.
+ */
+export async function followingLines(q: Queryable, kind: string, incidentId: number, afterId: number, limit: number): Promise<FollowingLine[]> {
+  const r = await q.query<FollowingLine>(
+    `SELECT id, key, payload->>'text' AS text, payload ? 'postingSince' AS started FROM jobs
+     WHERE kind = $1 AND incident_id = $2 AND id > $3 AND done_at IS NULL ORDER BY id LIMIT $4`,
+    [kind, incidentId, afterId, limit],
+  );
+  return r.rows;
+}
+
+/** The texts of lines by id (a retried leader re-reads what it carried). */
+export async function linesById(q: Queryable, ids: number[]): Promise<Array<{ id: number; key: string; text: string }>> {
+  if (ids.length === 0) return [];
+  const r = await q.query<{ id: number; key: string; text: string }>(`SELECT id, key, payload->>'text' AS text FROM jobs WHERE id = ANY($1::bigint[]) ORDER BY id`, [ids]);
+  return r.rows;
+}
+
+/**
+ * Lines that went out inside another job's post: done, in one statement. A run of theirs in progress finds
+ * its version moved on and stops without acting.
+ */
+export async function finishCarried(q: Queryable, ids: number[], carrierKey: string): Promise<void> {
+  if (ids.length === 0) return;
+  await q.query(
+    `UPDATE jobs SET done_at = now(), locked_by = NULL, locked_until = NULL, version = version + 1, payload = payload || jsonb_build_object('postedWith', $2::text)
+     WHERE id = ANY($1::bigint[]) AND done_at IS NULL`,
+    [ids, carrierKey],
+  );
 }

@@ -26,7 +26,7 @@ let db: Awaited<ReturnType<typeof createTestDatabase>>;
 const running: Bot[] = [];
 
 async function startBot(o: BotOptions & { env?: Record<string, string> } = {}): Promise<Bot> {
-  const config = loadConfig({ SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: emulator.apiUrl, DATABASE_URL: db.url, LOG_LEVEL: 'silent', DR_POLICY: FAST, ...o.env });
+  const config = loadConfig({ SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: emulator.apiUrl, DATABASE_URL: db.url, LOG_LEVEL: 'silent', DR_POLICY: FAST, SLACK_PACE: 'off', ...o.env });
   const bot = await createBot(config, { log: createLogger('silent'), slackRetries: 0, ...o });
   running.push(bot);
   const port = await bot.start(0);

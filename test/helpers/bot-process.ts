@@ -44,6 +44,8 @@ export async function startBotProcess(o: { apiUrl: string; databaseUrl: string; 
       DATABASE_URL: o.databaseUrl,
       PORT: String(port),
       LOG_LEVEL: process.env.TEST_LOG ?? 'info',
+      // The emulator enforces no rate limits unless asked; the bot need not pace itself (o.env may say on).
+      SLACK_PACE: 'off',
       ...o.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -30,8 +30,13 @@ export interface Harness {
  * The real bot on a free port, its own database, and the Slack emulator in front of it: over HTTP, or with
  * `socketMode` as a Socket Mode app (the emulator hands out the WebSocket; the port serves /healthz only).
  */
-export async function startHarness(o: BotOptions & { env?: Record<string, string>; databaseUrl?: string; socketMode?: boolean } = {}): Promise<Harness> {
-  const emulator = new SlackEmulator({ signingSecret: SECRET, botToken: TOKEN });
+/**
+ * `rateLimits`: the emulator enforces Slack's rate limits and the bot paces itself under them (SLACK_PACE).
+ * Off by default, like the emulator's limits: the suite posts into one channel faster than one a second on
+ * purpose, and would only wait longer; the rate-limit test and the storm benchmark turn them on.
+ */
+export async function startHarness(o: BotOptions & { env?: Record<string, string>; databaseUrl?: string; socketMode?: boolean; rateLimits?: boolean } = {}): Promise<Harness> {
+  const emulator = new SlackEmulator({ signingSecret: SECRET, botToken: TOKEN, rateLimits: o.rateLimits ?? false });
   await emulator.start();
   seedWorkspace(emulator);
   const socket = o.socketMode ? emulator.useSocketMode({ appToken: APP_TOKEN }) : undefined;
@@ -43,6 +48,7 @@ export async function startHarness(o: BotOptions & { env?: Record<string, string
     SLACK_API_URL: emulator.apiUrl,
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'silent',
+    SLACK_PACE: o.rateLimits ? 'on' : 'off',
     ...o.env,
   });
   const bot = await createBot(config, { log: createLogger(process.env.TEST_LOG ?? 'silent'), slackRetries: 0, ...o });
