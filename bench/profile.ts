@@ -4,20 +4,11 @@
  * prints where the busy time went, by package, on stderr so the figures on stdout stay parseable.
  */
 import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
+import { Session, type Profiler } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string };
-  children?: number[];
-}
-interface Profile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
+type Profile = Profiler.Profile;
 
 export async function maybeProfile<T>(name: string, fn: () => Promise<T>): Promise<T> {
   if (!process.env.BENCH_PROFILE) return fn();
@@ -28,7 +19,7 @@ export async function maybeProfile<T>(name: string, fn: () => Promise<T>): Promi
   try {
     return await fn();
   } finally {
-    const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
+    const { profile } = await session.post('Profiler.stop');
     session.disconnect();
     const file = path.join(os.tmpdir(), `drbot-bench-${name}.cpuprofile`);
     writeFileSync(file, JSON.stringify(profile));
@@ -41,12 +32,12 @@ function busyByPackage(p: Profile): string {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   let busy = 0;
-  p.samples.forEach((id, i) => {
+  (p.samples ?? []).forEach((id, i) => {
     const { functionName, url } = byId.get(id)!.callFrame;
     if (functionName === '(idle)') return;
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
     const group = pkg ?? (url.startsWith('file://') ? path.relative(process.cwd(), new URL(url).pathname) : url || functionName);
-    const dt = p.timeDeltas[i] ?? 0;
+    const dt = p.timeDeltas?.[i] ?? 0;
     busy += dt;
     self.set(group, (self.get(group) ?? 0) + dt);
   });

@@ -5,7 +5,6 @@
  */
 import { CHANNELS, PEOPLE, SECRET, TOKEN, seedWorkspace } from '../test/helpers/harness.js';
 import { SlackEmulator, type CallRecord } from '../src/sandbox/emulator.js';
-import type { WorkspaceState } from '../src/sandbox/state.js';
 import { serve } from './workers.js';
 
 export interface SeenPost {
@@ -53,8 +52,6 @@ emulator.on('call', (c: CallRecord) => {
   posts.push({ incident: Number(p.incident), seq: Number(p.seq), escalated: Boolean(p.escalated), inThread: Boolean(c.args.thread_ts), at: c.at });
 });
 
-/** The emulator's state is private; the cards are put straight into it (no Web API round trip needed). */
-const state = (emulator as unknown as { state: WorkspaceState }).state;
 
 serve(
   {
@@ -65,7 +62,7 @@ serve(
     cards: ({ n }: { n: number }) => {
       const ts: string[] = [];
       for (let i = 1; i <= n; i++) {
-        const m = state.post({ channel: CHANNELS.incidents, user: emulator.botUserId, bot_id: emulator.botId, text: `Bench reminder incident ${i} declared by <@${PEOPLE.alice}>` });
+        const m = emulator.postAsBot(CHANNELS.incidents, `Bench reminder incident ${i} declared by <@${PEOPLE.alice}>`);
         ts.push(m.ts);
       }
       return ts;

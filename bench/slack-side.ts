@@ -5,7 +5,6 @@
  */
 import { CHANNELS, PEOPLE, SECRET, TOKEN, seedWorkspace } from '../test/helpers/harness.js';
 import { SlackEmulator, type CallRecord } from '../src/sandbox/emulator.js';
-import type { Tokens } from '../src/sandbox/tokens.js';
 import { monoMs } from './load.js';
 import { serve } from './workers.js';
 
@@ -40,18 +39,12 @@ function replies(): Record<string, number> {
   return counts;
 }
 
-/**
- * The bot posts its "Declared INC-n" confirmation to the response_url, so each request needs one the
- * emulator issued (an unknown one answers 404 and the bot would log an error on every declare).
- * The emulator's driver issues them through its private Tokens; there is no public call, hence the cast.
- */
-const tokens = (emulator as unknown as { tokens: Tokens }).tokens;
-
 serve(
   {
     issue: ({ n }: { n: number }) => ({
-      responseUrls: Array.from({ length: n }, () => tokens.issueResponseUrl(emulator.baseUrl, { user: PEOPLE.alice, channel: CHANNELS.incidents })),
-      triggerIds: Array.from({ length: n }, () => tokens.issueTrigger(PEOPLE.alice)),
+      // The bot answers each declare on its response_url: one the emulator issued (an unknown one is a 404).
+      responseUrls: Array.from({ length: n }, () => emulator.issueResponseUrl(PEOPLE.alice, CHANNELS.incidents)),
+      triggerIds: Array.from({ length: n }, () => emulator.issueTrigger(PEOPLE.alice)),
     }),
     /** Forgets messages, calls and tokens between phases so lookups stay cheap; keeps users and channels. */
     reset: () => {

@@ -195,6 +195,23 @@ export class SlackEmulator extends EventEmitter {
     return this.state.post({ channel: this.channel(channel).id, user, text });
   }
 
+  /** A message as the bot would have posted it (seeding a bench's cards without a Web API round trip). */
+  postAsBot(channel: string, text: string): Message {
+    return this.state.post({ channel: this.channel(channel).id, user: this.botUserId, bot_id: this.botId, text });
+  }
+
+  /**
+   * A response_url and a trigger_id as Slack issues them with a slash command, for request generators that
+   * sign and send their own payloads (the benches' load generators).
+   */
+  issueResponseUrl(user: string, channel: string): string {
+    return this.tokens.issueResponseUrl(this.baseUrl, { user, channel: this.channel(channel).id });
+  }
+
+  issueTrigger(user: string): string {
+    return this.tokens.issueTrigger(user);
+  }
+
   messages(channel: string): Message[] {
     return this.state.channelMessages(this.channel(channel).id);
   }
