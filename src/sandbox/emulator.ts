@@ -13,6 +13,7 @@ import type { ApiContext } from './methods/context.js';
 import { sendSigned } from './send-signed.js';
 import { WorkspaceState } from './state.js';
 import { Tokens } from './tokens.js';
+import { waitForChange } from './wait-for.js';
 import type { BotReply, CallRecord, Channel, EmulatorOptions, Ephemeral, FailSpec, Message, User, Usergroup, View } from './types.js';
 import { describeState } from './summary.js';
 import { restoreSnapshot, takeSnapshot, type WorkspaceSnapshot } from './snapshot.js';
@@ -239,33 +240,7 @@ export class SlackEmulator extends EventEmitter {
 
   /** Resolves with the probe's first truthy answer, re-checked on every change and every 50 ms. */
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let lastError: unknown;
-      const check = (): void => {
-        try {
-          const v = probe();
-          if (v !== undefined && v !== null && v !== false) {
-            cleanup();
-            resolve(v);
-          }
-        } catch (e) {
-          lastError = e; // e.g. the channel does not exist yet
-        }
-      };
-      const poll = setInterval(check, 50);
-      const timer = setTimeout(() => {
-        cleanup();
-        const why = lastError ? `\nlast probe error: ${String(lastError)}` : '';
-        reject(new Error(`waitFor timed out after ${timeoutMs} ms: ${probe.toString().slice(0, 300)}${why}\n${describeState(this.state, this.calls)}`));
-      }, timeoutMs);
-      const cleanup = (): void => {
-        clearInterval(poll);
-        clearTimeout(timer);
-        this.off('change', check);
-      };
-      this.on('change', check);
-      check();
-    });
+    return waitForChange(this, probe, timeoutMs, () => describeState(this.state, this.calls));
   }
 
   /** Clears messages, ephemerals, views, files, calls, queued faults and tokens; keeps users and channels. */
