@@ -55,7 +55,9 @@ export function restoreTestJobs(d: RestoreTestDeps): RegisteredJob[] {
         let s = job.payload as RestoreTestState;
         const now = d.clock.now();
         s = await restoreTestPhase({ policy: d.policy, infra: d.infra, now, checkpoint: (x) => ctx.checkpoint({ ...x }), renew: ctx.renew }, s);
-        if (s.phase !== 'done') return { next: new Date(now.getTime() + (d.policy.targets.rds?.pollEvery ?? 5_000)), payload: { ...s } };
+        // RDS is polled; a self-managed step waits on nothing (each one ran to its end), so the next is due now.
+        const wait = d.policy.targets.database!.provider === 'postgres' ? 0 : (d.policy.targets.rds?.pollEvery ?? 5_000);
+        if (s.phase !== 'done') return { next: new Date(now.getTime() + wait), payload: { ...s } };
         const runKey = `${job.key}@${s.startedAt ?? now.toISOString()}`;
         let opened: { ref: string; team: string } | undefined;
         let incidentId: number | undefined;
