@@ -23,8 +23,9 @@ export default defineCommand({
   input: (t, policy) => {
     const other = Object.keys(t.flags).filter((f) => f !== 'restore-test');
     if (t.positionals.length > 0 || other.length > 0) throw new UserError('`/dr verify-backup` takes no arguments but `--restore-test`.', usage);
-    rdsDatabase(policy);
     const restoreTest = t.flags['restore-test'] === true;
+    // The restore test also runs on self-managed PostgreSQL (a pg_dump restored); the snapshot check is RDS's.
+    if (!restoreTest || policy.targets.database?.provider !== 'postgres') rdsDatabase(policy);
     if (restoreTest && !policy.targets.database?.restoreTest) throw new UserError('The policy has no restore test (`targets.database.restoreTest` in dr-policy.yml: the scratch instance, the report channel).', usage);
     return { restoreTest };
   },
@@ -33,8 +34,9 @@ export default defineCommand({
     if (a.restoreTest) {
       // The test takes as long as a restore (hours on real data): it runs as a job, and reports to its channel.
       const cfg = ctx.policy.targets.database!.restoreTest!;
+      const what = ctx.policy.targets.database!.provider === 'postgres' ? `the newest pg_dump in ${cfg.backupDir} goes into the scratch database ${cfg.database}, is checked and dropped` : `the newest snapshot goes into the scratch instance ${cfg.instance}, is checked and deleted`;
       await restoreTestNow({ db: ctx.store.db, clock: ctx.clock }, `${ctx.clock.now().getTime().toString(36)}-${ctx.userId}`);
-      await ctx.reply(`Restore test started: the newest snapshot goes into the scratch instance ${cfg.instance}, is checked and deleted. The report goes to ${cfg.channel ? cfg.channel : 'the incident channel'}; a failure opens an L${cfg.failureLevel} incident.`);
+      await ctx.reply(`Restore test started: ${escapeMrkdwn(what)}. The report goes to ${cfg.channel ? cfg.channel : 'the incident channel'}; a failure opens an L${cfg.failureLevel} incident.`);
       return;
     }
     let r;

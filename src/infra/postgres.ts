@@ -1,5 +1,6 @@
 /** Self-managed PostgreSQL as a recovery target: health, replication state, promotion, a write check. */
 import pg from 'pg';
+import { databaseIdentity } from './data/partners-compare.js';
 import { runIntegrityQueries, type IntegrityRow } from './integrity.js';
 import { pgOptions, type SqlTarget } from './sql-access.js';
 
@@ -79,6 +80,31 @@ export class PostgresAdapter {
         [by],
       );
       return r.rows[0].written_at as Date;
+    });
+  }
+
+  /** `database|oid|postmaster start`: two URLs with the same identity are the same database on the same server. */
+  identity(url: SqlTarget, timeoutMs = 5_000): Promise<string> {
+    return this.withClient(url, timeoutMs, (c) => databaseIdentity(c));
+  }
+
+  /** Whether a database of this name exists on the server `url` points at. */
+  async databaseExists(url: SqlTarget, name: string, timeoutMs = 5_000): Promise<boolean> {
+    return this.withClient(url, timeoutMs, async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1);
+  }
+
+  /** CREATE DATABASE (run from another database on the same server). */
+  async createDatabase(url: SqlTarget, name: string, timeoutMs = 30_000): Promise<void> {
+    await this.withClient(url, timeoutMs, async (c) => {
+      await c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+    });
+  }
+
+  /** Ends its sessions, then DROP DATABASE IF EXISTS (works before PostgreSQL 13's WITH (FORCE) too). */
+  async dropDatabase(url: SqlTarget, name: string, timeoutMs = 30_000): Promise<void> {
+    await this.withClient(url, timeoutMs, async (c) => {
+      await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+      await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)}`);
     });
   }
 }

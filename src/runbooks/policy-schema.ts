@@ -121,7 +121,7 @@ const database = z
      * Opt-in: when the section is there, its names are checked against the platform database at start-up.
      */
     data: dataRecoverySchema.optional(),
-    /** The scheduled restore test (RDS): newest snapshot → scratch instance → integrity SQL → deleted; a report, an incident on failure. */
+    /** The scheduled restore test (RDS: newest snapshot → scratch instance; postgres: newest pg_dump → scratch database) → integrity SQL → deleted; a report, an incident on failure. */
     restoreTest: restoreTestSchema.optional(),
   })
   .strict()
@@ -205,10 +205,15 @@ export const targetsSchema = z
     if (t.database?.fence.length && !t.kubernetes) {
       ctx.addIssue({ code: 'custom', path: ['database', 'fence'], message: 'fencing deployments needs targets.kubernetes (how to reach the cluster)' });
     }
-    if (t.database?.restoreTest && t.database.provider !== 'rds') {
-      ctx.addIssue({ code: 'custom', path: ['database', 'restoreTest'], message: 'the scheduled restore test restores RDS snapshots: it needs provider rds' });
+    const rt = t.database?.restoreTest;
+    if (rt && t.database!.provider === 'postgres') {
+      if (!rt.backupDir) ctx.addIssue({ code: 'custom', path: ['database', 'restoreTest', 'backupDir'], message: 'a self-managed restore test needs backupDir (the directory the pg_dump files land in)' });
+      if (!rt.connectionEnv) ctx.addIssue({ code: 'custom', path: ['database', 'restoreTest', 'connectionEnv'], message: 'a self-managed restore test needs connectionEnv (the env variable with the restore server\'s URL)' });
     }
-    if (t.database?.restoreTest && [t.database.primary, t.database.restore.instance, ...t.database.replicas.map((r) => r.name)].includes(t.database.restoreTest.instance)) {
+    if (rt && t.database!.provider === 'rds' && (rt.backupDir || rt.pgBinEnv)) {
+      ctx.addIssue({ code: 'custom', path: ['database', 'restoreTest', rt.backupDir ? 'backupDir' : 'pgBinEnv'], message: 'backupDir and pgBinEnv are for provider postgres; RDS restores its own snapshots' });
+    }
+    if (t.database?.restoreTest && t.database.provider === 'rds' && [t.database.primary, t.database.restore.instance, ...t.database.replicas.map((r) => r.name)].includes(t.database.restoreTest.instance)) {
       ctx.addIssue({ code: 'custom', path: ['database', 'restoreTest', 'instance'], message: 'the scratch instance must not be the primary, a replica or the restore target: it is deleted after each test' });
     }
     if (t.database?.data?.regenerateQr && !t.kubernetes) {

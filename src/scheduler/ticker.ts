@@ -5,7 +5,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Database } from '../store/db.js';
 import type { NewTimelineEntry } from '../store/timeline.js';
-import { checkpointJob, claimDueJobs, deadLetterJob, deferJob, failJob, finishJob, LeaseLostError, releaseAll, releaseJob, type Job } from '../store/jobs.js';
+import { checkpointJob, claimDueJobs, renewLease, deadLetterJob, deferJob, failJob, finishJob, LeaseLostError, releaseAll, releaseJob, type Job } from '../store/jobs.js';
 import { BadPayloadError, type RegisteredJob } from './jobs.js';
 import { Deferred, rateLimitedMs } from './deferred.js';
 
@@ -19,6 +19,8 @@ export interface JobResult {
 export interface JobContext {
   /** Persist intent before a side effect; throws when the job is no longer ours, so nothing is done twice. */
   checkpoint(patch: Record<string, unknown>): Promise<void>;
+  /** Keeps the lease through a long step (a pg_restore): throws when the job is no longer ours. */
+  renew?(): Promise<void>;
 }
 export type JobHandler = (job: Job, ctx: JobContext) => Promise<JobResult>;
 
@@ -157,7 +159,7 @@ export class Scheduler {
     let result: JobResult;
     try {
       if (!def) throw new BadPayloadError(job.kind, 'no definition for this kind');
-      result = await def.run(job, { checkpoint: (patch) => checkpointJob(this.o.db, job, this.owner, patch) });
+      result = await def.run(job, { checkpoint: (patch) => checkpointJob(this.o.db, job, this.owner, patch), renew: () => renewLease(this.o.db, job, this.owner, this.leaseMs) });
     } catch (err) {
       const waitMs = err instanceof Deferred ? err.ms : rateLimitedMs(err);
       if (waitMs !== undefined) {

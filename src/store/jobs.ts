@@ -207,6 +207,12 @@ export async function checkpointJob(q: Queryable, job: Job, owner: string, patch
   if (r.rowCount !== 1) throw new LeaseLostError(job.id);
 }
 
+/** Pushes a running job's lease on (a step that takes longer than one lease); throws when it is no longer ours. */
+export async function renewLease(q: Queryable, job: Job, owner: string, leaseMs: number): Promise<void> {
+  const r = await q.query(`UPDATE jobs SET locked_until = now() + $4 * interval '1 millisecond' WHERE id = $1 AND locked_by = $2 AND version = $3 AND done_at IS NULL`, [job.id, owner, job.version, leaseMs]);
+  if (r.rowCount !== 1) throw new LeaseLostError(job.id);
+}
+
 export class LeaseLostError extends Error {
   constructor(id: number) {
     super(`job ${id} is no longer ours (lease expired or rescheduled)`);

@@ -4,7 +4,7 @@ import { systemClock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { Scheduler, type JobHandler } from '../../src/scheduler/ticker.js';
 import { openPostgres, type Database } from '../../src/store/db.js';
-import { claimDueJobs, pendingJob, scheduleJob } from '../../src/store/jobs.js';
+import { claimDueJobs, LeaseLostError, pendingJob, renewLease, scheduleJob } from '../../src/store/jobs.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createPgInstance, type PgInstance } from '../helpers/pg-instance.js';
 import { createTestDatabase } from '../helpers/pg.js';
@@ -87,6 +87,17 @@ describe('the due-work ticker', () => {
     await until(() => seen.length === 1);
     await s.stop();
     expect(seen[0]! - start).toBeGreaterThanOrEqual(450);
+  });
+
+  it('a renewed lease keeps a long step from other replicas; a lost job cannot renew', async () => {
+    await scheduleJob(db, { kind: 'long', key: 'l1', dueAt: due(-10) });
+    const [mine] = await claimDueJobs(db, { owner: 'runner', leaseMs: 1_000, limit: 10, skip: [] });
+    expect(mine?.key).toBe('l1');
+    await renewLease(db, mine!, 'runner', 3_600_000);
+    // A minute on, the first lease would have ended: the renewed one has not.
+    expect((await claimDueJobs(db, { owner: 'other', leaseMs: 1_000, limit: 10, at: due(60_000) })).map((j) => j.key)).not.toContain('l1');
+    await expect(renewLease(db, mine!, 'other', 1_000)).rejects.toBeInstanceOf(LeaseLostError);
+    await db.query(`UPDATE jobs SET done_at = now() WHERE id = $1`, [mine!.id]);
   });
 
   it('a reschedule while the job runs wins over the runner', async () => {

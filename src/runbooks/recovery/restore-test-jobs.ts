@@ -54,8 +54,10 @@ export function restoreTestJobs(d: RestoreTestDeps): RegisteredJob[] {
         if (!cfg) return {}; // the policy no longer asks for it
         let s = job.payload as RestoreTestState;
         const now = d.clock.now();
-        s = await restoreTestPhase({ policy: d.policy, infra: d.infra, now, checkpoint: (x) => ctx.checkpoint({ ...x }) }, s);
-        if (s.phase !== 'done') return { next: new Date(now.getTime() + (d.policy.targets.rds?.pollEvery ?? 5_000)), payload: { ...s } };
+        s = await restoreTestPhase({ policy: d.policy, infra: d.infra, now, checkpoint: (x) => ctx.checkpoint({ ...x }), renew: ctx.renew }, s);
+        // RDS is polled; a self-managed step waits on nothing (each one ran to its end), so the next is due now.
+        const wait = d.policy.targets.database!.provider === 'postgres' ? 0 : (d.policy.targets.rds?.pollEvery ?? 5_000);
+        if (s.phase !== 'done') return { next: new Date(now.getTime() + wait), payload: { ...s } };
         const runKey = `${job.key}@${s.startedAt ?? now.toISOString()}`;
         let opened: { ref: string; team: string } | undefined;
         let incidentId: number | undefined;
@@ -71,7 +73,7 @@ export function restoreTestJobs(d: RestoreTestDeps): RegisteredJob[] {
         }
         await d.db.transaction(async (tx) => {
           await recordRestoreTest(tx, { runKey, startedAt: s.startedAt, ok: s.ok === true, snapshot: s.snapshot, restoreMs: s.restoreMs, dataAgeMs: s.dataAgeMs, detail: s.detail, incidentId });
-          await scheduleJob(tx, { kind: JOB.restoreTestReport, key: runKey, dueAt: now, payload: { text: restoreTestText(s, cfg.instance, opened) } });
+          await scheduleJob(tx, { kind: JOB.restoreTestReport, key: runKey, dueAt: now, payload: { text: restoreTestText(s, d.policy.targets.database!.provider === 'postgres' ? { kind: 'database', name: cfg.database } : { kind: 'instance', name: cfg.instance }, opened) } });
         });
         d.nudge?.();
         d.log.info({ run: runKey, ok: s.ok }, 'restore test finished');

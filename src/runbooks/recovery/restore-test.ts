@@ -12,6 +12,7 @@ import type { Infra } from '../../infra/index.js';
 import type { Policy } from '../../policy.js';
 import { rdsDefaults, rdsTimeout } from '../policy-schema.js';
 import { checkIntegrity, integritySummary } from './integrity.js';
+import { restoreTestPgPhase } from './restore-test-pg.js';
 import { placeLike, placementParams } from './restore-placement.js';
 
 export interface RestoreTestState {
@@ -25,6 +26,8 @@ export interface RestoreTestState {
   ok?: boolean;
   detail?: string;
   deleted?: boolean;
+  /** Self-managed: pg_restore runs started (a restart starts it over). */
+  tries?: number;
 }
 
 export interface PhaseDeps {
@@ -33,6 +36,8 @@ export interface PhaseDeps {
   now: Date;
   /** Persists the state before an RDS call (throws when the job is no longer ours). */
   checkpoint(s: RestoreTestState): Promise<void>;
+  /** Keeps the job's lease during a long step (pg_restore). */
+  renew?: () => Promise<void>;
 }
 
 const msg = (err: unknown) => redactUrls((err as Error)?.message ?? String(err));
@@ -40,6 +45,7 @@ const msg = (err: unknown) => redactUrls((err as Error)?.message ?? String(err))
 /** One tick: the next state. `done` carries the outcome. */
 export async function restoreTestPhase(d: PhaseDeps, s: RestoreTestState): Promise<RestoreTestState> {
   const db = d.policy.targets.database!;
+  if (db.provider === 'postgres') return restoreTestPgPhase(d, s);
   const cfg = db.restoreTest!;
   const t = d.policy.targets.rds ?? rdsDefaults;
   const rds = d.infra.rds(t);
@@ -107,14 +113,15 @@ export async function restoreTestPhase(d: PhaseDeps, s: RestoreTestState): Promi
 const words = (ms: number) => (ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min` : `${(ms / 3_600_000).toFixed(1)} h`);
 
 /** The report: one message a human reads in the channel. */
-export function restoreTestText(s: RestoreTestState, instance: string, opened?: { ref: string; team: string }): string {
+export function restoreTestText(s: RestoreTestState, scratch: { kind: 'instance' | 'database'; name: string }, opened?: { ref: string; team: string }): string {
+  const source = scratch.kind === 'instance' ? 'snapshot' : 'backup';
   const head = s.ok ? ':white_check_mark: *Restore test passed*' : ':x: *Restore test FAILED*';
   const parts = [
-    s.snapshot ? `snapshot ${s.snapshot}` : undefined,
+    s.snapshot ? `${source} ${s.snapshot}` : undefined,
     s.dataAgeMs !== undefined ? `data age ${words(s.dataAgeMs)}` : undefined,
     s.restoreMs !== undefined ? `restored in ${words(s.restoreMs)}` : undefined,
     s.detail,
-    s.deleted ? `scratch instance ${instance} deleted` : `scratch instance ${instance} NOT deleted`,
+    `scratch ${scratch.kind} ${scratch.name} ${s.deleted ? (scratch.kind === 'instance' ? 'deleted' : 'dropped') : `NOT ${scratch.kind === 'instance' ? 'deleted' : 'dropped'}`}`,
   ].filter(Boolean);
   return `${head}: ${parts.join(' · ')}${opened ? ` · ${opened.ref} opened for the ${opened.team}` : ''}`;
 }
