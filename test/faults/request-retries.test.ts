@@ -37,9 +37,8 @@ const answers = (user: string) => h.emulator.ephemerals({ user }).filter((e) => 
 async function retryLast(): Promise<void> {
   const body = h.emulator.delivered.at(-1)!;
   const replies = await Promise.all([h.emulator.redeliver(body, 1), h.emulator.redeliver(body, 2, 'http_error')]);
+  // 200, not the emulator's timeout: acked inside Slack's 3 s (how fast is the benches' business, not a test's).
   expect(replies.map((r) => r.status)).toEqual([200, 200]);
-  // Answered at once: nothing of the work is waited for.
-  for (const r of replies) expect(r.ms).toBeLessThan(1_000);
 }
 
 /** A command, its two retries, then the incident's queued work carried out; answers how many answers alice got. */
