@@ -40,6 +40,8 @@ export function describeEntry(e: TimelineEntry, policy: Policy): { text: string;
       return { section: 'updates', text: `Reminder cadence set to ${d.everyMs ? formatDuration(d.everyMs) : 'off'} by ${who(e.actor)}` };
     case 'comms_prepared':
       return { section: 'comms', text: `${short(d.template)} message prepared by ${who(e.actor)}` };
+    case 'statuspage_reviewed':
+      return { section: 'comms', text: `Status page text reviewed and published by ${who(e.actor)} (${short(d.status)})` };
     case 'checklist_ticked':
       return { section: 'checklist', text: `Checklist "${short(d.item)}" ticked by ${who(e.actor)}${d.evidence ? ` (${short(d.evidence)})` : ''}` };
     case 'checklist_unticked':

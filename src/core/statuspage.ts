@@ -38,6 +38,27 @@ export function pageIncident(inc: Incident, components: Record<string, string>, 
 
 export const fingerprint = (p: PageIncident): string => createHash('sha256').update(JSON.stringify(p)).digest('hex').slice(0, 32);
 
+/**
+ * The text a person reviewed in the status-page template's form, as Statuspage takes an incident body: plain
+ * text (Statuspage escapes it itself, so no Slack or HTML entities), without the template's Markdown marks —
+ * headings and bold lose their marks, the component ticks become words — and no control characters.
+ */
+export function plainBody(draft: string): string {
+  return draft
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+    .split('\n')
+    .map((l) =>
+      l
+        .replace(/^#{1,6}\s+/, '')
+        .replace(/^(\s*)- \[[xX]\] (.*)$/, '$1- $2: affected')
+        .replace(/^(\s*)- \[ \] (.*)$/, '$1- $2: operational')
+        .replace(/\*\*(.+?)\*\*/g, '$1')
+        .trimEnd(),
+    )
+    .join('\n')
+    .trim();
+}
+
 /** The public text: fixed wording per status (nothing internal — no updates, names or levels — leaks out). */
 export function publicBody(status: PageIncidentStatus, serviceNames: string[]): string {
   const what = serviceNames.length ? serviceNames.join(', ') : 'some of our services';

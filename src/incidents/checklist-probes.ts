@@ -22,7 +22,8 @@ export function checklistProbe(policy: Policy, infra: Infra, alerts?: AlertState
       case 'alerts': {
         // "Error rates < 0.1%": the incident's Alertmanager group (if it came from one) has resolved.
         const g = await alerts?.(incidentId);
-        if (!g) return { ok: false, evidence: 'no Alertmanager alert group behind this incident' };
+        // Not declared from Alertmanager: nothing to read, which is no failure — people tick it.
+        if (!g) return { ok: false, nothingToRead: true, evidence: 'no Alertmanager alert group behind this incident' };
         const firing = Object.values(g.alerts).filter((a) => a.status === 'firing');
         if (firing.length === 0) return { ok: true, evidence: `Alertmanager: all ${Object.keys(g.alerts).length} alerts of the group resolved` };
         return { ok: false, evidence: `Alertmanager: ${firing.length} still firing (${[...new Set(firing.map((a) => a.name))].slice(0, 3).join(', ')})` };

@@ -14,8 +14,11 @@ import type { Store } from '../store/index.js';
 import { appendTimeline } from '../store/timeline.js';
 import type { IncidentService } from './service.js';
 
-/** A check the bot can make itself; `evidence` is what it saw ("lag 0.2 s", "3/3 URLs 200"). */
-export type ChecklistProbe = (kind: string, incidentId: number) => Promise<{ ok: boolean; evidence: string }>;
+/**
+ * A check the bot can make itself; `evidence` is what it saw ("lag 0.2 s", "3/3 URLs 200"). `nothingToRead`:
+ * the probe has no source for this incident (not a failure): the item is left for people to tick.
+ */
+export type ChecklistProbe = (kind: string, incidentId: number) => Promise<{ ok: boolean; evidence: string; nothingToRead?: boolean }>;
 
 /**
  * "Post-Recovery Procedures": on resolve the checklist is posted in the thread, the items the bot can check
@@ -49,7 +52,10 @@ export class Checklist {
       }),
     );
     const passed = results.filter((x) => x.r.ok).map((x) => ({ itemId: x.i.itemId, checked: true, evidence: `probe: ${x.r.evidence}` }));
-    for (const x of results.filter((y) => !y.r.ok)) await this.d.store.checklist.note(incidentId, x.i.itemId, `probe failed: ${x.r.evidence}`);
+    for (const x of results.filter((y) => !y.r.ok)) {
+      const note = 'nothingToRead' in x.r && x.r.nothingToRead ? `not probed: ${x.r.evidence}` : `probe failed: ${x.r.evidence}`;
+      await this.d.store.checklist.note(incidentId, x.i.itemId, note);
+    }
     if (passed.length) await this.d.store.checklist.mark(incidentId, passed, 'dr-bot', this.d.clock.now());
     await this.afterChange(incidentId, 'dr-bot');
   }

@@ -8,6 +8,7 @@ import { incidentRef, type Incident } from '../core/incident.js';
 import type { LevelNumber } from '../core/levels.js';
 import { escapeMrkdwn } from '../core/mrkdwn.js';
 import { appendTimeline } from '../store/timeline.js';
+import { UserError } from '../core/errors.js';
 import { COMMS, commsModal, escapedChunks, TEMPLATE_TITLES, type CommsMeta } from './blocks/comms-modal.js';
 import type { Deps } from './context.js';
 import { meta as readMeta } from './interactions.js';
@@ -23,8 +24,8 @@ export interface CommsSnapshot extends CommsMeta {
   drill?: boolean;
 }
 
-export function snapshotOf(inc: Incident, template: CommsMeta['template'], channel: string): CommsSnapshot {
-  return { channel, incident: inc.id, template, level: inc.level, declaredAt: inc.declaredAt.toISOString(), title: inc.title, commander: inc.roles.incident_commander, drill: inc.drill };
+export function snapshotOf(inc: Incident, template: CommsMeta['template'], channel: string, statuspage?: string): CommsSnapshot {
+  return { channel, incident: inc.id, template, level: inc.level, declaredAt: inc.declaredAt.toISOString(), title: inc.title, commander: inc.roles.incident_commander, drill: inc.drill, ...(statuspage && template === 'status-page' ? { statuspage } : {}) };
 }
 
 /** Enough of an incident, rebuilt from the snapshot, for the templates' fields. */
@@ -103,5 +104,15 @@ export function registerComms(app: App, deps: Deps): void {
       await deps.slack.filesUploadV2({ channel_id: channel, ...thread, filename: `${incidentRef(inc.id)}-status-page.md`, title: `${incidentRef(inc.id)} status page update`, content: text } as never);
     }
     await appendTimeline(deps.store.db, { incidentId: inc.id, at: deps.clock.now(), actor: body.user.id, kind: 'comms_prepared', data: { template: m.template, characters: draft.text.length } });
+    // Opened by `/incident statuspage`: the text just reviewed is what the page shows (drills: the draft only).
+    if (m.template === 'status-page' && m.statuspage && deps.statusPage && !inc.drill) {
+      try {
+        await deps.statusPage.review(inc, draft.text, body.user.id);
+        await deps.slack.chat.postEphemeral({ channel, user: body.user.id, text: `*${incidentRef(inc.id)}*: the text you reviewed will be published to the status page (at most one request a second); the card links to it once it is public.` });
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        await deps.slack.chat.postEphemeral({ channel, user: body.user.id, text: `Not published: ${escapeMrkdwn(err.message)}` });
+      }
+    }
   });
 }

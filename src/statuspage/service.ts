@@ -10,7 +10,7 @@ import type { Clock } from '../core/clock.js';
 import { ConflictError, UserError } from '../core/errors.js';
 import { incidentRef, isOpen, type Incident } from '../core/incident.js';
 import { JOB } from '../core/job-kinds.js';
-import { fingerprint, pageIncident, publicBody, type PageIncident } from '../core/statuspage.js';
+import { fingerprint, pageIncident, plainBody, publicBody, type PageIncident } from '../core/statuspage.js';
 import type { IncidentService } from '../incidents/service.js';
 import type { Logger } from '../observability/logger.js';
 import type { Policy } from '../policy.js';
@@ -19,6 +19,7 @@ import type { CardExtras } from '../slack/blocks/incident-card.js';
 import type { Queryable } from '../store/db.js';
 import type { Store } from '../store/index.js';
 import { scheduleCoalesced } from '../store/jobs.js';
+import { appendTimeline } from '../store/timeline.js';
 import type { StatuspageStore } from '../store/statuspage.js';
 import { StatuspageError, type StatuspageClient } from './client.js';
 import type { StatuspagePolicy } from './schema.js';
@@ -31,10 +32,25 @@ export class StatusPage {
     await scheduleCoalesced(this.d.db, { kind: JOB.statuspagePublish, key: String(incidentId), incidentId, gapMs: 0 });
   }
 
-  desired(inc: Incident): PageIncident {
+  /**
+   * What the page should show: the text a person reviewed in the status-page form while the incident is still
+   * in the status it was written for; otherwise (never reviewed, or the status moved on) the fixed wording.
+   * Name, status, impact and the components' statuses (policy `statuspage.components`) come from the incident.
+   */
+  desired(inc: Incident, reviewed?: { body: string; status: string }): PageIncident {
     const names = inc.services.filter((s) => this.d.conf.components[s]).map((id) => this.d.policy.services.find((s) => s.id === id)?.name ?? id);
     const draft = pageIncident(inc, this.d.conf.components, '');
-    return { ...draft, body: publicBody(draft.status, names) };
+    return { ...draft, body: reviewed && reviewed.status === inc.status ? reviewed.body : publicBody(draft.status, names) };
+  }
+
+  /**
+   * Someone reviewed the status-page template's draft and submitted it: that text (plain, as Statuspage takes
+   * it) becomes the public body, and submitting asks to publish (as `… publish` does; drills never).
+   */
+  async review(inc: Incident, draft: string, by: string): Promise<void> {
+    await this.mayPublish(inc); // checked first: a refused submission leaves nothing written
+    await appendTimeline(this.d.db, { incidentId: inc.id, at: this.d.clock.now(), actor: by, kind: 'statuspage_reviewed', data: { body: plainBody(draft), status: inc.status } });
+    await this.request(inc, by);
   }
 
   /** Why this incident is (not) published, for the preview. */
@@ -45,11 +61,15 @@ export class StatusPage {
 
   /** Someone asks to publish: drills never do; the request makes L3–L4 publish from now on. */
   async request(inc: Incident, by: string): Promise<void> {
-    if (inc.drill) throw new UserError(`${incidentRef(inc.id)} is a drill: drills never publish to the status page.`);
-    if (!isOpen(inc.status) && !(await this.d.pages.get(inc.id))?.pageIncidentId) throw new ConflictError(`${incidentRef(inc.id)} is already ${inc.status} and was never published; there is nothing to publish.`);
+    await this.mayPublish(inc);
     await this.d.pages.request(inc.id, by, this.d.clock.now());
     await this.changed(inc.id);
     this.d.nudge?.();
+  }
+
+  private async mayPublish(inc: Incident): Promise<void> {
+    if (inc.drill) throw new UserError(`${incidentRef(inc.id)} is a drill: drills never publish to the status page.`);
+    if (!isOpen(inc.status) && !(await this.d.pages.get(inc.id))?.pageIncidentId) throw new ConflictError(`${incidentRef(inc.id)} is already ${inc.status} and was never published; there is nothing to publish.`);
   }
 
   async cardExtras(inc: Incident): Promise<CardExtras> {
@@ -64,7 +84,7 @@ export class StatusPage {
     const row = await this.d.pages.get(inc.id);
     const asked = this.d.conf.autoPublishLevels.includes(inc.level) || Boolean(row?.requestedBy);
     if (!row?.pageIncidentId && (!asked || !isOpen(inc.status))) return {};
-    const want = this.desired(inc);
+    const want = this.desired(inc, await this.d.pages.reviewed(inc.id));
     const hash = fingerprint(want);
     if (row?.publishedHash === hash) return {};
     const now = this.d.clock.now();

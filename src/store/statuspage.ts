@@ -41,6 +41,16 @@ export class StatuspageStore {
     );
   }
 
+  /** The latest status-page text a person reviewed and submitted, with the incident status it was written for. */
+  async reviewed(incidentId: number): Promise<{ body: string; status: string } | undefined> {
+    const r = await this.db.query<{ data: { body?: unknown; status?: unknown } }>(
+      "SELECT data FROM timeline WHERE incident_id = $1 AND kind = 'statuspage_reviewed' ORDER BY id DESC LIMIT 1",
+      [incidentId],
+    );
+    const d = r.rows[0]?.data;
+    return d && typeof d.body === 'string' && typeof d.status === 'string' ? { body: d.body, status: d.status } : undefined;
+  }
+
   /**
    * Takes the next request slot of `name` (one per `gapMs`): answers 0 when this caller may send now, else
    * how many milliseconds until its turn. Atomic in one statement, so replicas never send two at once.

@@ -425,7 +425,7 @@ export const help: KnownBlock[] = [
     "type": "section",
     "text": {
       "type": "mrkdwn",
-      "text": "*`/incident statuspage [INC-n] [publish]`*\nPreview what the public status page shows for an incident; `publish` publishes it (L3–L4 only when asked; drills never)\n_e.g._ `/incident statuspage INC-7`"
+      "text": "*`/incident statuspage [INC-n] [publish]`*\nOpen the status-page template's draft for an incident (edit, Preview, submit publishes that text); `publish` publishes as it stands (L3–L4 only when asked; drills never)\n_e.g._ `/incident statuspage INC-7`"
     }
   },
   {

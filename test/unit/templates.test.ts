@@ -5,6 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { escapedChunks } from '../../src/slack/blocks/comms-modal.js';
 import { sampleFields, TEMPLATE_NAMES } from '../../src/comms/schemas.js';
 import { loadTemplates, TemplateError, TemplateFieldsError } from '../../src/comms/templates.js';
+import { plainBody } from '../../src/core/statuspage.js';
 
 const templates = loadTemplates('templates');
 
@@ -44,5 +45,16 @@ describe('communication templates', () => {
     expect(() => loadTemplates(dir)).toThrow(/partner\.hbs: Parse error on line \d/);
     writeFileSync(join(dir, 'partner.hbs'), 'Dear Partner,\nWe expect restoration by {{expectedRestoration}}.\n');
     expect(() => loadTemplates(dir)).toThrow(/partner\.hbs: line 2: unknown field "expectedRestoration"/);
+  });
+});
+
+describe('the status-page draft as a Statuspage body', () => {
+  it('is plain text: headings and bold lose their marks, component ticks become words, text is kept as typed', () => {
+    const draft = templates.render('status-page', { ...sampleFields['status-page'], update: 'Fix & check <soon> **now**\u0007' });
+    const body = plainBody(draft);
+    expect(body.split('\n').slice(0, 4)).toEqual(['Payment processing delays', 'Status: Identified', 'Severity: High', 'Started: 2026-11-25 10:02 UTC']);
+    expect(body).toContain('Fix & check <soon> now');
+    expect(body).toContain('- Payment Processing: affected\n- Partner Dashboard: operational');
+    expect(body).not.toMatch(/#|\*\*|\[x\]|&amp;|\u0007/);
   });
 });

@@ -17,6 +17,12 @@ export const TEMPLATE_TITLES: Record<TemplateName, string> = {
 
 export interface CommsMeta extends ModalMeta {
   template: TemplateName;
+  /**
+   * Opened by `/incident statuspage`: what the page shows and why (published, publishes, only when asked, a
+   * drill) and the mapped components; submitting publishes the reviewed text instead of only posting it.
+   */
+  statuspage?: string;
+  drill?: boolean;
 }
 
 const text = (id: string, label: string, value: string, o: { multiline?: boolean; optional?: boolean; hint?: string; max?: number } = {}) =>
@@ -57,6 +63,7 @@ function inputFor(key: keyof CommsForm, template: TemplateName, f: CommsForm, po
 /** The comms form: inputs pre-filled from the incident, a Preview button, and the rendered draft once previewed. */
 export function commsModal(template: TemplateName, inc: Incident, policy: Policy, form: CommsForm, meta: CommsMeta, preview?: { text?: string; problems?: string[] }): Block {
   const blocks: Block[] = [context(`*${incidentRef(inc.id)}* · ${fitUserText(inc.title, 200)} — fields are filled from the incident; edit, preview, then post the draft to the incident thread.`)];
+  if (meta.statuspage) blocks.push(context(meta.statuspage));
   for (const key of FORM_INPUTS[template]) blocks.push(inputFor(key, template, form, policy));
   blocks.push(actions('comms_actions', [button('Preview', COMMS.preview, template)]));
   if (preview?.problems?.length) blocks.push(section(`:warning: ${preview.problems.map(escapeMrkdwn).join('\n')}`));
@@ -67,7 +74,8 @@ export function commsModal(template: TemplateName, inc: Incident, policy: Policy
       blocks.push(section(`\`\`\`${chunk}\`\`\``));
     }
   }
-  return modal(COMMS.view, TEMPLATE_TITLES[template], 'Post draft', blocks, meta);
+  const publishes = Boolean(meta.statuspage) && !meta.drill;
+  return modal(COMMS.view, TEMPLATE_TITLES[template], publishes ? 'Publish' : 'Post draft', blocks, meta);
 }
 
 /** Escapes and splits so that no chunk passes `max` and no entity (`&amp;`) is cut in two. */
