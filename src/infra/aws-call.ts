@@ -2,6 +2,7 @@
  * What the edge adapters (ELBv2, Route 53, CloudFront) share: the client settings from the policy's names,
  * one error type for every SDK failure, and the SDK waiters with a progress line.
  */
+import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { isTransient } from '../core/rds-states.js';
 
 export interface AwsAccess {
@@ -77,7 +78,25 @@ interface Watcher {
 export class WaitWatch {
   private readonly watchers = new Set<Watcher>();
 
-  /** For the client's middleware: what a status check answered (output or error). */
+  /** Installs the middleware that shows every call's answer (output or error) to the waits watching it. */
+  attach<C extends { middlewareStack: MiddlewareStack<object, MetadataBearer> }>(client: C): C {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        try {
+          const out = await next(args);
+          this.saw(context.commandName, args.input, { output: out.output });
+          return out;
+        } catch (error) {
+          this.saw(context.commandName, args.input, { error });
+          throw error;
+        }
+      },
+      { step: 'initialize', name: 'drBotWaitWatch' },
+    );
+    return client;
+  }
+
+  /** What a status check answered (output or error). */
   saw(command: string | undefined, input: unknown, r: { output?: unknown; error?: unknown }): void {
     for (const w of this.watchers) {
       if (w.command !== command || !sameInput(w.input, input)) continue;

@@ -41,21 +41,7 @@ export class Route53Adapter {
   private async r53(): Promise<{ sdk: Sdk; client: Route53Client }> {
     const sdk = await loadSdk();
     if (!this.client) {
-      const client = new sdk.Route53Client(clientOptions(this.a));
-      client.middlewareStack.add(
-        (next, context) => async (args) => {
-          try {
-            const out = await next(args);
-            this.watch.saw(context.commandName, args.input, { output: out.output });
-            return out;
-          } catch (error) {
-            this.watch.saw(context.commandName, args.input, { error });
-            throw error;
-          }
-        },
-        { step: 'initialize', name: 'drBotWaitWatch' },
-      );
-      this.client = client;
+      this.client = this.watch.attach(new sdk.Route53Client(clientOptions(this.a)));
     }
     return { sdk, client: this.client };
   }
