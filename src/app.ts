@@ -12,7 +12,7 @@ import { createMetrics, incidentsOpenGauge, outcomeGauges, recoveryGauges } from
 import { listMeasures, measureFigures } from './store/recovery-measures.js';
 import { outcomeCounts } from './store/metrics.js';
 import { loadPolicy, type Policy } from './policy.js';
-import { reportError, unwrap } from './slack/errors.js';
+import { registerErrorHandler } from './slack/error-handler.js';
 import { registerComms } from './slack/comms.js';
 import { registerChecklist } from './slack/checklist-actions.js';
 import { ackUnhandled, UNHANDLED_ACK_MS } from './slack/unhandled.js';
@@ -33,7 +33,6 @@ import { jobRegistry, type RegisteredJob } from './scheduler/jobs.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/ticker.js';
 import { announceDeadJob } from './scheduler/dead-letter.js';
 import { actOnce } from './slack/act-once.js';
-import { pruneHandledRequests, sweepUnsent } from './store/outbox.js';
 import type { Deps } from './slack/context.js';
 import { openPglite, openPostgres, type Database } from './store/db.js';
 import { Store } from './store/index.js';
@@ -42,8 +41,9 @@ import { createInfra, type Infra } from './infra/index.js';
 import { ActionEngine } from './runbooks/engine.js';
 import { builtInRunbooks } from './runbooks/index.js';
 import { checkDataNames } from './runbooks/recovery/data-names.js';
-import { restoreTestJobs, startRestoreTests } from './runbooks/recovery/restore-test-jobs.js';
-import { actionJobs, startActions } from './runbooks/lifecycle.js';
+import { restoreTestJobs } from './runbooks/recovery/restore-test-jobs.js';
+import { actionJobs } from './runbooks/lifecycle.js';
+import { runStartupChores } from './startup-chores.js';
 import { registerActionButtons } from './slack/interactions-actions.js';
 import { ActionStore } from './store/actions.js';
 import { createPaging } from './paging/index.js';
@@ -253,24 +253,7 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
             nudge();
           } });
 
-  app.error((async ({ error, body }: { error: Error; body?: unknown }) => {
-    const err = unwrap(error);
-    const b = (body ?? {}) as Record<string, any>;
-    let channel: string | undefined = b.channel_id ?? b.channel?.id ?? b.container?.channel_id;
-    if (!channel && b.view?.private_metadata) {
-      try {
-        channel = JSON.parse(b.view.private_metadata).channel;
-      } catch {
-        channel = undefined;
-      }
-    }
-    metrics.errors.inc({ kind: err instanceof Error ? err.name : 'unknown' });
-    await inFlight.track(reportError(err, { responseUrl: b.response_url, channel, user: b.user_id ?? b.user?.id }, { slack: app.client, log }, {
-      command: b.command ? `${b.command} ${String(b.text ?? '').split(' ')[0]}` : undefined,
-      type: b.type,
-      user: b.user_id ?? b.user?.id,
-    }));
-  }) as never);
+  registerErrorHandler(app, { metrics, inFlight, log });
 
   let server: Server | undefined;
   return {
@@ -287,14 +270,7 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
     infra,
     incidentChannel,
     async start(listen = config.PORT) {
-      // Runs a dead process left behind are marked interrupted and announced before anything else happens.
-      await startActions(actions).catch((err: unknown) => log.error({ err }, 'could not check for interrupted actions'));
-      await startRestoreTests({ db, policy, clock }).catch((err: unknown) => log.error({ err }, 'could not plan the restore test'));
-      // Incidents left without a card and pages never sent (their jobs died, or a crash predates them) get jobs.
-      await sweepUnsent(db)
-        .then((swept) => Object.values(swept).some((n) => n > 0) && log.warn({ swept }, 'start-up sweep: queued work that was never carried out'))
-        .catch((err: unknown) => log.error({ err }, 'start-up sweep failed'));
-      await pruneHandledRequests(db, 24 * 3_600_000).catch((err: unknown) => log.warn({ err }, 'could not prune handled requests'));
+      await runStartupChores({ actions, db, policy, clock, log });
       scheduler?.start();
       if (config.mode === 'socket') {
         await app.start();

@@ -9,9 +9,10 @@ import type { Logger } from '../observability/logger.js';
 import type { Policy } from '../policy.js';
 import type { Store } from '../store/index.js';
 import type { Queryable } from '../store/db.js';
-import { queueCardEdit, queuePageRound, queueResolveFollowUps, queueThreadLine } from '../store/outbox.js';
+import { queueCardEdit, queuePageRound, queueResolveFollowUps, queueThreadLine, unsentThreadLines } from '../store/outbox.js';
 import { DuplicateRequestError } from '../store/requests.js';
 import { incidentCard, type CardExtras } from '../slack/blocks/incident-card.js';
+import { Permalinks } from '../slack/permalinks.js';
 import { levelReply, resolveReply, roleReply, updateReply } from '../slack/blocks/thread.js';
 import { INCIDENT_WORK, JobWaiter } from '../scheduler/job-waiter.js';
 import { findPostedCard } from './find-card.js';
@@ -102,10 +103,8 @@ export class IncidentService {
   async settled(id: number, ms = 2_500): Promise<boolean> {
     const end = Date.now() + ms;
     for (;;) {
-      const r = await this.d.store.db
-        .query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE incident_id = $1 AND kind = '${JOB.threadLine}' AND done_at IS NULL`, [id])
-        .catch(() => undefined);
-      if (r && r.rows[0]!.n === 0) return true;
+      const unsent = await unsentThreadLines(this.d.store.db, id).catch(() => undefined);
+      if (unsent === 0) return true;
       if (Date.now() >= end) return false;
       // Woken when this process finishes a job of the incident (not polled: in a storm every update waits
       // here while its line takes its turn); another replica's work is seen by the next read.
@@ -287,26 +286,12 @@ export class IncidentService {
     return out;
   }
 
-  /**
-   * Slack's own link to the card (chat.getPermalink: no scope needed, any conversation type). A message's
-   * permalink never changes, so each is asked once per process (the App Home asks for every open incident).
-   */
-  async permalink(inc: Incident): Promise<string | undefined> {
-    if (!inc.channelId || !inc.cardTs) return undefined;
-    const key = `${inc.channelId}/${inc.cardTs}`;
-    const known = this.permalinks.get(key);
-    if (known) return known;
-    try {
-      const link = (await this.d.slack.chat.getPermalink({ channel: inc.channelId, message_ts: inc.cardTs })).permalink;
-      if (link) this.permalinks.set(key, link);
-      return link;
-    } catch (err) {
-      this.d.log.warn({ err, incident: inc.id }, 'no permalink for the card');
-      return undefined;
-    }
+  /** Slack's own link to the card, asked once per process (see permalinks.ts). */
+  permalink(inc: Incident): Promise<string | undefined> {
+    return this.permalinks.of(inc.channelId, inc.cardTs, inc.id);
   }
 
-  private readonly permalinks = new Map<string, string>();
+  private readonly permalinks = new Permalinks(() => this.d);
 
   /** A line in the card's thread through the outbox (paging's acknowledgement, the checklist's closing line). */
   async threadLine(incidentId: number, key: string, text: string): Promise<void> {

@@ -20,6 +20,12 @@ export async function queueThreadLine(tx: Queryable, l: { incidentId: number; ke
 }
 
 /** Redraw the card from the database: coalesced, so ten changes in a second make one or two edits. */
+/** Thread lines of the incident queued and not yet in Slack. */
+export async function unsentThreadLines(db: Queryable, incidentId: number): Promise<number> {
+  const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM jobs WHERE incident_id = $1 AND kind = $2 AND done_at IS NULL', [incidentId, JOB.threadLine]);
+  return r.rows[0]!.n;
+}
+
 export async function queueCardEdit(tx: Queryable, incidentId: number): Promise<void> {
   await scheduleCoalesced(tx, { kind: JOB.editCard, key: String(incidentId), incidentId, gapMs: CARD_EDIT_GAP_MS });
 }
