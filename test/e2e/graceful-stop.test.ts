@@ -7,6 +7,7 @@ import http from 'node:http';
 import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { drPolicy } from '../helpers/dr-policy.js';
+import { eventually } from '../helpers/eventually.js';
 import { PEOPLE, startHarness } from '../helpers/harness.js';
 import { createTestDatabase } from '../helpers/pg.js';
 import { closeServer, listenLocal } from '../peers/local-http.js';
@@ -52,8 +53,10 @@ describe.each([
 
       let stopped = false;
       const stopping = h.bot.stop().then(() => (stopped = true));
-      // The request in flight holds the stop: nothing is answered yet, the pool is still open.
-      await new Promise((r) => setTimeout(r, 500));
+      // The stop has shut the door (the socket closed, or the port refuses) and now waits for the acked request:
+      // nothing is answered yet, the pool is still open.
+      const refused = () => fetch(h.emulator.botEndpoint, { method: 'POST' }).then(() => false, () => true);
+      await eventually(async () => (socketMode ? h.socket!.connections === 0 : refused()));
       expect(stopped).toBe(false);
       expect(h.emulator.ephemerals({ user: PEOPLE.alice })).toHaveLength(0);
 
