@@ -197,6 +197,8 @@ describe('guarded actions: plan, confirm, run', () => {
     expect(row.status).toBe('interrupted');
     expect(row.steps[1]!.status).toBe('interrupted');
     await h.emulator.waitFor(() => h.emulator.thread(CHANNELS.incidents, cardTs).find((m) => m.text.includes(`Action #${a!.id} (Test action) was interrupted during step 2, "Step two"`)));
+    // The card is redrawn by its own job, alongside the thread line.
+    await h.emulator.waitFor(() => (blockText(card(a!)).includes('Interrupted') ? true : undefined));
     expect(blockText(card(a!))).toContain('Interrupted');
     expect(ran.filter((r) => r.endsWith('stale'))).toEqual([]);
   });
