@@ -37,7 +37,7 @@ const num = (v: string | undefined, d: number) => (v && Number.isFinite(Number(v
 /**
  * Knobs for iterating (BENCH_REMINDERS_N=1000 npm run bench -- reminders); the defaults are the benchmark.
  * BENCH_REMINDERS_TICK_MS sets the bot's SCHEDULER_TICK_MS; BENCH_REMINDERS_BOT_NODE_OPTIONS goes to the bot
- * as NODE_OPTIONS instead of the image's (bench/image.ts), BENCH_NODE is the bot's node binary; BENCH_REMINDERS_HEAP=1 adds the heap probe
+ * as NODE_OPTIONS instead of the image's (bench/image.ts), BENCH_REMINDERS_BOT_NODE_ARGS are added to its node flags, BENCH_NODE is the bot's node binary; BENCH_REMINDERS_HEAP=1 adds the heap probe
  * (bot-heap-probe.ts); BENCH_REMINDERS_BOT_LOG=<file> saves the bot's output (LOG_LEVEL warn).
  */
 export const REMINDER_LOAD = {
@@ -89,7 +89,8 @@ export async function runReminderBench(): Promise<{ figures: Figures; details: R
       databaseUrl: database.url,
       compiled: true,
       node: BOT_NODE,
-      nodeArgs: IMAGE_NODE_ARGS,
+      // BENCH_REMINDERS_BOT_NODE_ARGS: extra flags NODE_OPTIONS may not carry (--cpu-prof --cpu-prof-dir=…).
+      nodeArgs: [...IMAGE_NODE_ARGS, ...(process.env.BENCH_REMINDERS_BOT_NODE_ARGS ?? '').split(' ').filter(Boolean)],
       env: {
         DR_POLICY: policy,
         INCIDENT_CHANNEL: CHANNELS.incidents,
