@@ -186,7 +186,8 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
         });
 
   // Every request Slack may deliver again (x-slack-retry-num) acts once: a copy is acked and dropped.
-  app.use(actOnce({ db, log, takeoverMs: config.REQUEST_TAKEOVER_MS }));
+  const door = actOnce({ db, log, takeoverMs: config.REQUEST_TAKEOVER_MS });
+  app.use(door);
   // Cards and thread lines go out through a client without automatic retries: a timed-out post may still
   // land, and the job then adopts it (message metadata) instead of posting a second one.
   // A 429 is answered at once (rejectRateLimitedCalls), not waited out inside the client with its whole
@@ -292,6 +293,7 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
       if (!(await inFlight.drain(8_000))) log.warn({ inFlight: inFlight.size }, 'stopping with requests still in flight');
       await actions.drain(10_000);
       await scheduler?.stop();
+      await door.flush();
       await db.close();
       infra.close();
       await transport.close().catch(() => undefined);

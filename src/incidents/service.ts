@@ -9,6 +9,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Policy } from '../policy.js';
 import type { Store } from '../store/index.js';
 import type { Queryable } from '../store/db.js';
+import type { DeclareOpening } from '../store/incidents.js';
 import { queueCardEdit, queuePageRound, queueResolveFollowUps, queueThreadLine, unsentThreadLines } from '../store/outbox.js';
 import { DuplicateRequestError } from '../store/requests.js';
 import { incidentCard, type CardExtras } from '../slack/blocks/incident-card.js';
@@ -20,6 +21,12 @@ import { findPostedCard } from './find-card.js';
 const DUPLICATE = Symbol('duplicate request');
 
 export const CARD_EVENT = 'dr_incident_card';
+
+/** A card posted this soon after its declare has no acknowledgements or measures to show yet. */
+const FRESH_CARD_MS = 60_000;
+
+/** Recorded cards kept for a declarer to take (see `landed`): far more than are ever waited for at once. */
+const LANDED_KEPT = 256;
 
 export interface DeclareInput {
   level: LevelNumber;
@@ -33,6 +40,8 @@ export interface DeclareInput {
 /** What other capabilities add to the card (paging: who acknowledged); asked on every redraw. */
 export interface IncidentListener {
   cardExtras?(inc: Incident): Promise<CardExtras>;
+  /** What a declare at this level starts besides its card (paging: the mention line or the page round). */
+  opening?(level: LevelNumber, drill: boolean): Promise<DeclareOpening>;
 }
 
 /**
@@ -74,7 +83,8 @@ export class IncidentService {
   async declare(input: DeclareInput, actor: string, requestKey?: string): Promise<{ incident: Incident; created: boolean }> {
     const at = this.d.clock.now();
     const reminderAt = reminderDueAfter(at, reminderCadence(this.d.policy.levels[input.level], null));
-    const { incident, created } = await this.d.store.incidents.declare({ ...input, declaredBy: actor, at, requestKey, reminderAt });
+    const opening = await this.listeners.find((l) => l.opening)?.opening?.(input.level, input.drill);
+    const { incident, created } = await this.d.store.incidents.declare({ ...input, declaredBy: actor, at, requestKey, reminderAt, opening });
     if (!created) return { incident, created };
     this.d.log.info({ incident: incident.id, incidentLevel: incident.level, drill: incident.drill, actor }, 'incident declared');
     this.nudge();
@@ -91,7 +101,7 @@ export class IncidentService {
     // read saved per declare). This process's ticker wakes us; another replica's post is read after 500 ms.
     await this.waiter.wait(JOB.postCard, String(id), Math.min(500, ms));
     for (;;) {
-      const inc = await this.d.store.incidents.get(id).catch(() => undefined);
+      const inc = this.takeLanded(id) ?? (await this.d.store.incidents.get(id).catch(() => undefined));
       if (inc?.cardTs) return inc;
       if (Date.now() >= end) return undefined;
       // Woken when this process's ticker posts it; another replica's post is seen by the next read.
@@ -112,9 +122,22 @@ export class IncidentService {
     }
   }
 
+  /**
+   * Cards this process just recorded, as the recording statement read them back: the declarer waiting for
+   * its card takes it from here instead of reading the incident again. Bounded: a card nobody waits for
+   * (posted by the start-up sweep, another replica's declarer) is dropped with the oldest.
+   */
+  private readonly landed = new Map<number, Incident>();
+
+  private takeLanded(id: number): Incident | undefined {
+    const inc = this.landed.get(id);
+    this.landed.delete(id);
+    return inc;
+  }
+
   /** The card as it should look now. */
-  async renderCard(inc: Incident): Promise<{ text: string; blocks: unknown[] }> {
-    return incidentCard(inc, this.d.policy, this.d.clock.now(), await this.cardExtras(inc));
+  async renderCard(inc: Incident, o: { extras?: boolean } = {}): Promise<{ text: string; blocks: unknown[] }> {
+    return incidentCard(inc, this.d.policy, this.d.clock.now(), o.extras === false ? {} : await this.cardExtras(inc));
   }
 
   /**
@@ -133,7 +156,11 @@ export class IncidentService {
       }
     }
     await o.beforePost(this.d.channel);
-    const card = await this.renderCard(inc);
+    // A first try right after the declare has nothing else to show (acknowledgements, measures): each of
+    // those queues a redraw of its own, which waits for this card. A retry, or a card posted late (a job
+    // revived at start-up, whose waiting redraws may have given up), reads them.
+    const fresh = !o.adopt && this.d.clock.now().getTime() - inc.declaredAt.getTime() < FRESH_CARD_MS;
+    const card = await this.renderCard(inc, { extras: !fresh });
     const post = () =>
       (this.d.slackOnce ?? this.d.slack).chat.postMessage({
         channel: this.d.channel,
@@ -154,6 +181,9 @@ export class IncidentService {
     const { incident: now } = await this.d.store.incidents.setCard(inc.id, channel, ts);
     if (!now) return { ...inc, channelId: channel, cardTs: ts };
     if (!sameCardFacts({ ...inc, channelId: channel, cardTs: ts }, now)) await queueCardEdit(this.d.store.db, inc.id);
+    this.nudge(); // its thread lines were made due by the same statement
+    this.landed.set(now.id, now);
+    if (this.landed.size > LANDED_KEPT) this.landed.delete(this.landed.keys().next().value!);
     return now;
   }
 

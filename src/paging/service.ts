@@ -13,6 +13,7 @@ import { ackLine, mentionLine, pageDmClosed, pagingLine, type PagedItem, type Pa
 import { ackerRef, type CardAck } from '../slack/blocks/page-ack.js';
 import type { Store } from '../store/index.js';
 import type { NewPage, Page, PageReason, PageStore } from '../store/pages.js';
+import type { DeclareOpening } from '../store/incidents.js';
 import { queueThreadLine } from '../store/outbox.js';
 import { appendEvent, appendTimeline } from '../store/timeline.js';
 import type { OnCallDirectory } from './oncall.js';
@@ -66,6 +67,16 @@ export class Paging {
   async cardExtras(inc: Incident): Promise<{ acknowledged?: CardAck[] }> {
     const acks = await this.cardAcks(inc);
     return acks.length > 0 ? { acknowledged: acks } : {};
+  }
+
+  /**
+   * What a declare starts (written in its statement): a level that only mentions gets its line now, naming
+   * whom it reaches, which spares a page round job its own claim, reads and finish; a paging level gets the round.
+   */
+  async opening(level: LevelNumber, drill: boolean): Promise<DeclareOpening> {
+    const reach = levelReach(this.d.policy.levels[level], this.d.policy.teams);
+    if (reach.mention.length > 0) return { line: mentionLine({ level, drill }, this.d.policy, await this.mentions(reach.mention)) };
+    return { pageRound: reach.page.length > 0 };
   }
 
   // ---- jobs the incident's changes queue (page_round, page_resolve) ----

@@ -1,6 +1,7 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../observability/logger.js';
 import type { Queryable } from '../store/db.js';
+import { claimDelivery, markDeliveriesDone } from '../store/requests.js';
 
 /**
  * How long the door waits for PostgreSQL before letting a request through unchecked: the ack must not
@@ -27,8 +28,9 @@ export const DEFAULT_TAKEOVER_MS = 30_000;
  * `takeoverMs` (its process was killed): then the copy does the work (state changes still claim their own
  * keys in their transactions, so what the first copy did commit is not done twice).
  */
-export function actOnce(d: { db: Queryable; log: Logger; budgetMs?: number; takeoverMs?: number }): Middleware<AnyMiddlewareArgs> {
-  return async (args) => {
+export function actOnce(d: { db: Queryable; log: Logger; budgetMs?: number; takeoverMs?: number }): Middleware<AnyMiddlewareArgs> & { flush(): Promise<void> } {
+  const done = new DoneMarks(d);
+  const middleware: Middleware<AnyMiddlewareArgs> = async (args) => {
     const key = requestKeyOf(args.body);
     if (!key) return args.next();
     const claim = claimWithin(d.db, key, d.takeoverMs ?? DEFAULT_TAKEOVER_MS);
@@ -38,7 +40,7 @@ export function actOnce(d: { db: Queryable; log: Logger; budgetMs?: number; take
     const retry = (args.context.retryNum ?? 0) > 0;
     const outcome = await within(claim, retry ? (d.budgetMs ?? DOOR_BUDGET_MS) : FIRST_COPY_BUDGET_MS);
     if (outcome === 'unknown' && !retry) {
-      await args.next().finally(() => markDone(d, key, claim));
+      await args.next().finally(() => done.mark(key, claim));
       return;
     }
     if (outcome === 'taken') {
@@ -47,15 +49,45 @@ export function actOnce(d: { db: Queryable; log: Logger; budgetMs?: number; take
       return;
     }
     if (outcome === 'unknown') d.log.warn({ request: key }, 'could not check the request key in time; handling the request');
-    await args.next().finally(() => markDone(d, key, claim));
+    await args.next().finally(() => done.mark(key, claim));
   };
+  return Object.assign(middleware, { flush: () => done.flush() });
 }
 
 const FIRST_COPY_BUDGET_MS = 50;
 
-async function markDone(d: { db: Queryable; log: Logger }, key: string, claim: Promise<unknown>): Promise<void> {
-  await claim; // the claim's INSERT first, or this UPDATE could run before it
-  await d.db.query('UPDATE handled_requests SET done = true WHERE key = $1', [key]).catch((err: unknown) => d.log.warn({ err, request: key }, 'could not mark the request handled'));
+/** How long finished requests gather before one statement marks them all done. */
+const MARK_EVERY_MS = 100;
+
+/**
+ * "Handled" marks, written together: one UPDATE for every request that finished in the last 100 ms instead
+ * of a round trip each (under load, a tenth of a declare's database work). A mark only lets a copy arriving
+ * after `takeoverMs` be dropped instead of taking over; 100 ms more before it is written changes nothing a
+ * copy could see. `flush` writes what is waiting (on a graceful stop).
+ */
+class DoneMarks {
+  private keys: string[] = [];
+  private timer?: NodeJS.Timeout;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly d: { db: Queryable; log: Logger }) {}
+
+  async mark(key: string, claim: Promise<unknown>): Promise<void> {
+    await claim; // the claim's INSERT first, or the UPDATE could run before it
+    this.keys.push(key);
+    this.timer ??= setTimeout(() => void this.flush(), MARK_EVERY_MS).unref();
+  }
+
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const keys = this.keys;
+    this.keys = [];
+    this.writing = this.writing.then(() =>
+      markDeliveriesDone(this.d.db, keys).catch((err: unknown) => this.d.log.warn({ err, requests: keys.length }, 'could not mark requests handled')),
+    );
+    return this.writing;
+  }
 }
 
 async function within<T>(p: Promise<T>, ms: number): Promise<T | 'unknown'> {
@@ -69,13 +101,7 @@ async function within<T>(p: Promise<T>, ms: number): Promise<T | 'unknown'> {
 }
 
 function claimWithin(db: Queryable, key: string, takeoverMs: number): Promise<'mine' | 'taken' | 'unknown'> {
-  return db
-    .query(
-      `INSERT INTO handled_requests (key, done) VALUES ($1, false)
-       ON CONFLICT (key) DO UPDATE SET handled_at = now()
-       WHERE NOT handled_requests.done AND handled_requests.handled_at < now() - $2 * interval '1 millisecond'`,
-      [key, takeoverMs],
-    )
-    .then((r): 'mine' | 'taken' => (r.rowCount === 1 ? 'mine' : 'taken'))
+  return claimDelivery(db, key, takeoverMs)
+    .then((mine): 'mine' | 'taken' => (mine ? 'mine' : 'taken'))
     .catch((): 'unknown' => 'unknown');
 }

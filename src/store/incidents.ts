@@ -35,7 +35,22 @@ export interface NewIncident {
   requestKey?: string;
   at: Date;
   reminderAt?: Date | null;
+  /** What the declare starts besides the card (default: a page round). */
+  opening?: DeclareOpening;
 }
+
+/**
+ * What a declare starts besides its card, decided before the statement: a level that only mentions gets
+ * its line (whom it names) written with the incident; a level that pages gets its page round job; a level
+ * reaching nobody gets neither.
+ */
+export type DeclareOpening = { line: string } | { pageRound: boolean };
+
+/**
+ * A line written with the declare waits for its card: the statement that records the card makes it due
+ * (setCard); this is only the fallback if that never happens here (the line then looks for the card itself).
+ */
+const LINE_WAITS_FOR_CARD_S = 5;
 
 export class IncidentStore {
   constructor(private readonly db: Database) {}
@@ -106,6 +121,7 @@ export class IncidentStore {
    * without a transaction's extra round trips, which is most of what a declare costs the database.
    */
   private async insertIncident(q: Queryable, n: NewIncident): Promise<Incident | undefined> {
+    const opening: DeclareOpening = n.opening ?? { pageRound: true };
     const r = await q.query<IncidentRow>(
       `WITH i AS (
          INSERT INTO incidents (level, title, description, services, drill, declared_by, declared_at, request_key)
@@ -121,12 +137,18 @@ export class IncidentStore {
        -- right after the commit still ends with one card and the pages sent.
        c AS (INSERT INTO jobs (kind, key, incident_id, due_at) SELECT '${JOB.postCard}', id::text, id, now() FROM i),
        p AS (INSERT INTO jobs (kind, key, incident_id, due_at, payload)
-         SELECT '${JOB.pageRound}', id || ':declared', id, now(), jsonb_build_object('reason', 'declared', 'actor', $6::text) FROM i)
+         SELECT '${JOB.pageRound}', id || ':declared', id, now(), jsonb_build_object('reason', 'declared', 'actor', $6::text) FROM i WHERE $12),
+       -- The key is the one the page round gives its line (outbox.ts queueThreadLine: "<id>:round:<round key>").
+       l AS (INSERT INTO jobs (kind, key, incident_id, due_at, payload)
+         SELECT '${JOB.threadLine}', id || ':round:' || id || ':declared', id, now() + interval '${LINE_WAITS_FOR_CARD_S} seconds', jsonb_build_object('text', $13::text)
+         FROM i WHERE $13::text IS NOT NULL)
        SELECT i.*, jsonb_build_object('incident_commander', $9::text) AS roles FROM i`,
       [
         n.level, n.title, n.description, n.services, n.drill, n.declaredBy, n.at, n.requestKey ?? null, n.commander,
         JSON.stringify({ level: n.level, title: n.title, services: n.services, drill: n.drill, commander: n.commander }),
         n.reminderAt ?? null,
+        'pageRound' in opening ? opening.pageRound : false,
+        'line' in opening ? opening.line : null,
       ],
     );
     return r.rows[0] && toIncident(r.rows[0]);
@@ -134,11 +156,15 @@ export class IncidentStore {
 
   /**
    * Records where the card is; only the first caller wins, so a retry never leaves two cards claimed.
-   * Answers the incident as it is now, read in the same statement (one round trip, not two).
+   * Answers the incident as it is now, read in the same statement (one round trip, not two), and makes the
+   * incident's thread lines that wait for the card due.
    */
   async setCard(id: number, channelId: string, ts: string): Promise<{ won: boolean; incident: Incident | undefined }> {
     const r = await this.db.query<IncidentRow & { won: boolean }>(
-      `WITH u AS (UPDATE incidents SET channel_id = $2, card_ts = $3 WHERE id = $1 AND card_ts IS NULL RETURNING *)
+      `WITH u AS (UPDATE incidents SET channel_id = $2, card_ts = $3 WHERE id = $1 AND card_ts IS NULL RETURNING *),
+       -- Lines that were waiting for the card (written with the declare) are due now, not at their fallback.
+       l AS (UPDATE jobs SET due_at = now() WHERE kind = '${JOB.threadLine}' AND incident_id = $1 AND done_at IS NULL AND due_at > now()
+               AND (locked_until IS NULL OR locked_until < now()) AND EXISTS (SELECT 1 FROM u))
        SELECT i.*, (SELECT jsonb_object_agg(r.role, r.user_id) FROM incident_roles r WHERE r.incident_id = i.id) AS roles, true AS won FROM u i
        UNION ALL
        SELECT i.*, (SELECT jsonb_object_agg(r.role, r.user_id) FROM incident_roles r WHERE r.incident_id = i.id) AS roles, false AS won

@@ -75,7 +75,7 @@ export function pagingLine(inc: Incident, policy: Policy, o: { items: PagedItem[
 }
 
 /** L3/L4: no page, a mention of the level's escalation group in the thread. */
-export function mentionLine(inc: Incident, policy: Policy, mentions: string): string {
+export function mentionLine(inc: Pick<Incident, 'level' | 'drill'>, policy: Policy, mentions: string): string {
   const level = policy.levels[inc.level];
   return `${inc.drill ? DRILL : ''}:mega: ${levelLabel(inc.level, level)} — escalation: ${escapeMrkdwn(level.escalation)}: ${mentions || '_nobody listed in the policy_'}. No page for this level.`;
 }
