@@ -44,7 +44,8 @@ async function waitForCard(d: Deps, inc: Pick<Incident, 'id'>): Promise<JobResul
 }
 
 export function incidentJobs(d: Deps): RegisteredJob[] {
-  const load = async (id: number | null) => (id === null ? undefined : d.store.incidents.get(id));
+  // Batched: the jobs one claim starts read their incidents in one statement.
+  const load = async (id: number | null) => (id === null ? undefined : d.store.incidents.load(id));
   return [
     defineJob({
       kind: JOB.postCard,

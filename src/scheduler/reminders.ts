@@ -31,7 +31,7 @@ export function reminderJob(d: { store: Store; policy: Policy; slack: WebClient;
     maxAttempts: 20,
     what: (job) => `post a reminder for ${job.incidentId === null ? 'an incident' : incidentRef(job.incidentId)}`,
     run: async (job, ctx) => {
-    const inc = job.incidentId === null ? undefined : await d.store.incidents.get(job.incidentId);
+    const inc = job.incidentId === null ? undefined : await d.store.incidents.load(job.incidentId);
     if (!inc || !isOpen(inc.status)) return {};
     const now = d.clock.now();
     const lastActivity = inc.lastUpdateAt ?? inc.declaredAt;

@@ -5,7 +5,8 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Database } from '../store/db.js';
 import type { NewTimelineEntry } from '../store/timeline.js';
-import { checkpointJob, claimDueJobs, renewLease, deadLetterJob, deferJob, failJob, finishJob, LeaseLostError, releaseAll, releaseJob, type Job } from '../store/jobs.js';
+import { claimDueJobs, renewLease, deadLetterJob, deferJob, failJob, LeaseLostError, releaseAll, releaseJob, type Job } from '../store/jobs.js';
+import { JobWrites } from '../store/job-writes.js';
 import { BadPayloadError, type RegisteredJob } from './jobs.js';
 import { Deferred, rateLimitedMs } from './deferred.js';
 
@@ -61,6 +62,8 @@ export class Scheduler {
   private readonly leaseMs: number;
   private readonly batch: number;
   private readonly concurrency: number;
+  /** Checkpoints and outcomes of the jobs running side by side, one statement per batch (store/job-writes.ts). */
+  private readonly writes: JobWrites;
   /** Jobs this process is running, by id: they use up workers and are never claimed again while they run. */
   private readonly inHand = new Map<number, Promise<void>>();
   /** The last claim took all it asked for: more may be due, so a freed worker looks again at once. */
@@ -72,6 +75,7 @@ export class Scheduler {
     this.leaseMs = o.leaseMs ?? 30_000;
     this.batch = o.batch ?? 100;
     this.concurrency = o.concurrency ?? 8;
+    this.writes = new JobWrites(o.db);
   }
 
   start(): void {
@@ -159,7 +163,7 @@ export class Scheduler {
     let result: JobResult;
     try {
       if (!def) throw new BadPayloadError(job.kind, 'no definition for this kind');
-      result = await def.run(job, { checkpoint: (patch) => checkpointJob(this.o.db, job, this.owner, patch), renew: () => renewLease(this.o.db, job, this.owner, this.leaseMs) });
+      result = await def.run(job, { checkpoint: (patch) => this.writes.checkpoint(job, this.owner, patch), renew: () => renewLease(this.o.db, job, this.owner, this.leaseMs) });
     } catch (err) {
       const waitMs = err instanceof Deferred ? err.ms : rateLimitedMs(err);
       if (waitMs !== undefined) {
@@ -183,7 +187,7 @@ export class Scheduler {
       await this.persist(() => failJob(this.o.db, job, { owner: this.owner, retryInMs, error }), log);
       return;
     }
-    await this.persist(() => finishJob(this.o.db, job, { owner: this.owner, at: this.o.clock.now(), next: result.next, payload: result.payload, timeline: result.timeline }), log);
+    await this.persist(() => this.writes.finish(job, { owner: this.owner, at: this.o.clock.now(), next: result.next, payload: result.payload, timeline: result.timeline }), log);
     if (!result.next) this.o.onJobDone?.(job);
   }
 

@@ -5,6 +5,7 @@ import type { Database, Queryable } from './db.js';
 import { cancelJob, scheduleJob } from './jobs.js';
 import { appendEvent, appendTimeline } from './timeline.js';
 import { claimRequest } from './requests.js';
+import { TurnBatch } from './turn-batch.js';
 import { INCIDENT_SELECT as SELECT, OPEN, toIncident, type IncidentRow } from './incident-row.js';
 
 export const REMINDER = 'reminder';
@@ -58,6 +59,25 @@ export class IncidentStore {
   async get(id: number, q: Queryable = this.db): Promise<Incident | undefined> {
     const r = await q.query<IncidentRow>(`${SELECT} WHERE i.id = $1`, [id]);
     return r.rows[0] && toIncident(r.rows[0]);
+  }
+
+  /**
+   * Reads asked for in the same turn of the event loop go out as ONE statement: the jobs a claim starts
+   * together (reminders, cards, redraws) each read their incident, and under load that was a round trip
+   * per job. Each caller still gets the incident as it is at that moment; use `get` inside a transaction.
+   */
+  load(id: number): Promise<Incident | undefined> {
+    return this.loads.add(id);
+  }
+
+  private readonly loads = new TurnBatch<number, Incident | undefined>(async (ids) => {
+    const byId = await this.getMany([...new Set(ids)]);
+    return ids.map((id) => byId.get(id));
+  });
+
+  private async getMany(ids: number[]): Promise<Map<number, Incident>> {
+    const r = await this.db.query<IncidentRow>(`${SELECT} WHERE i.id = ANY($1::bigint[])`, [ids]);
+    return new Map(r.rows.map((row) => [row.id, toIncident(row)]));
   }
 
   /**

@@ -1,5 +1,4 @@
 import type { Queryable } from './db.js';
-import { appendTimeline, type NewTimelineEntry } from './timeline.js';
 
 export interface Job {
   id: number;
@@ -76,37 +75,6 @@ export async function claimDueJobs(q: Queryable, o: { owner: string; leaseMs: nu
     [o.owner, o.at ?? null, o.leaseMs, o.limit, o.skip ?? []],
   );
   return r.rows.map(toJob).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
-}
-
-/**
- * Ends a run the claimer still owns. `next` reschedules, otherwise the job is done. When somebody
- * rescheduled the job meanwhile (version moved on), their plan stands and only the lease is released.
- */
-export async function finishJob(
-  q: Queryable,
-  job: Job,
-  o: { owner: string; at: Date; next?: Date; payload?: Record<string, unknown>; timeline?: NewTimelineEntry },
-): Promise<'finished' | 'superseded'> {
-  const finish = `UPDATE jobs SET locked_by = NULL, locked_until = NULL, attempts = 0, last_error = NULL,
-                     due_at = COALESCE($4::timestamptz, due_at), done_at = CASE WHEN $4::timestamptz IS NULL THEN $3::timestamptz ELSE NULL END,
-                     payload = COALESCE($5, payload), version = version + 1
-     WHERE id = $1 AND locked_by = $2 AND version = $6`;
-  const params = [job.id, o.owner, o.at, o.next ?? null, o.payload ? JSON.stringify(o.payload) : null, job.version];
-  const t = o.timeline;
-  // The run's timeline event rides in the same statement as its outcome: one round trip, written once.
-  const r = t
-    ? await q.query(
-        `WITH f AS (${finish} RETURNING id),
-         t AS (INSERT INTO timeline (incident_id, at, actor, kind, data) SELECT $7, $8, $9, $10, $11 FROM f)
-         SELECT id FROM f`,
-        [...params, t.incidentId, t.at, t.actor, t.kind, JSON.stringify(t.data ?? {})],
-      )
-    : await q.query(finish, params);
-  if (r.rowCount === 1) return 'finished';
-  // Replanned meanwhile: their plan stands, but what this run did still happened and is recorded.
-  if (t) await appendTimeline(q, t);
-  await releaseJob(q, job, o.owner);
-  return 'superseded';
 }
 
 /** A failed run: try again `retryInMs` from now (the database's), keeping the error for whoever looks at the table. */
@@ -191,20 +159,6 @@ export async function releaseJob(q: Queryable, job: Job, owner: string): Promise
 export async function releaseAll(q: Queryable, owner: string): Promise<number> {
   const r = await q.query('UPDATE jobs SET locked_by = NULL, locked_until = NULL WHERE locked_by = $1 AND done_at IS NULL', [owner]);
   return r.rowCount;
-}
-
-/**
- * Records, before a side effect, what is about to be done ("posting reminder 7"), so that a retry after a
- * crash can check whether it happened. Fails when the lease was lost: then the caller must not act.
- */
-export async function checkpointJob(q: Queryable, job: Job, owner: string, patch: Record<string, unknown>): Promise<void> {
-  const r = await q.query('UPDATE jobs SET payload = payload || $3::jsonb WHERE id = $1 AND locked_by = $2 AND version = $4 AND done_at IS NULL', [
-    job.id,
-    owner,
-    JSON.stringify(patch),
-    job.version,
-  ]);
-  if (r.rowCount !== 1) throw new LeaseLostError(job.id);
 }
 
 /** Pushes a running job's lease on (a step that takes longer than one lease); throws when it is no longer ours. */

@@ -12,7 +12,8 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { Runbook } from '../../src/runbooks/types.js';
 import { Scheduler } from '../../src/scheduler/ticker.js';
-import { checkpointJob, claimDueJobs } from '../../src/store/jobs.js';
+import { claimDueJobs } from '../../src/store/jobs.js';
+import { JobWrites } from '../../src/store/job-writes.js';
 import { SlackEmulator } from '../../src/sandbox/emulator.js';
 import { SlackSetupError } from '../../src/slack/install-check.js';
 import { eventually } from '../helpers/eventually.js';
@@ -113,7 +114,7 @@ describe('a private #incident-response given by name', () => {
     await run(PEOPLE.alice, '/incident', 'declare L3 Card after restart');
     const pending = await eventually(() => declared(first, 'Card after restart'), 10_000);
     const [job] = (await claimDueJobs(first.store.db, { owner: 'first', leaseMs: 1_000, limit: 100 })).filter((j) => j.kind === 'post_card' && j.incidentId === pending.id);
-    await expect(first.jobs.post_card!.run(job!, { checkpoint: (patch) => checkpointJob(first.store.db, job!, 'first', patch) })).rejects.toThrow();
+    await expect(first.jobs.post_card!.run(job!, { checkpoint: (patch) => new JobWrites(first.store.db).checkpoint(job!, 'first', patch) })).rejects.toThrow();
     await emulator.waitFor(() => cards('Card after restart')[0], 10_000);
     emulator.latencyMs = 0;
     expect((await first.store.incidents.get(pending.id))!.cardTs).toBeFalsy();
