@@ -36,16 +36,8 @@ export function actOnce(d: { db: Queryable; log: Logger; budgetMs?: number; take
     const claim = claimWithin(d.db, key, d.takeoverMs ?? DEFAULT_TAKEOVER_MS);
     // A first delivery (no retry number) waits for its claim only briefly (the ack must not wait on a busy
     // database): normally the INSERT is done in a millisecond and a copy racing it is refused; past the
-    // budget it goes on. A slash command does not wait before its ack at all (the router waits after it).
-    // Slack's copies always carry a retry number, and those wait longer for the answer.
+    // budget it goes on. Slack's copies always carry a retry number, and those wait longer for the answer.
     const retry = (args.context.retryNum ?? 0) > 0;
-    if (!retry && isSlashCommand(args.body)) {
-      // A slash command's first copy is acked before its claim is known (the ack must not wait on a round
-      // trip to the database): the router asks `isFirstDelivery` after acking and before doing anything.
-      args.context[CLAIM] = within(claim, FIRST_COPY_BUDGET_MS);
-      await args.next().finally(() => done.mark(key, claim));
-      return;
-    }
     const outcome = await within(claim, retry ? (d.budgetMs ?? DOOR_BUDGET_MS) : FIRST_COPY_BUDGET_MS);
     if (outcome === 'unknown' && !retry) {
       await args.next().finally(() => done.mark(key, claim));
@@ -63,25 +55,6 @@ export function actOnce(d: { db: Queryable; log: Logger; budgetMs?: number; take
 }
 
 const FIRST_COPY_BUDGET_MS = 50;
-
-/** Where the door leaves a command's pending claim for the router (Bolt's context is one object per request). */
-const CLAIM = 'drbotDeliveryClaim';
-
-const isSlashCommand = (body: unknown): boolean => typeof (body as { command?: unknown } | undefined)?.command === 'string';
-
-/**
- * After the ack, before any work: false when another copy of this request already claimed it (this one
- * is then dropped: its ack was all it needed). True when the claim is ours, could not be checked in time
- * (state changes still claim their own keys), or the door left nothing (no request key).
- */
-export async function isFirstDelivery(context: Record<string, unknown>, log: Logger): Promise<boolean> {
-  const pending = context[CLAIM];
-  if (!(pending instanceof Promise)) return true;
-  const outcome: unknown = await pending;
-  if (outcome !== 'taken') return true;
-  log.info({ retryNum: context.retryNum }, 'request already handled; this copy is answered and dropped');
-  return false;
-}
 
 /** How long finished requests gather before one statement marks them all done. */
 const MARK_EVERY_MS = 100;

@@ -6,7 +6,6 @@ import { helpBlocks } from './blocks/help.js';
 import type { CommandContext, Deps, Invocation } from './context.js';
 import type { CommandRegistry } from './registry.js';
 import { refusalBeforeRows } from './authorize.js';
-import { isFirstDelivery } from './act-once.js';
 
 /**
  * Work accepted but not finished, per process. Past this, a command is refused at the ack ("busy,
@@ -18,7 +17,7 @@ export const MAX_IN_FLIGHT = 200;
 export function registerCommands(app: App, registry: CommandRegistry, deps: Deps, metrics: Metrics): void {
   let inFlight = 0;
   for (const root of registry.roots()) {
-    app.command(`/${root}`, async ({ command, ack, respond, context }) => {
+    app.command(`/${root}`, async ({ command, ack, respond }) => {
       if (inFlight >= MAX_IN_FLIGHT) {
         metrics.commands.inc({ command: root, outcome: 'busy' });
         await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: The bot is handling too many requests right now and did nothing with this one. Try again in a few seconds.' });
@@ -52,7 +51,6 @@ export function registerCommands(app: App, registry: CommandRegistry, deps: Deps
       // Fail closed should the two lookups ever disagree: what runs is what was authorized.
       if (parsed.def !== target) throw new Error(`router: /${root} resolved to two different commands`);
       await ack();
-      if (!(await isFirstDelivery(context, deps.log))) return;
       const name = `${root} ${parsed.def.path[1]}`;
       const ctx: CommandContext = { ...deps, ...invocation(command.user_id, command.channel_id, command.trigger_id, respond) };
       inFlight++;
