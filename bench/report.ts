@@ -1,6 +1,7 @@
 /** Prints the figures as `name: value` lines and writes them, with what machine made them, to results.json. */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { checkGoals } from './goals.js';
 
 export type Figures = Record<string, number>;
 
@@ -26,6 +27,14 @@ export function printFigures(figures: Figures): void {
   for (const [name, v] of Object.entries(figures)) console.log(`${name}: ${format(name, v)}`);
 }
 
+/** After the figures, as `#` lines (a `name: value` reader skips them): each goal and whether it was met. */
+export function printGoals(figures: Figures): void {
+  const goals = Object.entries(checkGoals(figures));
+  if (goals.length === 0) return;
+  console.log('# goals');
+  for (const [name, g] of goals) console.log(`# ${name} ${g.goal}: ${format(name, g.value)} — ${g.met ? 'met' : 'NOT met'}`);
+}
+
 export function machine(): Record<string, unknown> {
   const cpus = os.cpus();
   return {
@@ -45,5 +54,5 @@ export function writeResults(file: URL, figures: Figures, details: Record<string
   const rounded = Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, Number.isFinite(v) ? Number(format(k, v)) : null]));
   // Details keep three decimals: the timer noise below that is not information.
   const trim = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v);
-  writeFileSync(file, `${JSON.stringify({ figures: rounded, machine: machine(), details }, trim, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ figures: rounded, goals: checkGoals(figures), machine: machine(), details }, trim, 2)}\n`);
 }

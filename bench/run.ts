@@ -28,7 +28,7 @@ import { runFootprintBench } from './footprint.js';
 import { runLocalWorkspaceBench } from './local-workspace.js';
 import { runWebhookBench } from './webhooks.js';
 import { runDataRecoveryBench } from './data-recovery.js';
-import { printFigures, warnIfBusy, writeResults, type Figures } from './report.js';
+import { printFigures, printGoals, warnIfBusy, writeResults, type Figures } from './report.js';
 
 const SECTIONS = { declare: runDeclareBench, reminders: runReminderBench, failover: runFailoverBench, confirm: runConfirmBench, footprint: runFootprintBench, local: runLocalWorkspaceBench, outbox: runOutboxBench, data: runDataRecoveryBench, webhooks: runWebhookBench, edge: runEdgeBench, storm: runStormBench } as const;
 type Section = keyof typeof SECTIONS;
@@ -67,4 +67,5 @@ for (const name of sections) {
   figures = { ...figures, ...r.figures };
   printFigures(r.figures);
 }
+printGoals(figures);
 writeResults(resultsFile, figures, partial ? { ...details, sectionsRun: sections } : details);
