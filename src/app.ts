@@ -27,7 +27,7 @@ import { registerInteractionGate, type InteractionDef } from './slack/authorize.
 import { INTERACTIONS } from './slack/interaction-list.js';
 import { healthRoute, metricsRoute } from './slack/routes.js';
 import { reminderJob } from './scheduler/reminders.js';
-import { slackFetch } from './slack/slack-fetch.js';
+import { slackTransport } from './slack/slack-fetch.js';
 import { SlackPacer } from './scheduler/slack-pace.js';
 import { incidentJobs } from './incidents/jobs.js';
 import { jobRegistry, type RegisteredJob } from './scheduler/jobs.js';
@@ -126,14 +126,8 @@ export async function createBot(givenConfig: Config, opts: BotOptions = {}): Pro
   const infra = createInfra({ ...process.env, ...opts.env });
   // A table or function the policy names that the platform database lacks stops start-up here, before anything opens.
   await checkDataNames(policy, infra, log);
-  const transport = slackFetch();
-  const clientOptions = {
-    slackApiUrl: givenConfig.SLACK_API_URL,
-    retryConfig: { retries: opts.slackRetries ?? 3, factor: 2, minTimeout: 250, maxTimeout: 5_000 },
-    timeout: opts.slackTimeoutMs ?? 15_000,
-    // One bounded keep-alive pool for every Slack call, the response_url replies included (slack-fetch.ts).
-    fetch: transport.fetch,
-  };
+  const transport = slackTransport({ apiUrl: givenConfig.SLACK_API_URL, retries: opts.slackRetries ?? 3, timeoutMs: opts.slackTimeoutMs ?? 15_000 });
+  const clientOptions = transport.clientOptions;
   // The Slack install is checked before anything listens: the incident channel (a name or an ID, private
   // ones included) becomes its ID, the bot must be in it, the token must carry the scopes. From here on
   // everything uses the ID (a name only works for public channels, and history and uploads take no names).

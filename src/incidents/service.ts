@@ -9,24 +9,16 @@ import type { Logger } from '../observability/logger.js';
 import type { Policy } from '../policy.js';
 import type { Store } from '../store/index.js';
 import type { Queryable } from '../store/db.js';
-import type { DeclareOpening } from '../store/incidents.js';
+import type { DeclareOpening } from '../store/incident-declare.js';
 import { queueCardEdit, queuePageRound, queueResolveFollowUps, queueThreadLine, unsentThreadLines } from '../store/outbox.js';
 import { DuplicateRequestError } from '../store/requests.js';
 import { incidentCard, type CardExtras } from '../slack/blocks/incident-card.js';
 import { Permalinks } from '../slack/permalinks.js';
 import { levelReply, resolveReply, roleReply, updateReply } from '../slack/blocks/thread.js';
 import { INCIDENT_WORK, JobWaiter } from '../scheduler/job-waiter.js';
-import { findPostedCard } from './find-card.js';
+import { CardPoster, type PostCardOptions } from './card-post.js';
 
 const DUPLICATE = Symbol('duplicate request');
-
-export const CARD_EVENT = 'dr_incident_card';
-
-/** A card posted this soon after its declare has no acknowledgements or measures to show yet. */
-const FRESH_CARD_MS = 60_000;
-
-/** Recorded cards kept for a declarer to take (see `landed`): far more than are ever waited for at once. */
-const LANDED_KEPT = 256;
 
 export interface DeclareInput {
   level: LevelNumber;
@@ -64,7 +56,9 @@ export class IncidentService {
       /** Tells this process's scheduler that jobs are due now. */
       nudge?: () => void;
     },
-  ) {}
+  ) {
+    this.cards = new CardPoster({ ...d, render: (inc, o) => this.renderCard(inc, o), nudge: () => this.nudge() });
+  }
 
   private readonly listeners: IncidentListener[] = [];
 
@@ -101,7 +95,7 @@ export class IncidentService {
     // read saved per declare). This process's ticker wakes us; another replica's post is read after 500 ms.
     await this.waiter.wait(JOB.postCard, String(id), Math.min(500, ms));
     for (;;) {
-      const inc = this.takeLanded(id) ?? (await this.d.store.incidents.get(id).catch(() => undefined));
+      const inc = this.cards.takeLanded(id) ?? (await this.d.store.incidents.get(id).catch(() => undefined));
       if (inc?.cardTs) return inc;
       if (Date.now() >= end) return undefined;
       // Woken when this process's ticker posts it; another replica's post is seen by the next read.
@@ -122,70 +116,17 @@ export class IncidentService {
     }
   }
 
-  /**
-   * Cards this process just recorded, as the recording statement read them back: the declarer waiting for
-   * its card takes it from here instead of reading the incident again. Bounded: a card nobody waits for
-   * (posted by the start-up sweep, another replica's declarer) is dropped with the oldest.
-   */
-  private readonly landed = new Map<number, Incident>();
-
-  private takeLanded(id: number): Incident | undefined {
-    const inc = this.landed.get(id);
-    this.landed.delete(id);
-    return inc;
-  }
-
   /** The card as it should look now. */
   async renderCard(inc: Incident, o: { extras?: boolean } = {}): Promise<{ text: string; blocks: unknown[] }> {
     return incidentCard(inc, this.d.policy, this.d.clock.now(), o.extras === false ? {} : await this.cardExtras(inc));
   }
 
-  /**
-   * The `post_card` job's work: adopt a card that already landed (an earlier run timed out or died after
-   * Slack took it) — the message metadata names the incident — else post it; then record where it is.
-   */
-  async postCard(
-    inc: Incident,
-    o: { adopt: boolean; beforePost: (channel: string) => Promise<void>; send?: <T>(channel: string, post: () => Promise<T>) => Promise<T> },
-  ): Promise<Incident> {
-    if (o.adopt) {
-      const landed = await findPostedCard(this.d.slack, this.d.channel, inc.id, new Date(inc.declaredAt.getTime() - 60_000));
-      if (landed) {
-        this.d.log.info({ incident: inc.id, ts: landed.ts }, 'card had already landed; adopting it');
-        return this.recordCard(inc, landed.channel, landed.ts);
-      }
-    }
-    await o.beforePost(this.d.channel);
-    // A first try right after the declare has nothing else to show (acknowledgements, measures): each of
-    // those queues a redraw of its own, which waits for this card. A retry, or a card posted late (a job
-    // revived at start-up, whose waiting redraws may have given up), reads them.
-    const fresh = !o.adopt && this.d.clock.now().getTime() - inc.declaredAt.getTime() < FRESH_CARD_MS;
-    const card = await this.renderCard(inc, { extras: !fresh });
-    const post = () =>
-      (this.d.slackOnce ?? this.d.slack).chat.postMessage({
-        channel: this.d.channel,
-        ...card,
-        metadata: { event_type: CARD_EVENT, event_payload: { incident: inc.id } },
-        unfurl_links: false,
-        unfurl_media: false,
-      } as never);
-    const posted = await (o.send ? o.send(this.d.channel, post) : post());
-    return this.recordCard(inc, posted.channel!, posted.ts!);
+  /** The `post_card` job's work (card-post.ts): adopt a card that already landed, else post it; record where it is. */
+  postCard(inc: Incident, o: PostCardOptions): Promise<Incident> {
+    return this.cards.post(inc, o);
   }
 
-  /**
-   * Where the card is; a change made while it was being posted gets the card redrawn. Comparing the rows
-   * is enough (no second render): what else the card shows (acknowledgements) queues its own redraw.
-   */
-  private async recordCard(inc: Incident, channel: string, ts: string): Promise<Incident> {
-    const { incident: now } = await this.d.store.incidents.setCard(inc.id, channel, ts);
-    if (!now) return { ...inc, channelId: channel, cardTs: ts };
-    if (!sameCardFacts({ ...inc, channelId: channel, cardTs: ts }, now)) await queueCardEdit(this.d.store.db, inc.id);
-    this.nudge(); // its thread lines were made due by the same statement
-    this.landed.set(now.id, now);
-    if (this.landed.size > LANDED_KEPT) this.landed.delete(this.landed.keys().next().value!);
-    return now;
-  }
+  private readonly cards: CardPoster;
 
   /** The `edit_card` job's work: the card redrawn from what the database says now. */
   async editCard(inc: Incident): Promise<void> {
@@ -342,9 +283,4 @@ export class IncidentService {
     if (!inc) return new UserError(`${incidentRef(id)} does not exist.`);
     return new ConflictError(`${incidentRef(id)} is already ${statusLabel(inc.status).toLowerCase()}${inc.resolvedBy ? ` (by <@${inc.resolvedBy}>)` : ''}.`);
   }
-}
-
-/** Whether two reads of an incident show the same card (timestamps compared by value). */
-function sameCardFacts(a: Incident, b: Incident): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -13,7 +13,7 @@ import { ackLine, mentionLine, pageDmClosed, pagingLine, type PagedItem, type Pa
 import { ackerRef, type CardAck } from '../slack/blocks/page-ack.js';
 import type { Store } from '../store/index.js';
 import type { NewPage, Page, PageReason, PageStore } from '../store/pages.js';
-import type { DeclareOpening } from '../store/incidents.js';
+import type { DeclareOpening } from '../store/incident-declare.js';
 import { queueThreadLine } from '../store/outbox.js';
 import { appendEvent, appendTimeline } from '../store/timeline.js';
 import type { OnCallDirectory } from './oncall.js';

@@ -59,3 +59,20 @@ export function slackFetch(env: NodeJS.ProcessEnv = process.env): { fetch: Fetch
   // Closed last on a stop: idle keep-alive sockets would otherwise hold the process (and a test run) open.
   return { fetch: slackFetch, close: () => dispatcher.close() };
 }
+
+/**
+ * What every Slack client of the bot is built with (the app's, the no-retry one, the install check): the
+ * API URL, retries with backoff, a timeout, and this one pool for every call, response_url replies included.
+ */
+export function slackTransport(o: { apiUrl?: string; retries: number; timeoutMs: number }) {
+  const pool = slackFetch();
+  return {
+    clientOptions: {
+      slackApiUrl: o.apiUrl,
+      retryConfig: { retries: o.retries, factor: 2, minTimeout: 250, maxTimeout: 5_000 },
+      timeout: o.timeoutMs,
+      fetch: pool.fetch,
+    },
+    close: pool.close,
+  };
+}
